@@ -1,0 +1,49 @@
+# Quartier: `make demo` runs the platform with two demo tenants; `make test` runs everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+SYSTEM_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install demo test test-system-pg lint fmt bench messages clean-data
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	@if [ -d quartier/locale ]; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
+
+demo: install messages
+	$(PY) manage.py migrate -v 1
+	$(PY) manage.py demo --port $(PORT)
+	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check quartier tests bench
+
+fmt: install
+	$(VENV)/bin/ruff check --fix quartier tests bench
+	$(VENV)/bin/ruff format quartier tests bench
+
+test: install messages lint
+	$(PY) manage.py makemigrations --check --dry-run -v 1
+	scripts/ensure-browser
+	$(VENV)/bin/pytest -q
+	@if [ -n "$$CI" ] && [ -z "$$DATABASE_URL" ]; then $(MAKE) test-system-pg; fi
+
+# The same suite against the machine's PostgreSQL server instead of the embedded one.
+test-system-pg: install messages
+	DATABASE_URL=$(SYSTEM_DATABASE_URL) $(VENV)/bin/pytest -q
+
+bench: install
+	$(PY) bench/provisioning.py
+
+clean-data:
+	rm -rf .data

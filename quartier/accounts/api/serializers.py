@@ -1,0 +1,50 @@
+from rest_framework import serializers
+
+from quartier.accounts.models import User
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class SignupSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    role = serializers.ChoiceField(
+        choices=[User.Role.CUSTOMER, User.Role.PROVIDER], default=User.Role.CUSTOMER
+    )
+    preferred_language = serializers.ChoiceField(
+        choices=["de", "fr", "it", "en"], required=False, default=""
+    )
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "role",
+            "preferred_language",
+            "phone",
+            "email_verified_at",
+            "phone_verified_at",
+            "date_joined",
+        ]
+        read_only_fields = [
+            "id",
+            "email",
+            "role",
+            "email_verified_at",
+            "phone_verified_at",
+            "date_joined",
+        ]
+
+
+class UserUpdateSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    preferred_language = serializers.ChoiceField(choices=["de", "fr", "it", "en"], required=False)
+    phone = serializers.RegexField(r"^\+?[0-9 ]{6,20}$", required=False, allow_blank=True)

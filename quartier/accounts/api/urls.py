@@ -1,0 +1,11 @@
+from django.urls import path
+
+from quartier.accounts.api import views
+
+app_name = "accounts-api"
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/signup/", views.SignupView.as_view(), name="signup"),
+    path("me/", views.MeView.as_view(), name="me"),
+]

@@ -1,0 +1,79 @@
+"""Sign-up, token login/logout and the current user; on every tenant and on the platform."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from quartier.accounts import services
+from quartier.accounts.api.serializers import (
+    SignupSerializer,
+    TokenRequestSerializer,
+    UserSerializer,
+    UserUpdateSerializer,
+)
+from quartier.accounts.selectors import user_authenticate
+from quartier.platform.errors import ApplicationError
+
+INVALID_CREDENTIALS = "invalid_credentials"
+
+
+class TokenView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: dict})
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_authenticate(request=request, **serializer.validated_data)
+        if user is None:
+            raise ApplicationError(INVALID_CREDENTIALS, "Wrong email or password.", status=401)
+        return Response(
+            {"token": services.token_issue(user=user), "user": UserSerializer(user).data}
+        )
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        if not request.user.is_authenticated:
+            return Response(status=status.HTTP_401_UNAUTHORIZED)
+        services.token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SignupView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
+
+    @extend_schema(request=SignupSerializer, responses={201: UserSerializer})
+    def post(self, request):
+        if request.tenant is None:
+            raise ApplicationError(
+                "signup_closed", "Operator accounts are created by staff.", status=403
+            )
+        serializer = SignupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_create(**serializer.validated_data)
+        return Response(
+            {"user": UserSerializer(user).data, "token": services.token_issue(user=user)},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=UserSerializer)
+    def get(self, request):
+        return Response(UserSerializer(request.user).data)
+
+    @extend_schema(request=UserUpdateSerializer, responses=UserSerializer)
+    def patch(self, request):
+        serializer = UserUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_update_profile(user=request.user, **serializer.validated_data)
+        return Response(UserSerializer(user).data)

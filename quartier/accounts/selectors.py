@@ -1,0 +1,11 @@
+"""Reads on accounts."""
+
+from django.contrib.auth import authenticate
+
+from quartier.accounts.models import User
+
+
+def user_authenticate(*, request, email: str, password: str) -> User | None:
+    """The active user of the current schema with these credentials, or None."""
+    user = authenticate(request=request, username=email.strip().lower(), password=password)
+    return user if user is not None and user.is_active else None

@@ -1,0 +1,20 @@
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+
+from quartier.accounts import services
+from quartier.accounts.forms import SignupForm
+from quartier.platform.errors import ApplicationError
+from quartier.platform.forms import add_application_error
+
+
+def signup(request):
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(**form.cleaned_data)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("home")
+    return render(request, "accounts/signup.html", {"form": form})

@@ -1,0 +1,39 @@
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from quartier.platform.money import Currency
+
+
+def _all_languages() -> list[str]:
+    return ["de", "fr", "it", "en"]
+
+
+class MarketplaceSettings(models.Model):
+    """One row per tenant schema: how this marketplace behaves."""
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    display_name = models.CharField(max_length=100)
+    default_language = models.CharField(max_length=8, default="de")
+    enabled_languages = ArrayField(models.CharField(max_length=8), default=_all_languages)
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.CHF)
+    time_zone = models.CharField(max_length=64, default="Europe/Zurich")
+    contact_email = models.EmailField(blank=True)
+    # Only vetted providers may publish listings and send offers.
+    vetting_required = models.BooleanField(default=True)
+    # Unanswered booking requests expire after this many hours.
+    booking_request_expiry_hours = models.PositiveIntegerField(default=48)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(singleton=True), name="settings_singleton"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    booking_request_expiry_hours__gte=1, booking_request_expiry_hours__lte=720
+                ),
+                name="settings_expiry_hours_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name

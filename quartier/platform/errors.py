@@ -1,0 +1,56 @@
+"""The one application error type: a stable code, a message, the fields at fault.
+
+Services raise it; the API renders it as {"code", "message", "fields"} with its HTTP
+status, pages show it as a form error.
+"""
+
+from http import HTTPStatus
+
+INVALID = "invalid"
+NOT_FOUND = "not_found"
+PERMISSION_DENIED = "permission_denied"
+CONFLICT = "conflict"
+UNAVAILABLE = "unavailable"
+
+
+class ApplicationError(Exception):
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        fields: dict[str, list[str]] | None = None,
+        status: int = HTTPStatus.BAD_REQUEST,
+        extra: dict | None = None,
+    ):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+        self.status = int(status)
+        self.extra = extra or {}
+
+    @classmethod
+    def invalid_field(cls, field: str, message: str, *, code: str = INVALID) -> "ApplicationError":
+        return cls(code, message, fields={field: [message]})
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "fields": self.fields, **self.extra}
+
+    def __repr__(self) -> str:
+        return f"ApplicationError({self.code!r}, {self.message!r}, fields={self.fields!r})"
+
+
+class NotFound(ApplicationError):
+    def __init__(self, message: str = "Not found."):
+        super().__init__(NOT_FOUND, message, status=HTTPStatus.NOT_FOUND)
+
+
+class PermissionDenied(ApplicationError):
+    def __init__(self, message: str = "You may not do this."):
+        super().__init__(PERMISSION_DENIED, message, status=HTTPStatus.FORBIDDEN)
+
+
+class Conflict(ApplicationError):
+    def __init__(self, code: str, message: str, *, extra: dict | None = None):
+        super().__init__(code, message, status=HTTPStatus.CONFLICT, extra=extra)

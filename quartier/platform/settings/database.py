@@ -1,0 +1,29 @@
+"""PostgreSQL only: DATABASE_URL when set, otherwise the embedded server in .data/.
+
+Production never falls back to the embedded server: without DATABASE_URL the
+system check quartier.E001 stops it.
+"""
+
+from quartier.platform.embedded_db import database_settings_from_url, embedded_database_url
+from quartier.platform.env import deployment, env_int, env_str
+
+DATABASE_URL = env_str("DATABASE_URL")
+_URL = DATABASE_URL or (
+    "postgres://unset@localhost/unset" if deployment() == "production" else embedded_database_url()
+)
+
+DATABASES = {
+    "default": {
+        # Our backend extends django-tenants': it sends `SET search_path` only when a
+        # connection's schema actually changes, not once per cursor.
+        "ENGINE": "quartier.platform.db_backend",
+        **database_settings_from_url(_URL),
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {
+            # Fail fast when the server is gone instead of hanging a worker.
+            "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3),
+        },
+        "TEST": {"NAME": env_str("DATABASE_TEST_NAME") or None},
+    }
+}

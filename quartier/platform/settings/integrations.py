@@ -1,0 +1,69 @@
+"""Cache, Celery, email and Stripe: each optional in development, configured in production."""
+
+from quartier.platform.env import deployment, env_bool, env_int, env_str
+
+REDIS_URL = env_str("REDIS_URL")
+
+# Tenant-prefixed keys: the same key written on two tenants never collides.
+_TENANT_KEYS = {
+    "KEY_FUNCTION": "django_tenants.cache.make_key",
+    "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+}
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            **_TENANT_KEYS,
+        },
+        # Platform-wide keys (host -> tenant resolution); not prefixed by tenant.
+        "platform": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "platform",
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "quartier-default",
+            **_TENANT_KEYS,
+        },
+        "platform": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "quartier-platform",
+        },
+    }
+TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 300)
+
+# Celery: a real broker when CELERY_BROKER_URL is set; otherwise tasks run in-process
+# (development and most tests), which keeps `make demo` free of extra services.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "quartier"
+CELERY_TIMEZONE = "Europe/Zurich"
+
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if deployment() == "production"
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Quartier <noreply@quartier.example>")
+
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+# Points the Stripe SDK at a local server (localstripe, the Connect test server).
+STRIPE_API_BASE = env_str("STRIPE_API_BASE")

@@ -1,0 +1,16 @@
+"""URLs of the platform's own domain (public schema): operator console, admin and API."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from quartier.platform import views
+
+urlpatterns = [
+    path("", views.operator_home, name="operator-home"),
+    path("admin/", admin.site.urls),
+    path("api/operator/", include("quartier.tenants.api.urls")),
+    path("api/", include("quartier.accounts.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

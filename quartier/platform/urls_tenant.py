@@ -1,0 +1,18 @@
+"""URLs of a tenant's marketplace (its own schema): storefront pages and its API."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from quartier.platform import views
+
+api_patterns = [
+    path("", include("quartier.accounts.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", views.storefront_home, name="home"),
+    path("accounts/", include("quartier.accounts.urls")),
+    path("api/", include(api_patterns)),
+]

@@ -1,0 +1,121 @@
+"""The operator admin: tenants are provisioned and changed through the same services."""
+
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from quartier.platform.errors import ApplicationError
+from quartier.platform.forms import add_application_error
+from quartier.tenants import services
+from quartier.tenants.forms import TenantProvisionForm
+from quartier.tenants.models import Domain, Plan, PoolSchema, Tenant
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+    fields = ["domain", "is_primary", "is_custom", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _lifecycle_action(operation, label):
+    def action(modeladmin, request, queryset):
+        for tenant in queryset:
+            try:
+                getattr(services, f"tenant_{operation}")(tenant=tenant)
+            except ApplicationError as error:
+                modeladmin.message_user(request, f"{tenant}: {error.message}", messages.ERROR)
+            else:
+                modeladmin.message_user(request, f"{tenant}: {label.lower()} done.")
+
+    action.__name__ = f"tenant_{operation}"
+    action.short_description = label
+    return action
+
+
+@admin.register(Tenant)
+class TenantAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "status", "plan", "created_at"]
+    list_filter = ["status", "plan"]
+    search_fields = ["name", "slug", "domains__domain"]
+    readonly_fields = [
+        "name",
+        "slug",
+        "schema_name",
+        "status",
+        "status_reason",
+        "plan",
+        "created_at",
+        "status_changed_at",
+    ]
+    inlines = [DomainInline]
+    actions = [
+        _lifecycle_action("suspend", "Suspend"),
+        _lifecycle_action("resume", "Resume"),
+        _lifecycle_action("delete", "Delete (soft)"),
+        _lifecycle_action("restore", "Restore"),
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        # Purging drops a schema: only the explicit API/command does that.
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        form = TenantProvisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                provisioned = services.tenant_provision(
+                    name=data["name"],
+                    slug=data["slug"],
+                    admin_email=data["admin_email"],
+                    admin_password=data["admin_password"] or None,
+                    plan_code=data["plan"].code,
+                    custom_domains=data["custom_domains"],
+                    language=data["language"],
+                    currency=data["currency"],
+                )
+            except ApplicationError as error:
+                add_application_error(form, error)
+            else:
+                message = f"Provisioned {provisioned.tenant.name}."
+                if provisioned.activation_url:
+                    message += f" Send the admin this activation link: {provisioned.activation_url}"
+                self.message_user(request, message)
+                return redirect("admin:tenants_tenant_change", provisioned.tenant.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Provision a tenant",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/tenants/provision.html", context)
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "monthly_fee_minor",
+        "per_booking_fee_minor",
+        "currency",
+        "is_active",
+    ]
+
+
+@admin.register(PoolSchema)
+class PoolSchemaAdmin(admin.ModelAdmin):
+    list_display = ["schema_name", "fingerprint", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

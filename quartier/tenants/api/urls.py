@@ -1,0 +1,26 @@
+from django.urls import path
+
+from quartier.tenants.api import views
+
+app_name = "operator-api"
+
+urlpatterns = [
+    path("tenants/", views.TenantListView.as_view(), name="tenant-list"),
+    path("tenants/<slug:slug>/", views.TenantDetailView.as_view(), name="tenant-detail"),
+    path("tenants/<slug:slug>/suspend/", views.TenantSuspendView.as_view(), name="tenant-suspend"),
+    path("tenants/<slug:slug>/resume/", views.TenantResumeView.as_view(), name="tenant-resume"),
+    path("tenants/<slug:slug>/restore/", views.TenantRestoreView.as_view(), name="tenant-restore"),
+    path("tenants/<slug:slug>/purge/", views.TenantPurgeView.as_view(), name="tenant-purge"),
+    path(
+        "tenants/<slug:slug>/domains/",
+        views.TenantDomainListView.as_view(),
+        name="tenant-domain-list",
+    ),
+    path(
+        "tenants/<slug:slug>/domains/<str:domain>/",
+        views.TenantDomainDetailView.as_view(),
+        name="tenant-domain-detail",
+    ),
+    path("plans/", views.PlanListView.as_view(), name="plan-list"),
+    path("pool/", views.PoolView.as_view(), name="pool"),
+]

@@ -1,0 +1,16 @@
+"""Stable error codes of the tenants app."""
+
+INVALID_SLUG = "invalid_slug"
+RESERVED_SLUG = "reserved_slug"
+SLUG_TAKEN = "slug_taken"
+INVALID_DOMAIN = "invalid_domain"
+DOMAIN_TAKEN = "domain_taken"
+UNKNOWN_PLAN = "unknown_plan"
+INVALID_NAME = "invalid_name"
+INVALID_EMAIL = "invalid_email"
+WEAK_PASSWORD = "weak_password"  # noqa: S105  (an error code)
+TENANT_NOT_FOUND = "tenant_not_found"
+ILLEGAL_STATUS_CHANGE = "illegal_status_change"
+TENANT_SUSPENDED = "tenant_suspended"
+PURGE_REQUIRES_DELETE = "purge_requires_delete"
+PRIMARY_DOMAIN_REMOVAL = "primary_domain_removal"

@@ -1,0 +1,86 @@
+"""Host name -> tenant, answered from the cache on the hot path (no database query).
+
+Entries live in the `platform` cache (Redis in production, shared by every process)
+and are deleted by the services that change a domain or a tenant's status, after
+their transaction commits. Unknown hosts are cached too, briefly, so a flood of random
+Host headers cannot turn into a flood of queries.
+"""
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+
+from quartier.tenants.models import Domain, Tenant
+
+_UNKNOWN = "unknown"
+_UNKNOWN_SECONDS = 30
+# The fields a request needs; the cached Tenant is rebuilt from them without a query.
+_CACHED_FIELDS = ("id", "schema_name", "name", "slug", "status", "plan_id")
+
+
+def _cache():
+    return caches["platform"]
+
+
+def _key(hostname: str) -> str:
+    return f"tenant-host:{hostname}"
+
+
+def tenant_for_hostname(hostname: str) -> Tenant | None:
+    """The tenant serving `hostname` (any status), or None when no tenant owns it."""
+    cached = _cache().get(_key(hostname))
+    if cached == _UNKNOWN:
+        return None
+    if cached is not None:
+        return _tenant_from_fields(cached)
+    return _load_and_cache(hostname)
+
+
+def _load_and_cache(hostname: str) -> Tenant | None:
+    domain = (
+        Domain.objects.select_related("tenant")
+        .only("domain", *(f"tenant__{field}" for field in _CACHED_FIELDS))
+        .filter(domain=hostname)
+        .first()
+    )
+    if domain is None:
+        _cache().set(_key(hostname), _UNKNOWN, _UNKNOWN_SECONDS)
+        return None
+    fields = {field: getattr(domain.tenant, field) for field in _CACHED_FIELDS}
+    fields["primary_domain"] = _primary_domain(domain.tenant_id)
+    _cache().set(_key(hostname), fields, settings.TENANT_CACHE_SECONDS)
+    return _tenant_from_fields(fields)
+
+
+def _primary_domain(tenant_id: int) -> str:
+    return (
+        Domain.objects.filter(tenant_id=tenant_id, is_primary=True)
+        .values_list("domain", flat=True)
+        .first()
+        or ""
+    )
+
+
+def _tenant_from_fields(fields: dict) -> Tenant:
+    primary_domain = fields.get("primary_domain", "")
+    tenant = Tenant(**{field: fields[field] for field in _CACHED_FIELDS})
+    tenant._state.adding = False
+    tenant._state.db = "default"
+    tenant.primary_domain = primary_domain
+    return tenant
+
+
+def tenant_cache_forget(hostnames) -> None:
+    """Drop cached answers for these host names, now and again after commit.
+
+    Now, so this transaction's own requests see the change; after commit, because a
+    concurrent request may have cached the old row in between.
+    """
+    keys = [_key(hostname.lower()) for hostname in hostnames]
+    _cache().delete_many(keys)
+    transaction.on_commit(lambda: _cache().delete_many(keys))
+
+
+def tenant_cache_forget_tenant(tenant: Tenant) -> None:
+    hostnames = list(Domain.objects.filter(tenant=tenant).values_list("domain", flat=True))
+    tenant_cache_forget(hostnames)

@@ -1,0 +1,141 @@
+"""Shared fixtures: two tenants provisioned once per session, with users and clients.
+
+Creating schemas per test is what makes django-tenants suites take hours, so the
+tenants below are committed once (outside any test transaction) and every test runs
+inside a transaction that is rolled back, on whichever schema its requests touch.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from rest_framework.test import APIClient
+
+from quartier.accounts.models import User
+from quartier.accounts.services import token_issue, user_create
+from quartier.platform.tenancy import public_context, tenant_context
+from quartier.tenants.models import Tenant
+from quartier.tenants.services import tenant_provision
+
+PASSWORD = "correct-horse-battery-staple"
+PLATFORM_HOST = "localhost"
+
+
+@dataclass
+class TenantHandle:
+    """One provisioned tenant with an admin, a provider and a customer."""
+
+    tenant: Tenant
+    host: str
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.tenant.slug
+
+    def client(self, role: str | None = None, *, token: str | None = None) -> APIClient:
+        """An API client on this tenant's host, authenticated as `role` (or anonymous)."""
+        client = APIClient(HTTP_HOST=self.host)
+        token = token or (self.tokens[role] if role else None)
+        if token:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client
+
+    def session_client(self, role: str) -> APIClient:
+        client = APIClient(HTTP_HOST=self.host)
+        with tenant_context(self.tenant):
+            client.force_login(self.users[role])
+        return client
+
+    def context(self):
+        return tenant_context(self.tenant)
+
+
+def _provision(slug: str, name: str) -> TenantHandle:
+    provisioned = tenant_provision(
+        name=name,
+        slug=slug,
+        admin_email=f"admin@{slug}.test",
+        admin_password=PASSWORD,
+        language="en",
+    )
+    handle = TenantHandle(tenant=provisioned.tenant, host=f"{slug}.{PLATFORM_HOST}")
+    with tenant_context(provisioned.tenant):
+        handle.users["admin"] = User.objects.get(email=f"admin@{slug}.test")
+        handle.users["provider"] = user_create(
+            email=f"provider@{slug}.test",
+            password=PASSWORD,
+            full_name=f"{name} Provider",
+            role=User.Role.PROVIDER,
+        )
+        handle.users["customer"] = user_create(
+            email=f"customer@{slug}.test",
+            password=PASSWORD,
+            full_name=f"{name} Customer",
+            role=User.Role.CUSTOMER,
+        )
+        handle.tokens = {role: token_issue(user=user) for role, user in handle.users.items()}
+    return handle
+
+
+@pytest.fixture(scope="session")
+def tenant_pair(django_db_setup, django_db_blocker) -> tuple[TenantHandle, TenantHandle]:
+    """Tenant A ("telco") and tenant B ("acme"), committed for the whole session."""
+    with django_db_blocker.unblock(), public_context():
+        pair = (_provision("telco", "Telco Friends"), _provision("acme", "Acme Outdoor"))
+        for handle in pair:
+            extend_tenant(handle)
+    return pair
+
+
+def extend_tenant(handle: TenantHandle) -> None:
+    """Hook for per-app session data (catalog, bookings...) on the shared tenants."""
+    for seed in SESSION_SEEDS:
+        with handle.context():
+            seed(handle)
+
+
+# Apps append functions (handle) -> None that add committed data to both tenants.
+SESSION_SEEDS: list = []
+
+
+@pytest.fixture
+def tenant_a(tenant_pair, db) -> TenantHandle:
+    return tenant_pair[0]
+
+
+@pytest.fixture
+def tenant_b(tenant_pair, db) -> TenantHandle:
+    return tenant_pair[1]
+
+
+@pytest.fixture(scope="session")
+def operator_token(django_db_setup, django_db_blocker) -> str:
+    with django_db_blocker.unblock(), public_context():
+        staff = User.objects.filter(
+            email="ops@platform.test"
+        ).first() or User.objects.create_superuser(email="ops@platform.test", password=PASSWORD)
+        return token_issue(user=staff)
+
+
+@pytest.fixture
+def operator_client(operator_token, db) -> APIClient:
+    client = APIClient(HTTP_HOST=PLATFORM_HOST)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {operator_token}")
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state_between_tests():
+    """Each test starts on the public schema with empty caches.
+
+    Requests leave the connection on their tenant's schema, and a rolled-back test may
+    have cached what it saw (a suspended tenant, say) that no longer exists.
+    """
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+    for alias in ("default", "platform"):
+        caches[alias].clear()

@@ -1,0 +1,110 @@
+"""The cross-tenant isolation matrix: every endpoint and page, run as the wrong tenant.
+
+Each app lists its endpoints in `tests/<app>/isolation.py` as `ENDPOINTS`, and
+`tests/tenancy/test_isolation_matrix.py` runs four checks on each one:
+
+1. the owner (actor of tenant A, on A's host) gets `ok`: the endpoint really works;
+2. the same request on tenant B's host, as B's user of the same role, with A's ids or
+   credentials, gets `cross` (404 by default) and never shows A's `marker`, and the
+   `state` of tenant A is unchanged afterwards;
+3. A's API token used on B's host is refused (401);
+4. A's session cookie used on B's host is anonymous there.
+
+A coverage test fails when a URL pattern of the tenant URLconf is in no app's list, so
+an endpoint joins the matrix the day it is written.
+
+`make(handle)` runs inside tenant A's schema (and a test transaction) and returns the
+parameters that `path` and `body` are formatted with; a `marker` parameter is a string
+that must never appear in B's answers.
+"""
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+import tests
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    route: str  # the URL pattern as written in the URLconf, e.g. "api/listings/<int:pk>/"
+    method: str = "get"
+    actor: str | None = None  # "admin", "provider", "customer" or None (anonymous)
+    path: str = ""  # concrete path; formatted with make()'s parameters
+    make: Callable | None = None
+    body: Callable | None = None  # (params) -> request body
+    ok: int | tuple[int, ...] = 200
+    cross: int | tuple[int, ...] = 404
+    state: Callable | None = None  # (handle) -> value that B's request must not change
+    format: str = "json"
+    is_api: bool = True
+    # Text that B's answer must contain (e.g. "invalid" for A's one-time link).
+    cross_contains: str = ""
+    # Extra words for the test id when one route has several entries.
+    label: str = ""
+    headers: dict = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        parts = [self.method.upper(), self.route or "/"]
+        if self.actor:
+            parts.append(f"as-{self.actor}")
+        if self.label:
+            parts.append(self.label)
+        return " ".join(parts)
+
+    def params(self, handle) -> dict:
+        if self.make is None:
+            return {}
+        with handle.context():
+            return self.make(handle) or {}
+
+    def url(self, params: dict) -> str:
+        return (self.path or "/" + self.route).format(**params)
+
+    def request(self, client, params: dict):
+        data = self.body(params) if self.body else None
+        kwargs = {"format": self.format} if self.is_api and data is not None else {}
+        return getattr(client, self.method)(self.url(params), data, **kwargs, **self.headers)
+
+
+def _statuses(value) -> tuple[int, ...]:
+    return value if isinstance(value, tuple) else (value,)
+
+
+def all_endpoints() -> list[Endpoint]:
+    """Every app's ENDPOINTS, from tests/<app>/isolation.py."""
+    endpoints = []
+    for module_info in pkgutil.iter_modules(tests.__path__):
+        if not module_info.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"tests.{module_info.name}.isolation")
+        except ModuleNotFoundError as error:
+            if error.name != f"tests.{module_info.name}.isolation":
+                raise
+            continue
+        endpoints.extend(module.ENDPOINTS)
+    return endpoints
+
+
+def tenant_routes(urlconf: str = "quartier.platform.urls_tenant") -> set[str]:
+    """Every route of a URLconf, flattened ("api/me/", "api/listings/<int:pk>/")."""
+    routes = set()
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                routes.add(route.lstrip("^").rstrip("$"))
+
+    walk(get_resolver(urlconf).url_patterns, "")
+    return routes
+
+
+statuses = _statuses
