@@ -1,1 +1,293 @@
-from django.db import models  # noqa: F401
+"""Who offers what, at what price, where — and who needs help with what.
+
+Locations are stored twice: latitude/longitude for display, and `location`, a PostgreSQL
+`point` in kilometres on a local equirectangular projection of Switzerland
+(quartier.geo.projection), so that the core `<->` operator and GiST indexes answer
+"within R km" and "nearest first" without any extension.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from quartier.platform.money import Currency, Money
+
+
+class PointField(models.Field):
+    """PostgreSQL's core `point` type, as an (x, y) tuple of floats (kilometres)."""
+
+    description = "A point on the plane (PostgreSQL point)"
+
+    def db_type(self, connection):
+        return "point"
+
+    def from_db_value(self, value, expression, connection):
+        return self.to_python(value)
+
+    def to_python(self, value):
+        if value is None or isinstance(value, tuple):
+            return value
+        x, y = str(value).strip("()").split(",")
+        return float(x), float(y)
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        x, y = value
+        return f"({float(x)},{float(y)})"
+
+
+class Language(models.TextChoices):
+    GERMAN = "de", "Deutsch"
+    FRENCH = "fr", "Français"
+    ITALIAN = "it", "Italiano"
+    ENGLISH = "en", "English"
+
+
+class Category(models.Model):
+    """A node of the tenant's small category tree (Internet & WLAN > Router setup)."""
+
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+    slug = models.SlugField(max_length=60, unique=True)
+    # {"de": "...", "fr": "...", "it": "...", "en": "..."}
+    names = models.JSONField(default=dict)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name_in("en")
+
+    def name_in(self, language: str) -> str:
+        return self.names.get(language) or next(iter(self.names.values()), self.slug)
+
+
+class ProviderProfile(models.Model):
+    class Kind(models.TextChoices):
+        PRIVATE = "private", "Private person"
+        COMPANY = "company", "Company"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="provider_profile")
+    display_name = models.CharField(max_length=80)
+    bio = models.TextField(max_length=4000, blank=True)
+    photo = models.ImageField(upload_to="providers/", blank=True)
+    skills = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    languages = ArrayField(models.CharField(max_length=2, choices=Language.choices),
+                           default=list, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PRIVATE)
+    company_name = models.CharField(max_length=120, blank=True)
+    home_postal_code = models.CharField(max_length=4)
+    service_radius_km = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(200)])
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    location = PointField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Trust facts, written by the trust and bookings apps through their services.
+    is_vetted = models.BooleanField(default=False)
+    vetted_at = models.DateTimeField(null=True, blank=True)
+    is_suspended = models.BooleanField(default=False)
+    badge_slugs = ArrayField(models.SlugField(max_length=60), default=list, blank=True)
+    completed_jobs = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    # Bayesian average x 100 (a prior keeps one 5-star review below fifty 4.9s).
+    rating_score = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["is_vetted", "is_suspended"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def member_since(self):
+        return self.created_at
+
+
+class SocialLink(models.Model):
+    class Network(models.TextChoices):
+        LINKEDIN = "linkedin", "LinkedIn"
+        FACEBOOK = "facebook", "Facebook"
+        INSTAGRAM = "instagram", "Instagram"
+        X = "x", "X"
+        XING = "xing", "XING"
+        WEBSITE = "website", "Website"
+
+    profile = models.ForeignKey(ProviderProfile, on_delete=models.CASCADE,
+                                related_name="social_links")
+    network = models.CharField(max_length=16, choices=Network.choices)
+    url = models.URLField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "network"], name="one_link_per_network"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class ListingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Listing.Status.PUBLISHED, provider__is_suspended=False)
+
+
+class Listing(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        PAUSED = "paused", "Paused"
+        HIDDEN = "hidden", "Hidden by a moderator"
+
+    class PriceUnit(models.TextChoices):
+        FIXED = "fixed", "Fixed price"
+        HOUR = "hour", "Per hour"
+        VISIT = "visit", "Per visit"
+
+    provider = models.ForeignKey(ProviderProfile, on_delete=models.CASCADE,
+                                 related_name="listings")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="listings")
+    title = models.CharField(max_length=120)
+    description = models.TextField(max_length=5000, blank=True)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.GERMAN)
+    price_amount_minor = models.BigIntegerField()
+    price_currency = models.CharField(max_length=3, choices=Currency.choices,
+                                      default=Currency.CHF)
+    price_unit = models.CharField(max_length=8, choices=PriceUnit.choices,
+                                  default=PriceUnit.HOUR)
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    is_remote = models.BooleanField(default=False)
+    postal_code = models.CharField(max_length=4, blank=True)
+    radius_km = models.PositiveSmallIntegerField(default=10)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    location = PointField(null=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    hidden_reason = models.CharField(max_length=500, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price_amount_minor__gte=0),
+                                   name="listing_price_not_negative"),
+            models.CheckConstraint(condition=models.Q(radius_km__gte=1, radius_km__lte=200),
+                                   name="listing_radius_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def price(self) -> Money:
+        return Money(self.price_amount_minor, self.price_currency)
+
+
+class ListingPhoto(models.Model):
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="listings/")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class TaskRequest(models.Model):
+    """A customer's "who can help me with...?", answered by providers' offers."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ASSIGNED = "assigned", "Assigned"
+        CLOSED = "closed", "Closed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                 related_name="task_requests")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT,
+                                 related_name="task_requests")
+    title = models.CharField(max_length=120)
+    description = models.TextField(max_length=5000, blank=True)
+    postal_code = models.CharField(max_length=4)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    location = PointField(null=True)
+    budget_amount_minor = models.BigIntegerField(null=True, blank=True)
+    budget_currency = models.CharField(max_length=3, choices=Currency.choices,
+                                       default=Currency.CHF)
+    # [{"start": iso datetime, "end": iso datetime}, ...] — up to three windows.
+    preferred_windows = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(budget_amount_minor__isnull=True)
+                | models.Q(budget_amount_minor__gte=0),
+                name="task_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def budget(self) -> Money | None:
+        if self.budget_amount_minor is None:
+            return None
+        return Money(self.budget_amount_minor, self.budget_currency)
+
+
+class Offer(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    task = models.ForeignKey(TaskRequest, on_delete=models.CASCADE, related_name="offers")
+    provider = models.ForeignKey(ProviderProfile, on_delete=models.CASCADE,
+                                 related_name="offers")
+    price_amount_minor = models.BigIntegerField()
+    price_currency = models.CharField(max_length=3, choices=Currency.choices,
+                                      default=Currency.CHF)
+    message = models.TextField(max_length=2000, blank=True)
+    proposed_start = models.DateTimeField(null=True, blank=True)
+    proposed_minutes = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    # The seam to bookings: set when the accepted offer became a booking.
+    booking_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "provider"], name="one_offer_per_provider"),
+            models.CheckConstraint(condition=models.Q(price_amount_minor__gte=0),
+                                   name="offer_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} -> {self.task}"
+
+    @property
+    def price(self) -> Money:
+        return Money(self.price_amount_minor, self.price_currency)

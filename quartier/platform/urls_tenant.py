@@ -5,8 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from quartier.platform import views
 
+TENANT_APPS_WITH_URLS = ["catalog", "bookings", "trust", "billing", "themes"]
+
 api_patterns = [
     path("", include("quartier.accounts.api.urls")),
+    *[path("", include(f"quartier.{app}.api.urls")) for app in TENANT_APPS_WITH_URLS],
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
@@ -15,4 +18,5 @@ urlpatterns = [
     path("", views.storefront_home, name="home"),
     path("accounts/", include("quartier.accounts.urls")),
     path("api/", include(api_patterns)),
+    *[path("", include(f"quartier.{app}.urls")) for app in TENANT_APPS_WITH_URLS],
 ]

@@ -34,6 +34,7 @@ SHARED_APPS = [
     "django_filters",
     "django.contrib.postgres",
     "quartier.accounts",
+    "quartier.geo",
 ]
 
 # Apps whose tables exist in every tenant's schema. Accounts, sessions and tokens are
@@ -78,10 +79,21 @@ TENANT_POOL_AUTO_REFILL = env_bool("TENANT_POOL_AUTO_REFILL", QUARTIER_ENV != "t
 TENANT_INITIALISERS = [
     "quartier.accounts.services.tenant_admin_initialise",
     "quartier.marketplace.services.marketplace_settings_initialise",
+    "quartier.catalog.setup.tenant_initialise",
+    "quartier.trust.setup.tenant_initialise",
+    "quartier.bookings.setup.tenant_initialise",
+    "quartier.billing.setup.tenant_initialise",
+    "quartier.themes.setup.tenant_initialise",
 ]
 
 # Sample data for `manage.py demo`, one function per app, run inside each demo tenant.
-DEMO_SEEDERS: list[str] = []
+DEMO_SEEDERS = [
+    "quartier.themes.setup.demo_seed",
+    "quartier.catalog.setup.demo_seed",
+    "quartier.trust.setup.demo_seed",
+    "quartier.bookings.setup.demo_seed",
+    "quartier.billing.setup.demo_seed",
+]
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
