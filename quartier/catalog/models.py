@@ -8,10 +8,12 @@ Locations are stored twice: latitude/longitude for display, and `location`, a Po
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from quartier.platform.languages import Language
 from quartier.platform.money import Currency, Money
 
 
@@ -39,18 +41,12 @@ class PointField(models.Field):
         return f"({float(x)},{float(y)})"
 
 
-class Language(models.TextChoices):
-    GERMAN = "de", "Deutsch"
-    FRENCH = "fr", "Français"
-    ITALIAN = "it", "Italiano"
-    ENGLISH = "en", "English"
-
-
 class Category(models.Model):
     """A node of the tenant's small category tree (Internet & WLAN > Router setup)."""
 
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     slug = models.SlugField(max_length=60, unique=True)
     # {"de": "...", "fr": "...", "it": "...", "en": "..."}
     names = models.JSONField(default=dict)
@@ -73,19 +69,22 @@ class ProviderProfile(models.Model):
         PRIVATE = "private", "Private person"
         COMPANY = "company", "Company"
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="provider_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_profile"
+    )
     display_name = models.CharField(max_length=80)
     bio = models.TextField(max_length=4000, blank=True)
     photo = models.ImageField(upload_to="providers/", blank=True)
     skills = ArrayField(models.CharField(max_length=60), default=list, blank=True)
-    languages = ArrayField(models.CharField(max_length=2, choices=Language.choices),
-                           default=list, blank=True)
+    languages = ArrayField(
+        models.CharField(max_length=2, choices=Language.choices), default=list, blank=True
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PRIVATE)
     company_name = models.CharField(max_length=120, blank=True)
     home_postal_code = models.CharField(max_length=4)
     service_radius_km = models.PositiveSmallIntegerField(
-        default=10, validators=[MinValueValidator(1), MaxValueValidator(200)])
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
     latitude = models.FloatField(null=True)
     longitude = models.FloatField(null=True)
     location = PointField(null=True)
@@ -123,8 +122,9 @@ class SocialLink(models.Model):
         XING = "xing", "XING"
         WEBSITE = "website", "Website"
 
-    profile = models.ForeignKey(ProviderProfile, on_delete=models.CASCADE,
-                                related_name="social_links")
+    profile = models.ForeignKey(
+        ProviderProfile, on_delete=models.CASCADE, related_name="social_links"
+    )
     network = models.CharField(max_length=16, choices=Network.choices)
     url = models.URLField(max_length=300)
 
@@ -154,17 +154,14 @@ class Listing(models.Model):
         HOUR = "hour", "Per hour"
         VISIT = "visit", "Per visit"
 
-    provider = models.ForeignKey(ProviderProfile, on_delete=models.CASCADE,
-                                 related_name="listings")
+    provider = models.ForeignKey(ProviderProfile, on_delete=models.CASCADE, related_name="listings")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="listings")
     title = models.CharField(max_length=120)
     description = models.TextField(max_length=5000, blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.GERMAN)
     price_amount_minor = models.BigIntegerField()
-    price_currency = models.CharField(max_length=3, choices=Currency.choices,
-                                      default=Currency.CHF)
-    price_unit = models.CharField(max_length=8, choices=PriceUnit.choices,
-                                  default=PriceUnit.HOUR)
+    price_currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.CHF)
+    price_unit = models.CharField(max_length=8, choices=PriceUnit.choices, default=PriceUnit.HOUR)
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
     is_remote = models.BooleanField(default=False)
     postal_code = models.CharField(max_length=4, blank=True)
@@ -182,11 +179,48 @@ class Listing(models.Model):
     objects = ListingQuerySet.as_manager()
 
     class Meta:
+        indexes = [
+            # The search's index paths, all limited to what search can return.
+            # fastupdate off: listings change rarely, searches are constant; a pending
+            # list would make every search pay for recent writes.
+            GinIndex(
+                fields=["search_vector"],
+                name="listing_search_vector",
+                fastupdate=False,
+                condition=models.Q(status="published"),
+            ),
+            GistIndex(
+                fields=["location"], name="listing_location", condition=models.Q(status="published")
+            ),
+            models.Index(
+                fields=["price_amount_minor", "id"],
+                name="listing_price",
+                condition=models.Q(status="published"),
+            ),
+            models.Index(
+                fields=["category", "id"],
+                name="listing_category",
+                condition=models.Q(status="published"),
+            ),
+            models.Index(
+                fields=["published_at"],
+                name="listing_newest",
+                condition=models.Q(status="published"),
+            ),
+            models.Index(
+                fields=["id"],
+                name="listing_remote",
+                condition=models.Q(status="published", is_remote=True),
+            ),
+        ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(price_amount_minor__gte=0),
-                                   name="listing_price_not_negative"),
-            models.CheckConstraint(condition=models.Q(radius_km__gte=1, radius_km__lte=200),
-                                   name="listing_radius_range"),
+            models.CheckConstraint(
+                condition=models.Q(price_amount_minor__gte=0), name="listing_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(radius_km__gte=1, radius_km__lte=200),
+                name="listing_radius_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -218,10 +252,10 @@ class TaskRequest(models.Model):
         CLOSED = "closed", "Closed"
         CANCELLED = "cancelled", "Cancelled"
 
-    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                 related_name="task_requests")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT,
-                                 related_name="task_requests")
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="task_requests"
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="task_requests")
     title = models.CharField(max_length=120)
     description = models.TextField(max_length=5000, blank=True)
     postal_code = models.CharField(max_length=4)
@@ -229,8 +263,7 @@ class TaskRequest(models.Model):
     longitude = models.FloatField(null=True)
     location = PointField(null=True)
     budget_amount_minor = models.BigIntegerField(null=True, blank=True)
-    budget_currency = models.CharField(max_length=3, choices=Currency.choices,
-                                       default=Currency.CHF)
+    budget_currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.CHF)
     # [{"start": iso datetime, "end": iso datetime}, ...] — up to three windows.
     preferred_windows = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -238,6 +271,9 @@ class TaskRequest(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        indexes = [
+            GistIndex(fields=["location"], name="task_location", condition=models.Q(status="open")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(budget_amount_minor__isnull=True)
@@ -264,11 +300,9 @@ class Offer(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     task = models.ForeignKey(TaskRequest, on_delete=models.CASCADE, related_name="offers")
-    provider = models.ForeignKey(ProviderProfile, on_delete=models.CASCADE,
-                                 related_name="offers")
+    provider = models.ForeignKey(ProviderProfile, on_delete=models.CASCADE, related_name="offers")
     price_amount_minor = models.BigIntegerField()
-    price_currency = models.CharField(max_length=3, choices=Currency.choices,
-                                      default=Currency.CHF)
+    price_currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.CHF)
     message = models.TextField(max_length=2000, blank=True)
     proposed_start = models.DateTimeField(null=True, blank=True)
     proposed_minutes = models.PositiveIntegerField(null=True, blank=True)
@@ -281,8 +315,9 @@ class Offer(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["task", "provider"], name="one_offer_per_provider"),
-            models.CheckConstraint(condition=models.Q(price_amount_minor__gte=0),
-                                   name="offer_price_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(price_amount_minor__gte=0), name="offer_price_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -35,6 +35,33 @@ class HealthProbeMiddleware:
             tenant_var.reset(tenant_token)
 
 
+class ApplicationErrorMiddleware:
+    """Pages show a service's ApplicationError as an error page with its status.
+
+    (The API has its own exception handler; this covers server-rendered views.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from quartier.platform.errors import ApplicationError
+
+        if not isinstance(exception, ApplicationError):
+            return None
+        return render(
+            request,
+            "platform/error.html",
+            {"status": exception.status, "message": exception.message},
+            status=exception.status,
+        )
+
+
 def readiness_response() -> JsonResponse:
     from quartier.platform.health import readiness_checks
 

@@ -23,8 +23,12 @@ IMAGE_TOO_LARGE = "image_too_large"
 MAX_IMAGE_PIXELS = 25_000_000  # 5000 x 5000
 _PDF_MAGIC = b"%PDF-"
 _IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp",
-               "application/pdf": "pdf"}
+_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+}
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,7 @@ def image_clean(
     data = _read_limited(upload, max_bytes=max_bytes, field=field)
     image = _open_image(data, field=field, formats=formats)
     image.thumbnail((max_side, max_side))
-    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in
-                                                 image.info)
+    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
     output = io.BytesIO()
     if has_alpha:
         image.convert("RGBA").save(output, format="PNG", optimize=True)
@@ -80,9 +83,14 @@ def image_clean(
         image.convert("RGB").save(output, format="JPEG", quality=85, optimize=True)
         content_type = "image/jpeg"
     encoded = output.getvalue()
-    return CleanFile(content=ContentFile(encoded), content_type=content_type,
-                     extension=_EXTENSIONS[content_type], size=len(encoded),
-                     width=image.width, height=image.height)
+    return CleanFile(
+        content=ContentFile(encoded),
+        content_type=content_type,
+        extension=_EXTENSIONS[content_type],
+        size=len(encoded),
+        width=image.width,
+        height=image.height,
+    )
 
 
 def _open_image(data: bytes, *, field: str, formats: frozenset[str]) -> Image.Image:
@@ -126,10 +134,15 @@ def document_clean(
     data = _read_limited(upload, max_bytes=max_bytes, field=field)
     if data.startswith(_PDF_MAGIC):
         if b"%%EOF" not in data[-2048:]:
-            raise ApplicationError.invalid_field(field, "This PDF is damaged or incomplete.",
-                                                 code=IMAGE_INVALID)
-        return CleanFile(content=ContentFile(data), content_type="application/pdf",
-                         extension="pdf", size=len(data))
+            raise ApplicationError.invalid_field(
+                field, "This PDF is damaged or incomplete.", code=IMAGE_INVALID
+            )
+        return CleanFile(
+            content=ContentFile(data),
+            content_type="application/pdf",
+            extension="pdf",
+            size=len(data),
+        )
     try:
         return image_clean(io.BytesIO(data), field=field, max_bytes=max_bytes)
     except ApplicationError as error:

@@ -38,9 +38,12 @@ def test_basis_points_round_half_away_from_zero():
     assert Money(6000, "CHF").basis_points(1250) == Money(750, "CHF")
 
 
-@given(amount=st.integers(min_value=-10**9, max_value=10**9),
-       weights=st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=8)
-       .filter(lambda w: sum(w) > 0))
+@given(
+    amount=st.integers(min_value=-(10**9), max_value=10**9),
+    weights=st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=8).filter(
+        lambda w: sum(w) > 0
+    ),
+)
 def test_allocation_never_loses_or_invents_a_cent(amount, weights):
     parts = Money(amount, "CHF").allocate(weights)
 

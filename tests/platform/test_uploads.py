@@ -12,7 +12,8 @@ from quartier.platform.uploads import document_clean, image_clean
 def _image_bytes(fmt="PNG", size=(40, 30), mode="RGB", **save) -> bytes:
     buffer = io.BytesIO()
     Image.new(mode, size, (200, 30, 30) if mode == "RGB" else (200, 30, 30, 128)).save(
-        buffer, format=fmt, **save)
+        buffer, format=fmt, **save
+    )
     return buffer.getvalue()
 
 

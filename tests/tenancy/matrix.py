@@ -35,6 +35,9 @@ class Endpoint:
     actor: str | None = None  # "admin", "provider", "customer" or None (anonymous)
     path: str = ""  # concrete path; formatted with make()'s parameters
     make: Callable | None = None
+    # Gives B's actor the same standing as A's (e.g. a provider profile), so that a 404
+    # on B proves A's id did not resolve, not that B's user lacked a profile.
+    make_other: Callable | None = None
     body: Callable | None = None  # (params) -> request body
     ok: int | tuple[int, ...] = 200
     cross: int | tuple[int, ...] = 404
@@ -61,6 +64,11 @@ class Endpoint:
             return {}
         with handle.context():
             return self.make(handle) or {}
+
+    def prepare_other(self, handle) -> None:
+        if self.make_other is not None:
+            with handle.context():
+                self.make_other(handle)
 
     def url(self, params: dict) -> str:
         return (self.path or "/" + self.route).format(**params)

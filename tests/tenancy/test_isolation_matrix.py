@@ -43,6 +43,7 @@ def test_the_owner_can_use_it(endpoint, tenant_a):
 def test_tenant_a_ids_are_unusable_on_tenant_b(endpoint, tenant_a, tenant_b):
     # given an object (or credentials) of tenant A
     params = endpoint.params(tenant_a)
+    endpoint.prepare_other(tenant_b)
     before = endpoint.state(tenant_a) if endpoint.state else None
 
     # when B's user of the same role tries it on B's host

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from quartier.accounts.models import User
+from quartier.platform.languages import Language
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -46,5 +47,5 @@ class UserSerializer(serializers.ModelSerializer):
 
 class UserUpdateSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    preferred_language = serializers.ChoiceField(choices=["de", "fr", "it", "en"], required=False)
+    preferred_language = serializers.ChoiceField(choices=Language.choices, required=False)
     phone = serializers.RegexField(r"^\+?[0-9 ]{6,20}$", required=False, allow_blank=True)

@@ -1,15 +1,28 @@
 """Serializer fields shared by every app's API."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quartier.platform.money import CURRENCY_EXPONENTS, MAX_AMOUNT_MINOR, Money
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            "amount_minor": {"type": "integer", "description": "minor units (cents)"},
+            "currency": {"type": "string", "enum": sorted(CURRENCY_EXPONENTS)},
+            "formatted": {"type": "string", "readOnly": True},
+        },
+        "required": ["amount_minor", "currency"],
+    }
+)
 class MoneyField(serializers.Field):
     """Money as {"amount_minor": int, "currency": "CHF"}; floats and strings are refused."""
 
     default_error_messages = {
-        "invalid": 'Give {"amount_minor": <integer>, "currency": <ISO code>}.',
+        # Doubled braces: DRF formats these messages with str.format().
+        "invalid": 'Give {{"amount_minor": <integer>, "currency": <ISO code>}}.',
         "not_integer": "amount_minor must be an integer number of minor units (cents).",
         "negative": "The amount must not be negative.",
         "too_large": "The amount is too large.",

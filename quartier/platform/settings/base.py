@@ -86,6 +86,9 @@ TENANT_INITIALISERS = [
     "quartier.themes.setup.tenant_initialise",
 ]
 
+# Called as hook(offer=...) when a customer accepts a task offer; returns the booking id.
+OFFER_ACCEPTED_HOOK = ""
+
 # Sample data for `manage.py demo`, one function per app, run inside each demo tenant.
 DEMO_SEEDERS = [
     "quartier.themes.setup.demo_seed",
@@ -127,6 +130,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "quartier.platform.middleware.ApplicationErrorMiddleware",
 ]
 
 TEMPLATES = [
@@ -193,6 +197,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "quartier.platform.languages.Language"},
 }
 
 LOGGING = {

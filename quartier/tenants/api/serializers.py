@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from quartier.platform.languages import Language
 from quartier.tenants.models import Plan, Tenant
 from quartier.tenants.selectors import tenant_primary_url
 
@@ -50,7 +51,7 @@ class TenantProvisionSerializer(serializers.Serializer):
     domains = serializers.ListField(
         child=serializers.CharField(max_length=300), required=False, max_length=20
     )
-    language = serializers.ChoiceField(choices=["de", "fr", "it", "en"], default="de")
+    language = serializers.ChoiceField(choices=Language.choices, default="de")
     currency = serializers.CharField(max_length=3, default="CHF")
 
 

@@ -1,0 +1,1 @@
+"""Reads on the catalog, by sub-domain."""

@@ -1,0 +1,163 @@
+"""Reads on categories, profiles, listings, tasks and offers — fetched and authorised
+together, so views never call a bare .objects.get()."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from quartier.accounts.models import User
+from quartier.catalog.models import (
+    Category,
+    Listing,
+    ListingPhoto,
+    Offer,
+    ProviderProfile,
+    TaskRequest,
+)
+from quartier.platform.errors import ApplicationError, NotFound
+
+
+def category_list(*, include_inactive: bool = False) -> QuerySet[Category]:
+    categories = Category.objects.order_by("parent_id", "position", "slug")
+    return categories if include_inactive else categories.filter(is_active=True)
+
+
+def category_get(*, category_id: int) -> Category:
+    category = Category.objects.filter(pk=category_id).first()
+    if category is None:
+        raise NotFound("No such category.")
+    return category
+
+
+def category_ids_with_children(value: str) -> tuple[int, ...]:
+    """A category given by id or slug, with its sub-categories (400 when unknown)."""
+    lookup = Q(pk=int(value)) if str(value).isdigit() else Q(slug=str(value))
+    category = Category.objects.filter(lookup, is_active=True).first()
+    if category is None:
+        raise ApplicationError.invalid_field("category", "Unknown category.")
+    children = Category.objects.filter(parent=category, is_active=True)
+    return (category.pk, *children.values_list("pk", flat=True))
+
+
+def _profiles() -> QuerySet[ProviderProfile]:
+    return ProviderProfile.objects.select_related("user").prefetch_related("social_links")
+
+
+def provider_profile_get(*, profile_id: int, viewer: User | None = None) -> ProviderProfile:
+    """A profile anyone may see; a suspended one only by its owner or an admin."""
+    profile = _profiles().filter(pk=profile_id).first()
+    if profile is None or (profile.is_suspended and not _is_owner_or_admin(profile, viewer)):
+        raise NotFound("No such provider.")
+    return profile
+
+
+def _is_owner_or_admin(profile: ProviderProfile, viewer: User | None) -> bool:
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return viewer.pk == profile.user_id or viewer.is_tenant_admin
+
+
+def provider_profile_of(user: User) -> ProviderProfile | None:
+    return _profiles().filter(user=user).first() if user.is_authenticated else None
+
+
+def _listings() -> QuerySet[Listing]:
+    return Listing.objects.select_related("provider", "category").prefetch_related(
+        Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id"))
+    )
+
+
+def listing_get_visible(*, listing_id: int, viewer: User | None) -> Listing:
+    """Published listings for everyone; drafts, paused and hidden ones for the owner and
+    for tenant admins. Anything else is a 404, never a 403 (no existence leak)."""
+    listing = _listings().filter(pk=listing_id).first()
+    if listing is None:
+        raise NotFound("No such listing.")
+    visible = listing.status == Listing.Status.PUBLISHED and not listing.provider.is_suspended
+    if not visible and not _is_owner_or_admin(listing.provider, viewer):
+        raise NotFound("No such listing.")
+    return listing
+
+
+def listing_get_owned(*, listing_id: int, user: User) -> Listing:
+    listing = _listings().filter(pk=listing_id, provider__user=user).first()
+    if listing is None:
+        raise NotFound("No such listing.")
+    return listing
+
+
+def listing_get_for_moderation(*, listing_id: int) -> Listing:
+    listing = _listings().filter(pk=listing_id).first()
+    if listing is None:
+        raise NotFound("No such listing.")
+    return listing
+
+
+def listings_of_user(user: User) -> QuerySet[Listing]:
+    return _listings().filter(provider__user=user).order_by("-id")
+
+
+def listings_of_provider(profile: ProviderProfile) -> QuerySet[Listing]:
+    return _listings().published().filter(provider=profile).order_by("-published_at", "-id")
+
+
+def listing_photo_get_owned(*, listing: Listing, photo_id: int) -> ListingPhoto:
+    photo = listing.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise NotFound("No such photo.")
+    return photo
+
+
+def _tasks() -> QuerySet[TaskRequest]:
+    return TaskRequest.objects.select_related("category", "customer")
+
+
+def task_get_visible(*, task_id: int, user: User) -> TaskRequest:
+    """The customer's own tasks; open tasks for providers; any task for tenant admins."""
+    task = _tasks().filter(pk=task_id).first()
+    if task is None:
+        raise NotFound("No such task.")
+    is_provider = provider_profile_of(user) is not None
+    if not (
+        task.customer_id == user.pk
+        or user.is_tenant_admin
+        or (is_provider and task.status == TaskRequest.Status.OPEN)
+    ):
+        raise NotFound("No such task.")
+    return task
+
+
+def tasks_of_customer(user: User) -> QuerySet[TaskRequest]:
+    return _tasks().filter(customer=user).order_by("-id")
+
+
+def offers_for_task(*, task: TaskRequest, user: User) -> QuerySet[Offer]:
+    """The customer sees every offer on their task; a provider only their own."""
+    offers = Offer.objects.filter(task=task).select_related("provider").order_by("id")
+    if task.customer_id == user.pk or user.is_tenant_admin:
+        return offers
+    return offers.filter(provider__user=user)
+
+
+def offer_get_for_user(*, offer_id: int, user: User) -> Offer:
+    offer = Offer.objects.select_related("task", "provider").filter(pk=offer_id).first()
+    if offer is None or user.pk not in (offer.task.customer_id, offer.provider.user_id):
+        raise NotFound("No such offer.")
+    return offer
+
+
+def offers_of_provider(profile: ProviderProfile) -> QuerySet[Offer]:
+    return Offer.objects.filter(provider=profile).select_related("task").order_by("-id")
+
+
+def tasks_by_ids(task_ids: list[int]) -> dict[int, TaskRequest]:
+    tasks = _tasks().filter(pk__in=task_ids).annotate(offer_total=Count("offers"))
+    return {task.pk: task for task in tasks}
+
+
+def first_photos(listing_ids: list[int]) -> dict[int, str]:
+    """listing id -> URL of its first photo, in one query."""
+    photos: dict[int, str] = {}
+    for photo in ListingPhoto.objects.filter(listing_id__in=listing_ids).order_by(
+        "listing_id", "position", "id"
+    ):
+        photos.setdefault(photo.listing_id, photo.image.url)
+    return photos

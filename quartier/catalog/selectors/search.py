@@ -1,0 +1,294 @@
+"""Neighbourhood search over published listings: text, filters, distance, keyset pages.
+
+One SQL statement per page and one for the facet counts. Every shape has an index
+path: GIN on the text vector, GiST on the projected location, B-trees on price and
+publication date (see migrations); the remote listings have their own partial index so
+"near me, or remote" stays an index union instead of a scan.
+"""
+
+import base64
+import json
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from quartier.catalog.models import Category
+from quartier.platform.errors import ApplicationError
+
+SORTS = ("relevance", "distance", "price", "-price", "rating", "newest")
+CONFIGS = ("german", "french", "italian", "english")
+MAX_QUERY_LENGTH = 200
+INVALID_CURSOR = "invalid_cursor"
+
+
+@dataclass(frozen=True)
+class ListingSearch:
+    text: str = ""
+    point: tuple[float, float] | None = None  # projected km (quartier.geo.projection)
+    radius_km: int | None = None
+    category_ids: tuple[int, ...] | None = None
+    currency: str = "CHF"
+    price_min: int | None = None
+    price_max: int | None = None
+    min_rating: int | None = None  # x100, like ProviderProfile.rating_score
+    badge: str | None = None
+    provider_kind: str | None = None
+    language: str | None = None
+    include_remote: bool = True
+    sort: str = "relevance"
+    cursor: str | None = None
+    limit: int = 20
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort == "relevance" and not self.text:
+            return "rating"
+        if self.sort == "distance" and self.point is None:
+            return "rating"
+        return self.sort
+
+
+@dataclass
+class SearchPage:
+    results: list[dict]
+    next_cursor: str | None
+    facets: dict[int, int] = field(default_factory=dict)
+
+
+class _Sql:
+    """Builds the WHERE clause and its parameters, once, for the page and the facets."""
+
+    def __init__(self, search: ListingSearch, tsquery: str = ""):
+        self.search = search
+        self.tsquery = tsquery
+        self.params: dict = {}
+        self.where: list[str] = ["l.status = 'published'", "NOT p.is_suspended"]
+
+    def add(self, clause: str, **params) -> None:
+        self.where.append(clause)
+        self.params.update(params)
+
+    def build(self, *, with_category: bool) -> str:
+        search = self.search
+        self.where = ["l.status = 'published'", "NOT p.is_suspended"]
+        if search.text:
+            self.add("l.search_vector @@ %(tsquery)s::tsquery", tsquery=self.tsquery)
+        if search.point is not None:
+            self._near(search)
+        if with_category and search.category_ids is not None:
+            self.add("l.category_id = ANY(%(categories)s)", categories=list(search.category_ids))
+        if search.price_min is not None:
+            self.add("l.price_amount_minor >= %(price_min)s", price_min=search.price_min)
+        if search.price_max is not None:
+            self.add("l.price_amount_minor <= %(price_max)s", price_max=search.price_max)
+        if search.price_min is not None or search.price_max is not None:
+            self.add("l.price_currency = %(currency)s", currency=search.currency)
+        if search.min_rating is not None:
+            self.add("p.rating_score >= %(min_rating)s", min_rating=search.min_rating)
+        if search.badge:
+            self.add("p.badge_slugs @> ARRAY[%(badge)s]::varchar[]", badge=search.badge)
+        if search.provider_kind:
+            self.add("p.kind = %(kind)s", kind=search.provider_kind)
+        if search.language:
+            self.add("p.languages @> ARRAY[%(language)s]::varchar[]", language=search.language)
+        return " AND ".join(self.where)
+
+    def _near(self, search: ListingSearch) -> None:
+        x, y = search.point
+        self.params.update(x=x, y=y, radius=search.radius_km)
+        # Within the customer's radius (GiST) and within the provider's own service radius.
+        located = (
+            "(l.location <@ circle(point(%(x)s, %(y)s), %(radius)s) "
+            "AND l.location <-> point(%(x)s, %(y)s) <= l.radius_km)"
+        )
+        if search.include_remote:
+            located = f"({located} OR l.is_remote)"
+        self.where.append(located)
+
+
+_TSQUERIES = "SELECT " + ", ".join(
+    f"websearch_to_tsquery('{config}', %(text)s)::text" for config in CONFIGS
+)
+
+
+def text_query(text: str) -> str:
+    """The user's words as one tsquery: each language's stems, each only once.
+
+    Listings are indexed in their own language; the query is parsed in all four and
+    OR-ed. Identical parses are merged so the planner does not count a stem four times
+    (which made it overestimate matches and choose a scan).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_TSQUERIES, {"text": text})
+        parses = [parse for parse in cursor.fetchone() if parse]
+    unique = list(dict.fromkeys(parses))
+    return " | ".join(f"({parse})" for parse in unique) if unique else "''"
+
+
+_DISTANCE = "(l.location <-> point(%(x)s, %(y)s))"
+# Sort keys: (SQL expression, direction) - the listing id always breaks ties ascending.
+_SORT_KEYS = {
+    # float8: the cursor must carry the exact value (float4 does not survive JSON).
+    "relevance": ("ts_rank_cd(l.search_vector, %(tsquery)s::tsquery)::float8", "DESC"),
+    "distance": (_DISTANCE, "ASC"),
+    "price": ("l.price_amount_minor", "ASC"),
+    "-price": ("l.price_amount_minor", "DESC"),
+    "rating": ("p.rating_score", "DESC"),
+    "newest": ("l.published_at", "DESC"),
+}
+
+_SELECT = """
+SELECT l.id, l.title, l.price_amount_minor, l.price_currency, l.price_unit,
+       l.duration_minutes, l.is_remote, l.postal_code, l.radius_km,
+       l.category_id, c.slug AS category_slug, c.names AS category_names,
+       p.id AS provider_id, p.display_name, p.kind, p.is_vetted, p.badge_slugs,
+       p.rating_score, p.rating_count, p.completed_jobs, p.photo,
+       {distance} AS distance_km, {sort_value} AS sort_value
+FROM catalog_listing l
+JOIN catalog_providerprofile p ON p.id = l.provider_id
+JOIN catalog_category c ON c.id = l.category_id
+WHERE {where} {after}
+ORDER BY sort_value {direction} NULLS LAST, l.id ASC
+LIMIT %(limit)s
+"""
+
+
+def listing_search(search: ListingSearch, *, with_facets: bool = True) -> SearchPage:
+    """One page of published listings matching `search`, and category facet counts."""
+    if len(search.text) > MAX_QUERY_LENGTH:
+        raise ApplicationError.invalid_field("q", f"At most {MAX_QUERY_LENGTH} characters.")
+    tsquery = text_query(search.text) if search.text else ""
+    sql, params = _page_sql(search, tsquery)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column.name for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        # Django leaves jsonb undecoded on raw cursors (its JSONField decodes).
+        if isinstance(row["category_names"], str):
+            row["category_names"] = json.loads(row["category_names"])
+    next_cursor = None
+    if len(rows) > search.limit:
+        rows = rows[: search.limit]
+        next_cursor = _encode_cursor(search.effective_sort, rows[-1])
+    facets = _facets(search, tsquery) if with_facets else {}
+    return SearchPage(results=rows, next_cursor=next_cursor, facets=facets)
+
+
+def _page_sql(search: ListingSearch, tsquery: str = "") -> tuple[str, dict]:
+    builder = _Sql(search, tsquery)
+    where = builder.build(with_category=True)
+    sort = search.effective_sort
+    expression, direction = _SORT_KEYS[sort]
+    params = {**builder.params, "limit": search.limit + 1}
+    if sort == "relevance":
+        params["tsquery"] = tsquery
+    after = ""
+    if search.cursor:
+        value, last_id = _decode_cursor(search.cursor, sort)
+        after, cursor_params = _after(expression, direction, value, last_id)
+        params.update(cursor_params)
+    distance = _DISTANCE if search.point is not None else "NULL::float8"
+    sql = _SELECT.format(
+        distance=distance, sort_value=expression, where=where, after=after, direction=direction
+    )
+    return sql, params
+
+
+def _after(expression: str, direction: str, value, last_id: int) -> tuple[str, dict]:
+    """Keyset condition: rows strictly after (value, id) in the page order."""
+    params = {"after_value": value, "after_id": last_id}
+    if value is None:  # past the last non-null value: only null rows with a greater id
+        return f"AND {expression} IS NULL AND l.id > %(after_id)s", params
+    beyond = ">" if direction == "ASC" else "<"
+    return (
+        f"AND ({expression} {beyond} %(after_value)s OR {expression} IS NULL "
+        f"OR ({expression} = %(after_value)s AND l.id > %(after_id)s))",
+        params,
+    )
+
+
+def _encode_cursor(sort: str, row: dict) -> str:
+    value = row["sort_value"]
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    raw = json.dumps({"s": sort, "v": value, "i": row["id"]}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str):
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if data["s"] != sort or not isinstance(data["i"], int):
+            raise ValueError("cursor of another sort")
+        value = data["v"]
+        if value is not None and not isinstance(value, int | float | str):
+            raise ValueError("bad value")
+        return value, data["i"]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
+        raise ApplicationError.invalid_field(
+            "cursor", "This cursor is not valid for this search.", code=INVALID_CURSOR
+        ) from error
+
+
+def _facets(search: ListingSearch, tsquery: str) -> dict[int, int]:
+    """Matches per category (ignoring the category filter), rolled up to parents."""
+    builder = _Sql(search, tsquery)
+    where = builder.build(with_category=False)
+    sql = (
+        f"SELECT l.category_id, count(*) FROM catalog_listing l "  # noqa: S608
+        f"JOIN catalog_providerprofile p ON p.id = l.provider_id WHERE {where} "
+        "GROUP BY l.category_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, builder.params)
+        counts = dict(cursor.fetchall())
+    parents = dict(Category.objects.filter(parent__isnull=False).values_list("id", "parent_id"))
+    rolled = dict(counts)
+    for category_id, count in counts.items():
+        parent_id = parents.get(category_id)
+        if parent_id is not None:
+            rolled[parent_id] = rolled.get(parent_id, 0) + count
+    return rolled
+
+
+@dataclass(frozen=True)
+class TaskSearch:
+    point: tuple[float, float]
+    radius_km: int
+    category_ids: tuple[int, ...] | None = None
+    cursor: str | None = None
+    limit: int = 20
+
+
+def task_search(search: TaskSearch) -> SearchPage:
+    """Open tasks near a provider, nearest first (keyset on distance, id)."""
+    x, y = search.point
+    params = {"x": x, "y": y, "radius": search.radius_km, "limit": search.limit + 1}
+    where = ["t.status = 'open'", "t.location <@ circle(point(%(x)s, %(y)s), %(radius)s)"]
+    if search.category_ids is not None:
+        where.append("t.category_id = ANY(%(categories)s)")
+        params["categories"] = list(search.category_ids)
+    distance = "(t.location <-> point(%(x)s, %(y)s))"
+    if search.cursor:
+        value, last_id = _decode_cursor(search.cursor, "distance")
+        where.append(
+            f"({distance} > %(after_value)s OR ({distance} = %(after_value)s "
+            "AND t.id > %(after_id)s))"
+        )
+        params.update(after_value=value, after_id=last_id)
+    sql = (
+        f"SELECT t.id, {distance} AS sort_value FROM catalog_taskrequest t "  # noqa: S608
+        f"WHERE {' AND '.join(where)} ORDER BY sort_value, t.id LIMIT %(limit)s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [
+            {"id": row[0], "sort_value": row[1], "distance_km": row[1]} for row in cursor.fetchall()
+        ]
+    next_cursor = None
+    if len(rows) > search.limit:
+        rows = rows[: search.limit]
+        next_cursor = _encode_cursor("distance", rows[-1])
+    return SearchPage(results=rows, next_cursor=next_cursor)

@@ -1,0 +1,1 @@
+"""Writes on the catalog, by sub-domain."""

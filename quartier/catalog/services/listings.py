@@ -1,0 +1,224 @@
+"""Listings: priced services a provider offers, their photos, status and moderation."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from quartier.catalog import errors
+from quartier.catalog.models import Category, Listing, ListingPhoto, ProviderProfile
+from quartier.catalog.services.locations import location_fields
+from quartier.marketplace.selectors import marketplace_settings
+from quartier.platform.errors import ApplicationError, Conflict
+from quartier.platform.money import MAX_AMOUNT_MINOR, Money
+from quartier.platform.uploads import image_clean
+
+MAX_PHOTOS = 8
+# PostgreSQL text-search configuration for each listing language.
+SEARCH_CONFIGS = {"de": "german", "fr": "french", "it": "italian", "en": "english"}
+
+_EDITABLE = {
+    "category",
+    "title",
+    "description",
+    "language",
+    "price",
+    "price_unit",
+    "duration_minutes",
+    "is_remote",
+    "postal_code",
+    "radius_km",
+}
+
+
+def _check_price(price: Money) -> None:
+    if price.amount_minor <= 0 or price.amount_minor > MAX_AMOUNT_MINOR:
+        raise ApplicationError.invalid_field(
+            "price", "Give a price above zero and below CHF 10 million.", code=errors.INVALID_PRICE
+        )
+
+
+def _check_category(category: Category) -> None:
+    if not category.is_active:
+        raise ApplicationError.invalid_field(
+            "category", "This category is not active.", code=errors.INVALID_CATEGORY
+        )
+
+
+def _apply(listing: Listing, changes: dict) -> None:
+    unknown = set(changes) - _EDITABLE
+    if unknown:
+        raise ApplicationError.invalid_field(sorted(unknown)[0], "Not a listing field.")
+    for field, value in changes.items():
+        if field == "price":
+            _check_price(value)
+            listing.price_amount_minor, listing.price_currency = value.amount_minor, value.currency
+        elif field == "category":
+            _check_category(value)
+            listing.category = value
+        elif field == "title":
+            if not value.strip():
+                raise ApplicationError.invalid_field("title", "A title is required.")
+            listing.title = value.strip()
+        else:
+            setattr(listing, field, value)
+    _locate(listing)
+
+
+def _locate(listing: Listing) -> None:
+    if listing.is_remote:
+        listing.latitude = listing.longitude = listing.location = None
+        return
+    if not listing.postal_code:
+        raise ApplicationError.invalid_field(
+            "postal_code", "Give the postal code where you work, or mark the service remote."
+        )
+    for name, value in location_fields(listing.postal_code).items():
+        setattr(listing, name, value)
+
+
+def listing_search_vector_refresh(*, listing_ids: list[int] | None = None) -> None:
+    """Recompute the full-text vector in each listing's language (title > category >
+    provider skills > description)."""
+    sql = _SEARCH_VECTOR_SQL
+    params = []
+    if listing_ids is not None:
+        sql += " AND l.id = ANY(%s)"
+        params.append(list(listing_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+_CONFIG = "(CASE l.language {} ELSE 'simple'::regconfig END)".format(
+    " ".join(f"WHEN '{code}' THEN '{config}'::regconfig" for code, config in SEARCH_CONFIGS.items())
+)
+# Built from constants only (the language -> configuration table above).
+_SEARCH_VECTOR_SQL = (  # noqa: S608, UP032
+    "UPDATE catalog_listing AS l SET search_vector = "
+    "setweight(to_tsvector({c}, l.title), 'A') || "
+    "setweight(to_tsvector({c}, coalesce(c.names ->> l.language, '')), 'B') || "
+    "setweight(to_tsvector({c}, coalesce(p.company_name, '') || ' ' || "
+    "array_to_string(p.skills, ' ')), 'C') || "
+    "setweight(to_tsvector({c}, l.description), 'D') "
+    "FROM catalog_category c, catalog_providerprofile p "
+    "WHERE c.id = l.category_id AND p.id = l.provider_id"
+).format(c=_CONFIG)
+
+
+@transaction.atomic
+def listing_create(
+    *, provider: ProviderProfile, category: Category, title: str, price: Money, **fields
+) -> Listing:
+    """A new listing, always a draft until the provider publishes it."""
+    if provider.is_suspended:
+        raise ApplicationError("provider_suspended", "Your profile is suspended.", status=403)
+    listing = Listing(provider=provider, status=Listing.Status.DRAFT)
+    fields.setdefault("postal_code", provider.home_postal_code)
+    fields.setdefault("radius_km", provider.service_radius_km)
+    _apply(listing, {"category": category, "title": title, "price": price, **fields})
+    listing.save()
+    listing_search_vector_refresh(listing_ids=[listing.pk])
+    return listing
+
+
+@transaction.atomic
+def listing_update(*, listing: Listing, **changes) -> Listing:
+    _apply(listing, changes)
+    listing.save()
+    listing_search_vector_refresh(listing_ids=[listing.pk])
+    return listing
+
+
+# Which statuses the owner may move a listing from, to each target.
+_OWNER_TRANSITIONS = {
+    Listing.Status.PUBLISHED: {Listing.Status.DRAFT, Listing.Status.PAUSED},
+    Listing.Status.PAUSED: {Listing.Status.PUBLISHED},
+    Listing.Status.DRAFT: {Listing.Status.PAUSED, Listing.Status.PUBLISHED},
+}
+
+
+@transaction.atomic
+def listing_set_status(*, listing: Listing, status: str) -> Listing:
+    """Publish, pause or unpublish, as the owner; moderators use listing_hide."""
+    listing = Listing.objects.select_for_update().select_related("provider").get(pk=listing.pk)
+    if listing.status not in _OWNER_TRANSITIONS.get(status, set()):
+        raise Conflict(
+            errors.ILLEGAL_STATUS_CHANGE,
+            f"A {listing.status} listing cannot become {status}.",
+            extra={"status": listing.status},
+        )
+    if status == Listing.Status.PUBLISHED:
+        _check_may_publish(listing.provider)
+        listing.published_at = listing.published_at or timezone.now()
+    listing.status = status
+    listing.save(update_fields=["status", "published_at", "updated_at"])
+    return listing
+
+
+def _check_may_publish(provider: ProviderProfile) -> None:
+    if provider.is_suspended:
+        raise ApplicationError("provider_suspended", "Your profile is suspended.", status=403)
+    if marketplace_settings().vetting_required and not provider.is_vetted:
+        raise ApplicationError(
+            errors.VETTING_REQUIRED, "Complete vetting before you publish listings.", status=403
+        )
+
+
+@transaction.atomic
+def listing_hide(*, listing: Listing, reason: str) -> Listing:
+    """A moderator hides a listing; the owner sees why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError.invalid_field("reason", "Say why the listing is hidden.")
+    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    listing.status, listing.hidden_reason = Listing.Status.HIDDEN, reason[:500]
+    listing.save(update_fields=["status", "hidden_reason", "updated_at"])
+    return listing
+
+
+@transaction.atomic
+def listing_unhide(*, listing: Listing) -> Listing:
+    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    if listing.status != Listing.Status.HIDDEN:
+        raise Conflict(
+            errors.ILLEGAL_STATUS_CHANGE,
+            "This listing is not hidden.",
+            extra={"status": listing.status},
+        )
+    listing.status, listing.hidden_reason = Listing.Status.PAUSED, ""
+    listing.save(update_fields=["status", "hidden_reason", "updated_at"])
+    return listing
+
+
+@transaction.atomic
+def listing_delete(*, listing: Listing) -> None:
+    names = [photo.image.name for photo in listing.photos.all()]
+    listing.delete()
+    transaction.on_commit(lambda: _delete_files(names))
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
+@transaction.atomic
+def listing_photo_add(*, listing: Listing, upload) -> ListingPhoto:
+    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    count = listing.photos.count()
+    if count >= MAX_PHOTOS:
+        raise ApplicationError.invalid_field(
+            "image", f"At most {MAX_PHOTOS} photos.", code=errors.TOO_MANY_PHOTOS
+        )
+    clean = image_clean(upload, field="image")
+    photo = ListingPhoto(listing=listing, position=count)
+    photo.image.save(f"listings/{listing.pk}-{count}.{clean.extension}", clean.content, save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def listing_photo_remove(*, photo: ListingPhoto) -> None:
+    name = photo.image.name
+    photo.delete()
+    transaction.on_commit(lambda: _delete_files([name]))

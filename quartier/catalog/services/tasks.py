@@ -1,0 +1,247 @@
+"""Task requests (what a customer needs) and the offers providers send for them."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.module_loading import import_string
+
+from quartier.accounts.models import User
+from quartier.catalog import errors
+from quartier.catalog.models import Category, Offer, ProviderProfile, TaskRequest
+from quartier.catalog.services.locations import location_fields
+from quartier.geo.projection import plane_distance_km
+from quartier.marketplace.selectors import marketplace_settings
+from quartier.platform.errors import ApplicationError, Conflict, PermissionDenied
+from quartier.platform.money import MAX_AMOUNT_MINOR, Money
+
+MAX_WINDOWS = 3
+MAX_WINDOW = timedelta(hours=12)
+MAX_AHEAD = timedelta(days=365)
+
+
+def _clean_windows(windows) -> list[dict]:
+    if not isinstance(windows, list) or len(windows) > MAX_WINDOWS:
+        raise ApplicationError.invalid_field(
+            "preferred_windows",
+            f"Give up to {MAX_WINDOWS} time windows.",
+            code=errors.INVALID_WINDOWS,
+        )
+    now, cleaned = timezone.now(), []
+    for window in windows:
+        start, end = _window_bounds(window)
+        if end <= start:
+            raise ApplicationError.invalid_field(
+                "preferred_windows",
+                "Each window must end after it starts.",
+                code=errors.INVALID_WINDOWS,
+            )
+        if start < now or start > now + MAX_AHEAD or end - start > MAX_WINDOW:
+            raise ApplicationError.invalid_field(
+                "preferred_windows",
+                "Windows must be in the next 12 months and at most 12 hours long.",
+                code=errors.INVALID_WINDOWS,
+            )
+        cleaned.append({"start": start.isoformat(), "end": end.isoformat()})
+    return cleaned
+
+
+def _window_bounds(window) -> tuple[datetime, datetime]:
+    if not isinstance(window, dict):
+        raise ApplicationError.invalid_field(
+            "preferred_windows", "A window has start and end.", code=errors.INVALID_WINDOWS
+        )
+    bounds = []
+    for key in ("start", "end"):
+        value = window.get(key)
+        parsed = (
+            value
+            if isinstance(value, datetime)
+            else (parse_datetime(value) if isinstance(value, str) else None)
+        )
+        if parsed is None or timezone.is_naive(parsed):
+            raise ApplicationError.invalid_field(
+                "preferred_windows",
+                f"{key} must be an ISO 8601 time with a UTC offset.",
+                code=errors.INVALID_WINDOWS,
+            )
+        bounds.append(parsed)
+    return bounds[0], bounds[1]
+
+
+def _clean_budget(budget: Money | None) -> Money | None:
+    if budget is not None and not (0 < budget.amount_minor <= MAX_AMOUNT_MINOR):
+        raise ApplicationError.invalid_field(
+            "budget",
+            "Give a budget above zero and below CHF 10 million.",
+            code=errors.INVALID_PRICE,
+        )
+    return budget
+
+
+@transaction.atomic
+def task_request_create(
+    *,
+    customer: User,
+    category: Category,
+    title: str,
+    postal_code: str,
+    description: str = "",
+    budget: Money | None = None,
+    preferred_windows: list | None = None,
+) -> TaskRequest:
+    if not category.is_active:
+        raise ApplicationError.invalid_field(
+            "category", "This category is not active.", code=errors.INVALID_CATEGORY
+        )
+    if not title.strip():
+        raise ApplicationError.invalid_field("title", "A title is required.")
+    budget = _clean_budget(budget)
+    task = TaskRequest(
+        customer=customer,
+        category=category,
+        title=title.strip(),
+        description=description,
+        postal_code=postal_code,
+        preferred_windows=_clean_windows(preferred_windows or []),
+        budget_amount_minor=budget.amount_minor if budget else None,
+        budget_currency=budget.currency if budget else marketplace_settings().currency,
+        **location_fields(postal_code),
+    )
+    task.save()
+    return task
+
+
+@transaction.atomic
+def task_request_cancel(*, task: TaskRequest, customer: User) -> TaskRequest:
+    task = TaskRequest.objects.select_for_update().get(pk=task.pk)
+    if task.customer_id != customer.pk:
+        raise PermissionDenied("Only the customer who posted it can cancel this task.")
+    if task.status != TaskRequest.Status.OPEN:
+        raise Conflict(
+            errors.TASK_NOT_OPEN, "Only open tasks can be cancelled.", extra={"status": task.status}
+        )
+    task.status = TaskRequest.Status.CANCELLED
+    task.save(update_fields=["status", "updated_at"])
+    task.offers.filter(status=Offer.Status.PENDING).update(status=Offer.Status.DECLINED)
+    return task
+
+
+def _check_may_offer(task: TaskRequest, provider: ProviderProfile) -> None:
+    if task.status != TaskRequest.Status.OPEN:
+        raise Conflict(
+            errors.TASK_NOT_OPEN, "This task no longer takes offers.", extra={"status": task.status}
+        )
+    if provider.is_suspended:
+        raise ApplicationError("provider_suspended", "Your profile is suspended.", status=403)
+    if marketplace_settings().vetting_required and not provider.is_vetted:
+        raise ApplicationError(
+            errors.VETTING_REQUIRED, "Complete vetting before you send offers.", status=403
+        )
+    if task.customer_id == provider.user_id:
+        raise PermissionDenied("You cannot send an offer for your own task.")
+    distance = plane_distance_km(task.location, provider.location)
+    if distance > provider.service_radius_km:
+        raise ApplicationError(
+            errors.OUT_OF_RANGE,
+            f"This task is {distance:.1f} km away, beyond your service radius.",
+            status=403,
+        )
+
+
+@transaction.atomic
+def offer_create(
+    *,
+    task: TaskRequest,
+    provider: ProviderProfile,
+    price: Money,
+    message: str = "",
+    proposed_start: datetime | None = None,
+    proposed_minutes: int | None = None,
+) -> Offer:
+    task = TaskRequest.objects.select_for_update().get(pk=task.pk)
+    _check_may_offer(task, provider)
+    if not (0 < price.amount_minor <= MAX_AMOUNT_MINOR):
+        raise ApplicationError.invalid_field(
+            "price", "Give a price above zero and below CHF 10 million.", code=errors.INVALID_PRICE
+        )
+    if proposed_start is not None and proposed_start < timezone.now():
+        raise ApplicationError.invalid_field("proposed_start", "Propose a time in the future.")
+    if Offer.objects.filter(task=task, provider=provider).exists():
+        raise Conflict(errors.OFFER_EXISTS, "You already sent an offer for this task.")
+    return Offer.objects.create(
+        task=task,
+        provider=provider,
+        price_amount_minor=price.amount_minor,
+        price_currency=price.currency,
+        message=message.strip(),
+        proposed_start=proposed_start,
+        proposed_minutes=proposed_minutes,
+    )
+
+
+@transaction.atomic
+def offer_withdraw(*, offer: Offer, provider: ProviderProfile) -> Offer:
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.provider_id != provider.pk:
+        raise PermissionDenied("This is not your offer.")
+    if offer.status != Offer.Status.PENDING:
+        raise Conflict(
+            errors.OFFER_NOT_PENDING,
+            "Only pending offers can be withdrawn.",
+            extra={"status": offer.status},
+        )
+    offer.status = Offer.Status.WITHDRAWN
+    offer.save(update_fields=["status", "updated_at"])
+    return offer
+
+
+@transaction.atomic
+def offer_decline(*, offer: Offer, customer: User) -> Offer:
+    offer = Offer.objects.select_for_update().select_related("task").get(pk=offer.pk)
+    if offer.task.customer_id != customer.pk:
+        raise PermissionDenied("Only the customer who posted the task can decline offers.")
+    if offer.status != Offer.Status.PENDING:
+        raise Conflict(
+            errors.OFFER_NOT_PENDING,
+            "Only pending offers can be declined.",
+            extra={"status": offer.status},
+        )
+    offer.status = Offer.Status.DECLINED
+    offer.save(update_fields=["status", "updated_at"])
+    return offer
+
+
+@transaction.atomic
+def offer_accept(*, offer: Offer, customer: User) -> Offer:
+    """The customer picks one offer: the others are declined and the task is assigned.
+
+    The booking is made through settings.OFFER_ACCEPTED_HOOK (the bookings app), in the
+    same transaction, so an offer is never accepted without its booking.
+    """
+    task = TaskRequest.objects.select_for_update().get(pk=offer.task_id)
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if task.customer_id != customer.pk:
+        raise PermissionDenied("Only the customer who posted the task can accept offers.")
+    if task.status != TaskRequest.Status.OPEN:
+        raise Conflict(
+            errors.TASK_NOT_OPEN, "This task is no longer open.", extra={"status": task.status}
+        )
+    if offer.status != Offer.Status.PENDING:
+        raise Conflict(
+            errors.OFFER_NOT_PENDING,
+            "This offer is no longer pending.",
+            extra={"status": offer.status},
+        )
+    offer.status = Offer.Status.ACCEPTED
+    task.status = TaskRequest.Status.ASSIGNED
+    task.save(update_fields=["status", "updated_at"])
+    task.offers.exclude(pk=offer.pk).filter(status=Offer.Status.PENDING).update(
+        status=Offer.Status.DECLINED
+    )
+    if settings.OFFER_ACCEPTED_HOOK:
+        offer.booking_id = import_string(settings.OFFER_ACCEPTED_HOOK)(offer=offer)
+    offer.save(update_fields=["status", "booking_id", "updated_at"])
+    return offer

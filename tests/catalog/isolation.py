@@ -1,0 +1,363 @@
+"""Catalog endpoints and pages in the isolation matrix (see tests/tenancy/matrix.py)."""
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from quartier.catalog.models import Category, Listing, Offer, ProviderProfile, TaskRequest
+from quartier.catalog.services.listings import listing_hide, listing_photo_add
+from quartier.catalog.services.tasks import offer_create, task_request_create
+from quartier.platform.money import Money
+from tests.catalog.factories import category, make_listing, make_provider, png_bytes
+from tests.tenancy.matrix import Endpoint
+
+MARKER = "Isolation-Marker-7f3a"
+
+
+def _own_profile(handle) -> ProviderProfile:
+    existing = ProviderProfile.objects.filter(user=handle.users["provider"]).first()
+    return existing or make_provider(user=handle.users["provider"], display_name=MARKER)
+
+
+def _profile(handle):
+    return {"pk": _own_profile(handle).pk, "marker": MARKER}
+
+
+def _listing(handle, *, publish=True):
+    listing = make_listing(provider=_own_profile(handle), title=MARKER, publish=publish)
+    return {"pk": listing.pk, "marker": MARKER}
+
+
+def _draft(handle):
+    return _listing(handle, publish=False)
+
+
+def _hidden(handle):
+    params = _listing(handle)
+    listing_hide(listing=Listing.objects.get(pk=params["pk"]), reason="test")
+    return params
+
+
+def _photo(handle):
+    params = _listing(handle)
+    photo = listing_photo_add(
+        listing=Listing.objects.get(pk=params["pk"]),
+        upload=SimpleUploadedFile("p.png", png_bytes()),
+    )
+    return {**params, "photo_id": photo.pk}
+
+
+def _category(handle):
+    created = Category.objects.create(slug="only-in-a", names={"en": MARKER})
+    return {"pk": created.pk, "marker": MARKER}
+
+
+def _task(handle):
+    _own_profile(handle)
+    task = task_request_create(
+        customer=handle.users["customer"], category=category(), title=MARKER, postal_code="8004"
+    )
+    return {"pk": task.pk, "marker": MARKER, "category": category().pk}
+
+
+def _offer(handle):
+    params = _task(handle)
+    start = timezone.now() + timedelta(days=2)
+    offer = offer_create(
+        task=TaskRequest.objects.get(pk=params["pk"]),
+        provider=_own_profile(handle),
+        price=Money(9000, "CHF"),
+        message=MARKER,
+        proposed_start=start,
+    )
+    return {**params, "offer": offer.pk}
+
+
+def _b_provider(handle):
+    if not ProviderProfile.objects.filter(user=handle.users["provider"]).exists():
+        make_provider(user=handle.users["provider"], display_name="Other tenant's helper")
+
+
+def _listing_state(handle):
+    with handle.context():
+        return list(Listing.objects.values_list("pk", "title", "status", "hidden_reason"))
+
+
+def _category_state(handle):
+    with handle.context():
+        return list(Category.objects.values_list("pk", "slug", "names", "is_active"))
+
+
+def _profile_state(handle):
+    with handle.context():
+        return list(ProviderProfile.objects.values_list("pk", "display_name", "bio", "photo"))
+
+
+def _task_state(handle):
+    with handle.context():
+        return list(TaskRequest.objects.values_list("pk", "title", "status"))
+
+
+def _offer_state(handle):
+    with handle.context():
+        return list(Offer.objects.values_list("pk", "status"))
+
+
+def _photo_body(params):
+    return {"image": SimpleUploadedFile("p.png", png_bytes())}
+
+
+LISTING_BODY = {
+    "title": "Mine",
+    "price": {"amount_minor": 5000, "currency": "CHF"},
+    "postal_code": "8004",
+}
+
+ENDPOINTS = [
+    Endpoint("api/categories/", make=_category, cross=200),
+    Endpoint(
+        "api/categories/",
+        method="post",
+        actor="admin",
+        label="create",
+        body=lambda p: {"slug": "fresh", "names": {"en": "Fresh"}},
+        ok=201,
+        cross=201,
+        state=_category_state,
+    ),
+    Endpoint(
+        "api/categories/<int:pk>/",
+        method="patch",
+        actor="admin",
+        path="/api/categories/{pk}/",
+        make=_category,
+        body=lambda p: {"names": {"en": "Renamed"}},
+        state=_category_state,
+    ),
+    Endpoint(
+        "api/categories/<int:pk>/",
+        method="delete",
+        actor="admin",
+        path="/api/categories/{pk}/",
+        make=_category,
+        ok=204,
+        state=_category_state,
+    ),
+    Endpoint(
+        "api/providers/me/", actor="provider", make=_profile, make_other=_b_provider, cross=200
+    ),
+    Endpoint(
+        "api/providers/me/",
+        method="post",
+        actor="customer",
+        label="create",
+        body=lambda p: {"display_name": "New", "home_postal_code": "8004"},
+        ok=201,
+        cross=201,
+        state=_profile_state,
+    ),
+    Endpoint(
+        "api/providers/me/",
+        method="patch",
+        actor="provider",
+        label="update",
+        make=_profile,
+        make_other=_b_provider,
+        body=lambda p: {"bio": "changed"},
+        cross=200,
+        state=_profile_state,
+    ),
+    Endpoint(
+        "api/providers/me/photo/",
+        method="post",
+        actor="provider",
+        make=_profile,
+        make_other=_b_provider,
+        body=_photo_body,
+        format="multipart",
+        cross=200,
+        state=_profile_state,
+    ),
+    Endpoint("api/providers/<int:pk>/", path="/api/providers/{pk}/", make=_profile),
+    Endpoint("api/listings/", actor="provider", make=_listing, make_other=_b_provider, cross=200),
+    Endpoint(
+        "api/listings/",
+        method="post",
+        actor="provider",
+        label="create",
+        make=_task,
+        make_other=_b_provider,
+        body=lambda p: {**LISTING_BODY, "category": p["category"]},
+        ok=201,
+        cross=201,
+        state=_listing_state,
+    ),
+    Endpoint(
+        "api/listings/search/",
+        path="/api/listings/search/?postal_code=8004",
+        make=_listing,
+        cross=200,
+    ),
+    Endpoint("api/listings/<int:pk>/", path="/api/listings/{pk}/", make=_listing),
+    Endpoint(
+        "api/listings/<int:pk>/",
+        method="patch",
+        actor="provider",
+        label="update",
+        path="/api/listings/{pk}/",
+        make=_listing,
+        make_other=_b_provider,
+        body=lambda p: {"title": "Taken over"},
+        state=_listing_state,
+    ),
+    Endpoint(
+        "api/listings/<int:pk>/",
+        method="delete",
+        actor="provider",
+        label="delete",
+        path="/api/listings/{pk}/",
+        make=_listing,
+        make_other=_b_provider,
+        ok=204,
+        state=_listing_state,
+    ),
+    Endpoint(
+        "api/listings/<int:pk>/publish/",
+        method="post",
+        actor="provider",
+        path="/api/listings/{pk}/publish/",
+        make=_draft,
+        make_other=_b_provider,
+        state=_listing_state,
+    ),
+    Endpoint(
+        "api/listings/<int:pk>/pause/",
+        method="post",
+        actor="provider",
+        path="/api/listings/{pk}/pause/",
+        make=_listing,
+        make_other=_b_provider,
+        state=_listing_state,
+    ),
+    Endpoint(
+        "api/listings/<int:pk>/unpublish/",
+        method="post",
+        actor="provider",
+        path="/api/listings/{pk}/unpublish/",
+        make=_listing,
+        make_other=_b_provider,
+        state=_listing_state,
+    ),
+    Endpoint(
+        "api/listings/<int:pk>/hide/",
+        method="post",
+        actor="admin",
+        path="/api/listings/{pk}/hide/",
+        make=_listing,
+        body=lambda p: {"reason": "spam"},
+        state=_listing_state,
+    ),
+    Endpoint(
+        "api/listings/<int:pk>/unhide/",
+        method="post",
+        actor="admin",
+        path="/api/listings/{pk}/unhide/",
+        make=_hidden,
+        state=_listing_state,
+    ),
+    Endpoint(
+        "api/listings/<int:pk>/photos/",
+        method="post",
+        actor="provider",
+        path="/api/listings/{pk}/photos/",
+        make=_listing,
+        make_other=_b_provider,
+        body=_photo_body,
+        format="multipart",
+        ok=201,
+        state=_listing_state,
+    ),
+    Endpoint(
+        "api/listings/<int:pk>/photos/<int:photo_id>/",
+        method="delete",
+        actor="provider",
+        path="/api/listings/{pk}/photos/{photo_id}/",
+        make=_photo,
+        make_other=_b_provider,
+        ok=204,
+        state=_listing_state,
+    ),
+    Endpoint("api/tasks/", actor="customer", make=_task, cross=200),
+    Endpoint(
+        "api/tasks/",
+        method="post",
+        actor="customer",
+        label="create",
+        make=_task,
+        body=lambda p: {"category": p["category"], "title": "Fresh", "postal_code": "8004"},
+        ok=201,
+        cross=201,
+        state=_task_state,
+    ),
+    Endpoint("api/tasks/search/", actor="provider", make=_task, make_other=_b_provider, cross=200),
+    Endpoint("api/tasks/<int:pk>/", actor="customer", path="/api/tasks/{pk}/", make=_task),
+    Endpoint(
+        "api/tasks/<int:pk>/cancel/",
+        method="post",
+        actor="customer",
+        path="/api/tasks/{pk}/cancel/",
+        make=_task,
+        state=_task_state,
+    ),
+    Endpoint(
+        "api/tasks/<int:pk>/offers/", actor="customer", path="/api/tasks/{pk}/offers/", make=_offer
+    ),
+    Endpoint(
+        "api/tasks/<int:pk>/offers/",
+        method="post",
+        actor="provider",
+        label="offer",
+        path="/api/tasks/{pk}/offers/",
+        make=_task,
+        make_other=_b_provider,
+        body=lambda p: {"price": {"amount_minor": 7000, "currency": "CHF"}},
+        ok=201,
+        state=_offer_state,
+    ),
+    Endpoint("api/offers/mine/", actor="provider", make=_offer, make_other=_b_provider, cross=200),
+    Endpoint(
+        "api/offers/<int:pk>/accept/",
+        method="post",
+        actor="customer",
+        path="/api/offers/{offer}/accept/",
+        make=_offer,
+        state=_offer_state,
+    ),
+    Endpoint(
+        "api/offers/<int:pk>/decline/",
+        method="post",
+        actor="customer",
+        path="/api/offers/{offer}/decline/",
+        make=_offer,
+        state=_offer_state,
+    ),
+    Endpoint(
+        "api/offers/<int:pk>/withdraw/",
+        method="post",
+        actor="provider",
+        path="/api/offers/{offer}/withdraw/",
+        make=_offer,
+        make_other=_b_provider,
+        state=_offer_state,
+    ),
+    Endpoint(
+        "search/",
+        path="/search/?postal_code=8004&radius_km=20",
+        make=_listing,
+        is_api=False,
+        cross=200,
+    ),
+    Endpoint("listings/<int:pk>/", path="/listings/{pk}/", make=_listing, is_api=False),
+    Endpoint("providers/<int:pk>/", path="/providers/{pk}/", make=_profile, is_api=False),
+]
