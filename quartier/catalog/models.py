@@ -12,6 +12,7 @@ from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Cast
 
 from quartier.platform.languages import Language
 from quartier.platform.money import Currency, Money
@@ -189,8 +190,17 @@ class Listing(models.Model):
                 fastupdate=False,
                 condition=models.Q(status="published"),
             ),
+            # Each listing's service area as a circle: "who serves this point?" is one
+            # containment test on this index (circle @> circle(point, 0)).
             GistIndex(
-                fields=["location"], name="listing_location", condition=models.Q(status="published")
+                models.Func(
+                    "location",
+                    Cast("radius_km", models.FloatField()),
+                    function="circle",
+                    output_field=models.Field(),
+                ),
+                name="listing_service_area",
+                condition=models.Q(status="published"),
             ),
             models.Index(
                 fields=["price_amount_minor", "id"],

@@ -138,12 +138,13 @@ def test_keyset_pages_walk_every_result_once_in_order(tenant_a, sort):
         ({"q": "x" * 10_000}, "q"),
         ({"latitude": 47.3}, "longitude"),
         ({"latitude": 10, "longitude": 8.5}, "latitude"),
-        ({"sort": "distance"}, "sort"),
+        ({"q": "wlan", "sort": "distance"}, "sort"),
+        ({"category": "router-setup"}, "postal_code"),
         ({"sort": "random"}, "sort"),
-        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"q": "wlan", "cursor": "not-a-cursor"}, "cursor"),
         ({"price_min": -1}, "price_min"),
         ({"price_min": 500, "price_max": 100}, "price_max"),
-        ({"category": "no-such-category"}, "category"),
+        ({"q": "wlan", "category": "no-such-category"}, "category"),
         ({"min_rating": "6"}, "min_rating"),
         ({"page_size": 1000}, "page_size"),
     ],
@@ -265,6 +266,14 @@ def test_search_matches_a_brute_force_computation(tenant_a, specs, query):
             pass
 
 
+def _category_words() -> dict[int, set[str]]:
+    """Each category's German name, as lowercase words (they are indexed too)."""
+    return {
+        category.pk: set(category.name_in("de").lower().split())
+        for category in Category.objects.all()
+    }
+
+
 def _compare(listings, specs, query):
     point = postal_code_point(CENTRE).projected()
     search = ListingSearch(
@@ -281,8 +290,9 @@ def _compare(listings, specs, query):
     actual = [row["id"] for row in listing_search(search, with_facets=False).results]
 
     certain, borderline, distance = set(), set(), {}
+    category_words = _category_words()
     for listing, spec in zip(listings, specs, strict=True):
-        if not _passes_filters(spec, query):
+        if not _passes_filters(spec, query, category_words[listing.category_id]):
             continue
         if spec["remote"]:
             if query["include_remote"]:
@@ -301,9 +311,10 @@ def _compare(listings, specs, query):
     _check_order(actual, listings, specs, query, distance)
 
 
-def _passes_filters(spec, query) -> bool:
+def _passes_filters(spec, query, category_words: set[str]) -> bool:
+    word = WORDS[query["word"]] if query["word"] is not None else None
     return (
-        (query["word"] is None or spec["word"] == query["word"])
+        (word is None or spec["word"] == query["word"] or word in category_words)
         and (query["price_max"] is None or spec["price"] <= query["price_max"])
         and (query["min_rating"] is None or spec["rating"] >= query["min_rating"])
         and (query["kind"] is None or spec["kind"] == query["kind"])
@@ -348,12 +359,12 @@ SHAPES = {
     },
     "text-price": {"text": "velo", "sort": "price"},
     "near-rating": {"near": True, "sort": "rating"},
-    "category-newest": {"category": True, "sort": "newest"},
+    "category-near-newest": {"category": True, "near": True, "sort": "newest"},
 }
 
 
 def test_every_search_shape_uses_an_index_on_a_large_table(tenant_a):
-    from quartier.catalog.selectors.search import _page_sql, text_query
+    from quartier.catalog.selectors.search import search_sql, text_query
 
     with tenant_a.context():
         _many_listings(6000)
@@ -368,7 +379,7 @@ def test_every_search_shape_uses_an_index_on_a_large_table(tenant_a):
                 category_ids=(category.pk,) if options.get("category") else None,
                 sort=options.get("sort", "relevance"),
             )
-            sql, params = _page_sql(search, text_query(search.text) if search.text else "")
+            sql, params = search_sql(search, text_query(search.text) if search.text else "")
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN " + sql, params)
                 plan = "\n".join(row[0] for row in cursor.fetchall())

@@ -219,7 +219,14 @@ class SearchQuerySerializer(serializers.Serializer):
             and data["price_min"] > data["price_max"]
         ):
             raise serializers.ValidationError({"price_max": "Must not be below price_min."})
-        if data.get("sort") == "distance" and not ("postal_code" in data or "latitude" in data):
+        has_place = "postal_code" in data or "latitude" in data
+        if not has_place and not data.get("q", "").strip():
+            # A neighbourhood search is about a place or a need; an empty search would
+            # count the whole catalog for its facets.
+            raise serializers.ValidationError(
+                {"postal_code": "Give a postal code (or coordinates) or words to search for."}
+            )
+        if data.get("sort") == "distance" and not has_place:
             raise serializers.ValidationError({"sort": "Sorting by distance needs a place."})
         return data
 

@@ -96,10 +96,11 @@ class _Sql:
     def _near(self, search: ListingSearch) -> None:
         x, y = search.point
         self.params.update(x=x, y=y, radius=search.radius_km)
-        # Within the customer's radius (GiST) and within the provider's own service radius.
+        # The listing's service area contains the customer (GiST on the area circle), and
+        # the listing is within the customer's own radius.
         located = (
-            "(l.location <@ circle(point(%(x)s, %(y)s), %(radius)s) "
-            "AND l.location <-> point(%(x)s, %(y)s) <= l.radius_km)"
+            "(circle(l.location, l.radius_km::float8) @> circle(point(%(x)s, %(y)s), 0) "
+            "AND l.location <-> point(%(x)s, %(y)s) <= %(radius)s)"
         )
         if search.include_remote:
             located = f"({located} OR l.is_remote)"
@@ -137,60 +138,105 @@ _SORT_KEYS = {
     "newest": ("l.published_at", "DESC"),
 }
 
-_SELECT = """
-SELECT l.id, l.title, l.price_amount_minor, l.price_currency, l.price_unit,
-       l.duration_minutes, l.is_remote, l.postal_code, l.radius_km,
-       l.category_id, c.slug AS category_slug, c.names AS category_names,
-       p.id AS provider_id, p.display_name, p.kind, p.is_vetted, p.badge_slugs,
-       p.rating_score, p.rating_count, p.completed_jobs, p.photo,
-       {distance} AS distance_km, {sort_value} AS sort_value
-FROM catalog_listing l
-JOIN catalog_providerprofile p ON p.id = l.provider_id
-JOIN catalog_category c ON c.id = l.category_id
-WHERE {where} {after}
-ORDER BY sort_value {direction} NULLS LAST, l.id ASC
-LIMIT %(limit)s
+_SEARCH = """
+WITH matched AS MATERIALIZED (
+    SELECT l.id, l.category_id, {sort_value} AS sort_value, {distance} AS distance_km
+    FROM catalog_listing l
+    JOIN catalog_providerprofile p ON p.id = l.provider_id
+    WHERE {where}
+),
+page AS (
+    SELECT m.* FROM matched m
+    WHERE {page_where}
+    ORDER BY m.sort_value {direction} NULLS LAST, m.id
+    LIMIT %(limit)s
+)
+SELECT {facets} AS facets, r.*
+FROM (SELECT 1) AS one
+LEFT JOIN LATERAL (
+    SELECT page.id, page.sort_value, page.distance_km, l.title, l.price_amount_minor,
+           l.price_currency, l.price_unit, l.duration_minutes, l.is_remote, l.postal_code,
+           l.radius_km, l.category_id, c.slug AS category_slug, c.names AS category_names,
+           p.id AS provider_id, p.display_name, p.kind, p.is_vetted, p.badge_slugs,
+           p.rating_score, p.rating_count, p.completed_jobs
+    FROM page
+    JOIN catalog_listing l ON l.id = page.id
+    JOIN catalog_providerprofile p ON p.id = l.provider_id
+    JOIN catalog_category c ON c.id = l.category_id
+) AS r ON true
+ORDER BY r.sort_value {direction} NULLS LAST, r.id
 """
+_FACETS = (
+    "(SELECT coalesce(json_object_agg(category_id, n), '{}') FROM "
+    "(SELECT category_id, count(*) AS n FROM matched GROUP BY category_id) AS f)"
+)
 
 
 def listing_search(search: ListingSearch, *, with_facets: bool = True) -> SearchPage:
-    """One page of published listings matching `search`, and category facet counts."""
+    """One page of published listings matching `search`, and category facet counts.
+
+    One statement: the matches are collected once, then counted per category (facets
+    ignore the category filter) and cut to the page, whose rows alone are joined to
+    their details.
+    """
     if len(search.text) > MAX_QUERY_LENGTH:
         raise ApplicationError.invalid_field("q", f"At most {MAX_QUERY_LENGTH} characters.")
     tsquery = text_query(search.text) if search.text else ""
-    sql, params = _page_sql(search, tsquery)
+    # Facets describe the whole result set: computed for the first page only.
+    with_facets = with_facets and not search.cursor
+    sql, params = search_sql(search, tsquery, with_facets=with_facets)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         columns = [column.name for column in cursor.description]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    facets = _decode_json(rows[0]["facets"]) if rows and with_facets else {}
+    rows = [row for row in rows if row["id"] is not None]
     for row in rows:
-        # Django leaves jsonb undecoded on raw cursors (its JSONField decodes).
-        if isinstance(row["category_names"], str):
-            row["category_names"] = json.loads(row["category_names"])
+        row["category_names"] = _decode_json(row["category_names"])
     next_cursor = None
     if len(rows) > search.limit:
         rows = rows[: search.limit]
         next_cursor = _encode_cursor(search.effective_sort, rows[-1])
-    facets = _facets(search, tsquery) if with_facets else {}
-    return SearchPage(results=rows, next_cursor=next_cursor, facets=facets)
+    return SearchPage(
+        results=rows,
+        next_cursor=next_cursor,
+        facets=_roll_up({int(k): v for k, v in (facets or {}).items()}),
+    )
 
 
-def _page_sql(search: ListingSearch, tsquery: str = "") -> tuple[str, dict]:
+def _decode_json(value):
+    # Django leaves json undecoded on raw cursors (its JSONField decodes).
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def search_sql(
+    search: ListingSearch, tsquery: str = "", *, with_facets: bool = True
+) -> tuple[str, dict]:
     builder = _Sql(search, tsquery)
-    where = builder.build(with_category=True)
+    # With facets, the category filter applies to the page only.
+    where = builder.build(with_category=not with_facets)
     sort = search.effective_sort
     expression, direction = _SORT_KEYS[sort]
     params = {**builder.params, "limit": search.limit + 1}
     if sort == "relevance":
         params["tsquery"] = tsquery
-    after = ""
+    page_where = ["true"]
+    if with_facets and search.category_ids is not None:
+        page_where.append("m.category_id = ANY(%(categories)s)")
+        params["categories"] = list(search.category_ids)
     if search.cursor:
         value, last_id = _decode_cursor(search.cursor, sort)
-        after, cursor_params = _after(expression, direction, value, last_id)
+        after, cursor_params = _after("m.sort_value", direction, value, last_id)
+        page_where.append(after)
         params.update(cursor_params)
     distance = _DISTANCE if search.point is not None else "NULL::float8"
-    sql = _SELECT.format(
-        distance=distance, sort_value=expression, where=where, after=after, direction=direction
+    sql = _SEARCH.format(
+        sort_value=expression,
+        distance=distance,
+        where=where,
+        page_where=" AND ".join(page_where),
+        direction=direction,
+        facets=_FACETS if with_facets else "NULL::json",
     )
     return sql, params
 
@@ -199,11 +245,11 @@ def _after(expression: str, direction: str, value, last_id: int) -> tuple[str, d
     """Keyset condition: rows strictly after (value, id) in the page order."""
     params = {"after_value": value, "after_id": last_id}
     if value is None:  # past the last non-null value: only null rows with a greater id
-        return f"AND {expression} IS NULL AND l.id > %(after_id)s", params
+        return f"({expression} IS NULL AND m.id > %(after_id)s)", params
     beyond = ">" if direction == "ASC" else "<"
     return (
-        f"AND ({expression} {beyond} %(after_value)s OR {expression} IS NULL "
-        f"OR ({expression} = %(after_value)s AND l.id > %(after_id)s))",
+        f"({expression} {beyond} %(after_value)s OR {expression} IS NULL "
+        f"OR ({expression} = %(after_value)s AND m.id > %(after_id)s))",
         params,
     )
 
@@ -232,18 +278,10 @@ def _decode_cursor(cursor: str, sort: str):
         ) from error
 
 
-def _facets(search: ListingSearch, tsquery: str) -> dict[int, int]:
-    """Matches per category (ignoring the category filter), rolled up to parents."""
-    builder = _Sql(search, tsquery)
-    where = builder.build(with_category=False)
-    sql = (
-        f"SELECT l.category_id, count(*) FROM catalog_listing l "  # noqa: S608
-        f"JOIN catalog_providerprofile p ON p.id = l.provider_id WHERE {where} "
-        "GROUP BY l.category_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, builder.params)
-        counts = dict(cursor.fetchall())
+def _roll_up(counts: dict[int, int]) -> dict[int, int]:
+    """Add each sub-category's count to its parent's."""
+    if not counts:
+        return {}
     parents = dict(Category.objects.filter(parent__isnull=False).values_list("id", "parent_id"))
     rolled = dict(counts)
     for category_id, count in counts.items():
