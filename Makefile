@@ -27,6 +27,7 @@ demo: install messages
 
 lint: install
 	$(VENV)/bin/ruff check quartier tests bench
+	$(VENV)/bin/ruff format --check quartier tests bench
 
 fmt: install
 	$(VENV)/bin/ruff check --fix quartier tests bench

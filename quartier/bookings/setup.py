@@ -2,8 +2,23 @@
 
 
 def tenant_initialise(*, tenant, seed) -> None:
-    """Runs inside a newly provisioned tenant's schema (same transaction)."""
+    """Nothing to create: schedules are made when a provider first sets hours."""
 
 
 def demo_seed(*, tenant, password: str) -> None:
-    """Adds this app's sample data to a demo tenant; must be idempotent."""
+    """Opening hours for the demo providers (Monday to Saturday, 08:00-19:00)."""
+    from datetime import time
+
+    from quartier.bookings.models import WeeklyHours
+    from quartier.bookings.services.schedule import schedule_update
+    from quartier.catalog.models import ProviderProfile
+
+    for provider in ProviderProfile.objects.all():
+        if WeeklyHours.objects.filter(provider=provider).exists():
+            continue
+        schedule_update(
+            provider=provider,
+            weekly_hours=[
+                {"weekday": day, "starts": time(8), "ends": time(19)} for day in range(6)
+            ],
+        )

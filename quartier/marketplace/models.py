@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
@@ -37,3 +38,29 @@ class MarketplaceSettings(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class AuditEntry(models.Model):
+    """Append-only record of a decision (vetting, badges, suspensions, moderation).
+
+    A database trigger refuses UPDATE and DELETE on this table (migration 0002), so not
+    even a bug or a shell session can rewrite history.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=64, db_index=True)
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.BigIntegerField()
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.subject_type}#{self.subject_id}"

@@ -68,3 +68,10 @@ class TenantS3Storage(TenantPrefixMixin, S3Storage):
 
     def path(self, name):
         raise NotImplementedError("S3 objects have no local path")
+
+
+def private_storage():
+    """The storage for private documents (a callable, so settings are read lazily)."""
+    from django.core.files.storage import storages
+
+    return storages["private"]

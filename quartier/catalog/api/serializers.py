@@ -11,6 +11,7 @@ from quartier.catalog.models import (
 )
 from quartier.catalog.selectors.search import MAX_QUERY_LENGTH, SORTS
 from quartier.platform.api.fields import MoneyField
+from quartier.platform.api.serializers import ReasonSerializer  # noqa: F401  (re-export)
 from quartier.platform.languages import Language
 from quartier.platform.money import Money
 
@@ -176,10 +177,6 @@ class ListingWriteSerializer(serializers.Serializer):
     is_remote = serializers.BooleanField(required=False)
     postal_code = serializers.RegexField(POSTAL_CODE, required=False, allow_blank=True)
     radius_km = serializers.IntegerField(min_value=1, max_value=200, required=False)
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
 
 
 class SearchQuerySerializer(serializers.Serializer):

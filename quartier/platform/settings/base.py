@@ -87,7 +87,12 @@ TENANT_INITIALISERS = [
 ]
 
 # Called as hook(offer=...) when a customer accepts a task offer; returns the booking id.
-OFFER_ACCEPTED_HOOK = ""
+OFFER_ACCEPTED_HOOK = "quartier.bookings.services.requests.booking_create_from_offer"
+# Called as hook(booking=..., transition=<new status>, actor=...) inside the transaction
+# of every booking status change.
+BOOKING_TRANSITION_HOOKS: list[str] = []
+# Tests fetch calendars from a local server; production refuses private addresses.
+CALENDAR_IMPORT_ALLOW_PRIVATE = env_bool("CALENDAR_IMPORT_ALLOW_PRIVATE", False)
 
 # Sample data for `manage.py demo`, one function per app, run inside each demo tenant.
 DEMO_SEEDERS = [
@@ -197,7 +202,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "quartier.platform.languages.Language"},
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "quartier.platform.languages.Language",
+        "ProviderKindEnum": "quartier.catalog.models.ProviderProfile.Kind",
+        "BookingKindEnum": "quartier.bookings.models.Booking.Kind",
+        "BookingStatusEnum": "quartier.bookings.models.BookingStatus",
+        "ListingStatusEnum": "quartier.catalog.models.Listing.Status",
+        "TaskStatusEnum": "quartier.catalog.models.TaskRequest.Status",
+        "OfferStatusEnum": "quartier.catalog.models.Offer.Status",
+        "TenantStatusEnum": "quartier.tenants.models.Tenant.Status",
+    },
 }
 
 LOGGING = {

@@ -55,7 +55,7 @@ class TenantProvisionSerializer(serializers.Serializer):
     currency = serializers.CharField(max_length=3, default="CHF")
 
 
-class ReasonSerializer(serializers.Serializer):
+class StatusReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 

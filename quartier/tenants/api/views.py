@@ -12,7 +12,7 @@ from quartier.tenants.api.serializers import (
     DomainSerializer,
     PlanSerializer,
     PurgeSerializer,
-    ReasonSerializer,
+    StatusReasonSerializer,
     TenantProvisionSerializer,
     TenantSerializer,
 )
@@ -58,7 +58,7 @@ class TenantDetailView(OperatorView):
     def get(self, request, slug):
         return Response(TenantSerializer(tenant_get(slug=slug)).data)
 
-    @extend_schema(request=ReasonSerializer, responses=TenantSerializer)
+    @extend_schema(request=StatusReasonSerializer, responses=TenantSerializer)
     def delete(self, request, slug):
         reason = _reason(request)
         services.tenant_delete(tenant=tenant_get(slug=slug), reason=reason)
@@ -66,13 +66,13 @@ class TenantDetailView(OperatorView):
 
 
 def _reason(request) -> str:
-    serializer = ReasonSerializer(data=request.data if isinstance(request.data, dict) else {})
+    serializer = StatusReasonSerializer(data=request.data if isinstance(request.data, dict) else {})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data["reason"]
 
 
 class TenantSuspendView(OperatorView):
-    @extend_schema(request=ReasonSerializer, responses=TenantSerializer)
+    @extend_schema(request=StatusReasonSerializer, responses=TenantSerializer)
     def post(self, request, slug):
         services.tenant_suspend(tenant=tenant_get(slug=slug), reason=_reason(request))
         return Response(TenantSerializer(tenant_get(slug=slug)).data)

@@ -1,0 +1,28 @@
+"""Writes that the no-overlap constraint may refuse, turned into clean answers."""
+
+from django.db import IntegrityError, OperationalError, transaction
+
+from quartier.bookings import errors
+from quartier.platform.errors import Conflict
+
+# PostgreSQL error codes: two inserts checking the exclusion constraint against each
+# other can deadlock; one of them is aborted and simply tried again.
+DEADLOCK_DETECTED = "40P01"
+ATTEMPTS = 3
+
+
+def write_or_conflict(write, *, message: str = "That time is no longer free."):
+    """Run `write()` in a savepoint; an overlap becomes a 409 slot_taken."""
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return write()
+        except IntegrityError as error:
+            if "bookings_no_overlap" in str(error):
+                raise Conflict(errors.SLOT_TAKEN, message) from error
+            raise
+        except OperationalError as error:
+            code = getattr(getattr(error, "__cause__", None), "pgcode", None)
+            if code != DEADLOCK_DETECTED or attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")

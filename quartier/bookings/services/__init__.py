@@ -1,0 +1,1 @@
+"""Writes on bookings, by sub-domain."""

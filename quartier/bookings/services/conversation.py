@@ -1,0 +1,48 @@
+"""Messages between the customer and the provider of a booking."""
+
+import html
+
+import nh3
+from django.db import transaction
+from django.utils import timezone
+
+from quartier.accounts.models import User
+from quartier.bookings.models import Booking, Message
+from quartier.platform.errors import ApplicationError
+from quartier.platform.uploads import document_clean
+
+MAX_BODY = 5000
+
+
+def clean_text(text: str) -> str:
+    """Plain text: tags and comments are removed (not kept as markup); what remains is
+    stored as text and escaped wherever it is shown."""
+    return html.unescape(
+        nh3.clean(text or "", tags=set(), attributes={}, strip_comments=True)
+    ).strip()
+
+
+@transaction.atomic
+def message_send(*, booking: Booking, sender: User, body: str, attachment=None) -> Message:
+    body = clean_text(body)
+    if not body and attachment is None:
+        raise ApplicationError.invalid_field("body", "Write a message.")
+    if len(body) > MAX_BODY:
+        raise ApplicationError.invalid_field("body", f"At most {MAX_BODY} characters.")
+    message = Message(booking=booking, sender=sender, body=body)
+    if attachment is not None:
+        clean = document_clean(attachment, field="attachment")
+        message.attachment_type = clean.content_type
+        message.attachment.save(f"attachment.{clean.extension}", clean.content, save=False)
+    message.save()
+    return message
+
+
+@transaction.atomic
+def messages_mark_read(*, booking: Booking, reader: User) -> int:
+    """Mark what the other party sent as read; returns how many were new."""
+    return (
+        Message.objects.filter(booking=booking, read_at__isnull=True)
+        .exclude(sender=reader)
+        .update(read_at=timezone.now())
+    )

@@ -1,0 +1,326 @@
+"""How bookings start: a free slot, preferred windows, an accepted offer, a broadcast."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from quartier.accounts.models import User
+from quartier.bookings import errors
+from quartier.bookings.availability import (
+    DEFAULT_DURATION_MINUTES,
+    schedule_of,
+    slot_state,
+)
+from quartier.bookings.guard import write_or_conflict
+from quartier.bookings.models import Booking, BookingEvent, BroadcastInvite
+from quartier.bookings.services.lifecycle import _notify, run_transition_hooks
+from quartier.catalog.models import Category, Listing, Offer, ProviderProfile
+from quartier.catalog.selectors.catalog import category_ids_with_children
+from quartier.geo.selectors import postal_code_point
+from quartier.marketplace.selectors import marketplace_settings
+from quartier.platform.errors import ApplicationError, Conflict, PermissionDenied
+
+MAX_WINDOWS = 3
+MAX_WINDOW = timedelta(hours=12)
+MAX_AHEAD = timedelta(days=365)
+
+
+def _duration(listing: Listing) -> int:
+    return listing.duration_minutes or DEFAULT_DURATION_MINUTES
+
+
+def _check_bookable(listing: Listing, customer: User) -> None:
+    if listing.status != Listing.Status.PUBLISHED or listing.provider.is_suspended:
+        raise ApplicationError.invalid_field(
+            "listing", "This listing cannot be booked.", code=errors.NOT_BOOKABLE
+        )
+    if listing.provider.user_id == customer.pk:
+        raise PermissionDenied("You cannot book your own listing.")
+
+
+def _expiry(starts_at: datetime | None) -> datetime:
+    deadline = timezone.now() + timedelta(hours=marketplace_settings().booking_request_expiry_hours)
+    return min(deadline, starts_at) if starts_at else deadline
+
+
+def _create(booking: Booking, actor: User, **event_data) -> Booking:
+    write_or_conflict(booking.save, message="That time was just booked by someone else.")
+    event = BookingEvent.objects.create(
+        booking=booking,
+        to_status=booking.status,
+        actor=actor,
+        data={"action": "request", **event_data},
+    )
+    transaction.on_commit(lambda: _notify(booking.pk, event.pk))
+    return booking
+
+
+def _snapshot(listing: Listing) -> dict:
+    return {
+        "listing": listing,
+        "provider": listing.provider,
+        "category": listing.category,
+        "price_amount_minor": listing.price_amount_minor,
+        "price_currency": listing.price_currency,
+        "price_unit": listing.price_unit,
+        "duration_minutes": _duration(listing),
+    }
+
+
+@transaction.atomic
+def booking_request_slot(
+    *, listing: Listing, customer: User, starts_at: datetime, note: str = ""
+) -> Booking:
+    """Book one of the listing's free slots; the slot is held while the provider answers."""
+    _check_bookable(listing, customer)
+    if timezone.is_naive(starts_at):
+        raise ApplicationError.invalid_field(
+            "starts_at", "Give a time with a UTC offset.", code=errors.INVALID_TIME
+        )
+    if starts_at <= timezone.now():
+        raise ApplicationError.invalid_field(
+            "starts_at", "This time is in the past.", code=errors.INVALID_TIME
+        )
+    duration = _duration(listing)
+    state = slot_state(provider=listing.provider, starts_at=starts_at, duration_minutes=duration)
+    if state == "taken":
+        raise Conflict(errors.SLOT_TAKEN, "That time was just booked by someone else.")
+    if state != "free":
+        raise ApplicationError.invalid_field(
+            "starts_at",
+            "This time is not one of the provider's free slots.",
+            code=errors.SLOT_UNAVAILABLE,
+        )
+    buffer = timedelta(minutes=schedule_of(listing.provider).buffer_minutes)
+    ends_at = starts_at + timedelta(minutes=duration)
+    booking = Booking(
+        kind=Booking.Kind.SLOT,
+        customer=customer,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        blocked_until=ends_at + buffer,
+        note=note.strip(),
+        expires_at=_expiry(starts_at),
+        **_snapshot(listing),
+    )
+    return _create(booking, customer)
+
+
+def clean_windows(windows, *, min_minutes: int = 0) -> list[dict]:
+    if not isinstance(windows, list) or not 1 <= len(windows) <= MAX_WINDOWS:
+        raise ApplicationError.invalid_field(
+            "windows", "Propose one to three time windows.", code=errors.INVALID_TIME
+        )
+    now, cleaned = timezone.now(), []
+    for window in windows:
+        start, end = (
+            (window.get("start"), window.get("end")) if isinstance(window, dict) else (None, None)
+        )
+        if (
+            not isinstance(start, datetime)
+            or not isinstance(end, datetime)
+            or timezone.is_naive(start)
+            or timezone.is_naive(end)
+        ):
+            raise ApplicationError.invalid_field(
+                "windows",
+                "Each window needs a start and an end with a UTC offset.",
+                code=errors.INVALID_TIME,
+            )
+        if end <= start:
+            raise ApplicationError.invalid_field(
+                "windows", "A window must end after it starts.", code=errors.INVALID_TIME
+            )
+        if start <= now:
+            raise ApplicationError.invalid_field(
+                "windows", "Windows must be in the future.", code=errors.INVALID_TIME
+            )
+        if start > now + MAX_AHEAD or end - start > MAX_WINDOW:
+            raise ApplicationError.invalid_field(
+                "windows",
+                "Windows must lie within a year and last at most 12 hours.",
+                code=errors.INVALID_TIME,
+            )
+        if (end - start) < timedelta(minutes=min_minutes):
+            raise ApplicationError.invalid_field(
+                "windows", "A window is shorter than the job.", code=errors.INVALID_TIME
+            )
+        cleaned.append({"start": start.isoformat(), "end": end.isoformat()})
+    return sorted(cleaned, key=lambda window: window["start"])
+
+
+@transaction.atomic
+def booking_request_windows(
+    *, listing: Listing, customer: User, windows: list, note: str = ""
+) -> Booking:
+    """Propose up to three windows; the provider picks a time or counter-proposes."""
+    _check_bookable(listing, customer)
+    cleaned = clean_windows(windows, min_minutes=_duration(listing))
+    booking = Booking(
+        kind=Booking.Kind.WINDOWS,
+        customer=customer,
+        windows=cleaned,
+        note=note.strip(),
+        expires_at=_expiry(None),
+        **_snapshot(listing),
+    )
+    return _create(booking, customer)
+
+
+@transaction.atomic
+def booking_create_from_offer(*, offer: Offer) -> int:
+    """OFFER_ACCEPTED_HOOK: an accepted task offer becomes an accepted booking."""
+    task = offer.task
+    duration = offer.proposed_minutes or DEFAULT_DURATION_MINUTES
+    booking = Booking(
+        kind=Booking.Kind.OFFER,
+        status=Booking.Status.REQUESTED,
+        customer=task.customer,
+        provider=offer.provider,
+        category=task.category,
+        offer=offer,
+        price_amount_minor=offer.price_amount_minor,
+        price_currency=offer.price_currency,
+        price_unit=Listing.PriceUnit.FIXED,
+        duration_minutes=duration,
+        note=offer.message,
+        windows=task.preferred_windows,
+        postal_code=task.postal_code,
+        location=task.location,
+        expires_at=_expiry(None),
+    )
+    _create(booking, task.customer, offer=offer.pk)
+    if offer.proposed_start is not None:
+        # The customer accepted the provider's proposed time with the offer.
+        from quartier.bookings.services.lifecycle import booking_transition
+
+        booking_transition(
+            booking=booking,
+            action="accept",
+            actor=offer.provider.user,
+            starts_at=offer.proposed_start,
+            reason="Offer accepted.",
+        )
+    return booking.pk
+
+
+def _providers_in_range(category_ids, point) -> list[tuple[ProviderProfile, Listing]]:
+    """Vetted, active providers with a published listing in the category serving point."""
+    requires_vetting = marketplace_settings().vetting_required
+    listings = (
+        Listing.objects.published()
+        .filter(category_id__in=category_ids, is_remote=False)
+        .select_related("provider")
+        .order_by("provider_id", "price_amount_minor")
+    )
+    if requires_vetting:
+        listings = listings.filter(provider__is_vetted=True)
+    chosen: dict[int, tuple[ProviderProfile, Listing]] = {}
+    for listing in listings.extra(  # noqa: S610 (constant SQL, parameters bound)
+        where=[
+            "circle(catalog_listing.location, catalog_listing.radius_km::float8) "
+            "@> circle(point(%s, %s), 0)"
+        ],
+        params=[point[0], point[1]],
+    ):
+        chosen.setdefault(listing.provider_id, (listing.provider, listing))
+    return list(chosen.values())
+
+
+@transaction.atomic
+def booking_broadcast(
+    *,
+    customer: User,
+    category: Category,
+    postal_code: str,
+    starts_at: datetime,
+    duration_minutes: int = DEFAULT_DURATION_MINUTES,
+    note: str = "",
+) -> Booking:
+    """Urgent help: the request goes at once to every vetted provider in range."""
+    if timezone.is_naive(starts_at) or starts_at <= timezone.now():
+        raise ApplicationError.invalid_field(
+            "starts_at", "Choose a time in the future.", code=errors.INVALID_TIME
+        )
+    point = postal_code_point(postal_code).projected()
+    candidates = [
+        (provider, listing)
+        for provider, listing in _providers_in_range(category_ids_with_children(category.pk), point)
+        if provider.user_id != customer.pk
+    ]
+    if not candidates:
+        raise ApplicationError.invalid_field(
+            "postal_code",
+            "No vetted helper serves this place for this category yet.",
+            code=errors.NO_PROVIDERS,
+        )
+    booking = Booking(
+        kind=Booking.Kind.BROADCAST,
+        customer=customer,
+        category=category,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        note=note.strip(),
+        postal_code=postal_code,
+        location=point,
+        expires_at=_expiry(starts_at),
+    )
+    booking = _create(booking, customer, invited=len(candidates))
+    BroadcastInvite.objects.bulk_create(
+        [
+            BroadcastInvite(booking=booking, provider=provider, listing=listing)
+            for provider, listing in candidates
+        ]
+    )
+    return booking
+
+
+@transaction.atomic
+def broadcast_accept(*, booking: Booking, provider: ProviderProfile) -> Booking:
+    """First come, first served: one conditional UPDATE decides, whatever the concurrency."""
+    invite = (
+        BroadcastInvite.objects.filter(booking=booking, provider=provider)
+        .select_related("listing")
+        .first()
+    )
+    if invite is None:
+        raise ApplicationError("not_invited", "This request was not sent to you.", status=404)
+    buffer = timedelta(minutes=schedule_of(provider).buffer_minutes)
+    listing = invite.listing
+
+    def take():
+        return Booking.objects.filter(
+            pk=booking.pk,
+            provider__isnull=True,
+            status=Booking.Status.REQUESTED,
+        ).update(
+            provider=provider,
+            listing=listing,
+            status=Booking.Status.ACCEPTED,
+            ends_at=F("starts_at") + timedelta(minutes=booking.duration_minutes),
+            blocked_until=F("starts_at") + timedelta(minutes=booking.duration_minutes) + buffer,
+            price_amount_minor=listing.price_amount_minor,
+            price_currency=listing.price_currency,
+            price_unit=listing.price_unit,
+            updated_at=timezone.now(),
+        )
+
+    won = write_or_conflict(take, message="You are already booked at that time.")
+    if not won:
+        current = Booking.objects.get(pk=booking.pk)
+        raise Conflict(
+            errors.BROADCAST_TAKEN, "Another helper was faster.", extra={"status": current.status}
+        )
+    booking = Booking.objects.get(pk=booking.pk)
+    event = BookingEvent.objects.create(
+        booking=booking,
+        from_status=Booking.Status.REQUESTED,
+        to_status=booking.status,
+        actor=provider.user,
+        data={"action": "broadcast_accept"},
+    )
+    run_transition_hooks(booking=booking, transition=booking.status, actor=provider.user)
+    transaction.on_commit(lambda: _notify(booking.pk, event.pk))
+    return booking

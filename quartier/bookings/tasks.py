@@ -1,0 +1,53 @@
+"""Background work of bookings; every task takes ids and is safe to run twice."""
+
+from celery import shared_task
+
+from quartier.platform.tenancy import tenant_context
+
+
+@shared_task(name="bookings.notify", ignore_result=True)
+def booking_notify(*, booking_id: int, event_id: int) -> None:
+    """E-mail both parties about a booking event (runs in the tenant it was queued from)."""
+    from quartier.bookings.notifications import send_booking_event
+
+    send_booking_event(booking_id=booking_id, event_id=event_id)
+
+
+@shared_task(name="bookings.expire_due", ignore_result=True)
+def bookings_expire(*, schema_name: str | None = None) -> int:
+    """Expire unanswered requests; with no schema, in every active tenant."""
+    from quartier.bookings.services.lifecycle import bookings_expire_due
+    from quartier.bookings.services.reviews import reviews_reveal_due
+
+    total = 0
+    for tenant in _tenants(schema_name):
+        with tenant_context(tenant):
+            total += bookings_expire_due()
+            reviews_reveal_due()
+    return total
+
+
+@shared_task(name="bookings.calendar_import", ignore_result=True)
+def calendar_import_task(*, provider_id: int) -> None:
+    from quartier.bookings.calendars import calendar_import
+    from quartier.bookings.models import Schedule
+    from quartier.platform.errors import ApplicationError
+
+    schedule = Schedule.objects.filter(provider_id=provider_id).exclude(import_url="").first()
+    if schedule is None:
+        return
+    try:
+        calendar_import(schedule=schedule)
+    except ApplicationError:
+        return  # recorded on the schedule (import_error) for the provider to see
+
+
+def _tenants(schema_name: str | None):
+    from quartier.platform.tenancy import public_context
+    from quartier.tenants.models import Tenant
+
+    with public_context():
+        tenants = Tenant.objects.filter(status=Tenant.Status.ACTIVE)
+        if schema_name:
+            tenants = tenants.filter(schema_name=schema_name)
+        return list(tenants)

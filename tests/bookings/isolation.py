@@ -1,0 +1,356 @@
+"""Bookings endpoints and pages in the isolation matrix (see tests/tenancy/matrix.py)."""
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from quartier.bookings.models import Booking, Message, Review, Schedule, TimeOff
+from quartier.bookings.services.conversation import message_send
+from quartier.bookings.services.requests import booking_broadcast, booking_request_slot
+from quartier.bookings.services.reviews import review_write
+from quartier.bookings.services.schedule import schedule_get_or_create, time_off_add
+from tests.bookings.factories import (
+    bookable_listing,
+    completed_booking,
+    confirmed_booking,
+    next_local,
+)
+from tests.catalog.isolation import MARKER, _b_provider, _own_profile
+from tests.tenancy.matrix import Endpoint
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _listing(handle):
+    listing = bookable_listing(provider=_own_profile(handle), title=MARKER)
+    return listing
+
+
+def _schedule(handle):
+    schedule = schedule_get_or_create(_own_profile(handle))
+    return {"token": schedule.feed_token, "marker": MARKER}
+
+
+def _time_off(handle):
+    period = time_off_add(
+        provider=_own_profile(handle), starts_at=next_local(12), ends_at=next_local(13), note=MARKER
+    )
+    return {"pk": period.pk, "marker": MARKER}
+
+
+def _slots(handle):
+    listing = _listing(handle)
+    start = next_local(0)
+    return {
+        "pk": listing.pk,
+        "start": start.isoformat().replace("+", "%2B"),
+        "end": (start + timedelta(days=1)).isoformat().replace("+", "%2B"),
+    }
+
+
+def _requested(handle):
+    booking = booking_request_slot(
+        listing=_listing(handle),
+        customer=handle.users["customer"],
+        starts_at=next_local(10),
+        note=MARKER,
+    )
+    return {"pk": booking.pk, "marker": MARKER, "listing": booking.listing_id}
+
+
+def _accepted(handle):
+    params = _requested(handle)
+    Booking.objects.filter(pk=params["pk"]).update(status="accepted")
+    return params
+
+
+def _confirmed(handle):
+    booking = confirmed_booking(listing=_listing(handle), customer=handle.users["customer"])
+    Booking.objects.filter(pk=booking.pk).update(note=MARKER)
+    return {"pk": booking.pk, "marker": MARKER}
+
+
+def _started(handle):
+    params = _confirmed(handle)
+    booking = Booking.objects.get(pk=params["pk"])
+    past = booking.starts_at - timedelta(days=3)
+    Booking.objects.filter(pk=booking.pk).update(
+        starts_at=past,
+        ends_at=past + timedelta(hours=1),
+        blocked_until=past + timedelta(hours=1, minutes=15),
+    )
+    return params
+
+
+def _countered(handle):
+    params = _requested(handle)
+    Booking.objects.filter(pk=params["pk"]).update(counter_starts_at=next_local(16))
+    return params
+
+
+def _completed(handle):
+    booking = completed_booking(listing=_listing(handle), customer=handle.users["customer"])
+    return {"pk": booking.pk}
+
+
+def _message(handle):
+    params = _confirmed(handle)
+    booking = Booking.objects.get(pk=params["pk"])
+    message = message_send(
+        booking=booking,
+        sender=handle.users["customer"],
+        body=MARKER,
+        attachment=SimpleUploadedFile("a.pdf", PDF),
+    )
+    return {**params, "message": message.pk}
+
+
+def _review(handle):
+    params = _completed(handle)
+    booking = Booking.objects.get(pk=params["pk"])
+    review = review_write(booking=booking, author=handle.users["customer"], rating=5, text=MARKER)
+    review_write(booking=booking, author=handle.users["provider"], rating=4)
+    return {**params, "review": review.pk, "provider": booking.provider_id, "marker": MARKER}
+
+
+def _broadcast(handle):
+    listing = _listing(handle)
+    booking = booking_broadcast(
+        customer=handle.users["customer"],
+        category=listing.category,
+        postal_code="8004",
+        starts_at=next_local(9) + timedelta(days=1),
+        note=MARKER,
+    )
+    return {"pk": booking.pk, "marker": MARKER, "category": listing.category_id}
+
+
+def _booking_state(handle):
+    with handle.context():
+        return list(
+            Booking.objects.values_list(
+                "pk", "status", "provider_id", "starts_at", "counter_starts_at"
+            )
+        )
+
+
+def _message_state(handle):
+    with handle.context():
+        return list(Message.objects.values_list("pk", "body", "read_at"))
+
+
+def _review_state(handle):
+    with handle.context():
+        return list(Review.objects.values_list("pk", "is_hidden", "hidden_reason"))
+
+
+def _schedule_state(handle):
+    with handle.context():
+        return (
+            list(Schedule.objects.values_list("pk", "feed_token", "buffer_minutes", "import_url")),
+            list(TimeOff.objects.values_list("pk", "note")),
+        )
+
+
+def _action(action, make, role, *, body=None, label=""):
+    return Endpoint(
+        f"api/bookings/<int:pk>/{action.replace('_', '-')}/",
+        method="post",
+        actor=role,
+        path=f"/api/bookings/{{pk}}/{action.replace('_', '-')}/",
+        make=make,
+        make_other=_b_provider,
+        body=body,
+        state=_booking_state,
+        label=label,
+    )
+
+
+ENDPOINTS = [
+    Endpoint("api/schedule/", actor="provider", make=_schedule, make_other=_b_provider, cross=200),
+    Endpoint(
+        "api/schedule/",
+        method="patch",
+        actor="provider",
+        label="update",
+        make=_schedule,
+        make_other=_b_provider,
+        body=lambda p: {"buffer_minutes": 45},
+        cross=200,
+        state=_schedule_state,
+    ),
+    Endpoint(
+        "api/schedule/time-off/",
+        method="post",
+        actor="provider",
+        make=_schedule,
+        make_other=_b_provider,
+        ok=201,
+        cross=201,
+        state=_schedule_state,
+        body=lambda p: {
+            "starts_at": next_local(8).isoformat(),
+            "ends_at": next_local(9).isoformat(),
+        },
+    ),
+    Endpoint(
+        "api/schedule/time-off/<int:pk>/",
+        method="delete",
+        actor="provider",
+        path="/api/schedule/time-off/{pk}/",
+        make=_time_off,
+        make_other=_b_provider,
+        ok=204,
+        state=_schedule_state,
+    ),
+    Endpoint(
+        "api/schedule/feed-token/",
+        method="post",
+        actor="provider",
+        make=_schedule,
+        make_other=_b_provider,
+        cross=200,
+        state=_schedule_state,
+    ),
+    Endpoint(
+        "api/schedule/import/",
+        method="post",
+        actor="provider",
+        make=_schedule,
+        make_other=_b_provider,
+        ok=400,
+        cross=400,
+        state=_schedule_state,
+    ),
+    Endpoint(
+        "api/listings/<int:pk>/slots/",
+        path="/api/listings/{pk}/slots/?start={start}&end={end}",
+        make=_slots,
+    ),
+    Endpoint("api/bookings/", actor="customer", make=_requested, cross=200),
+    Endpoint(
+        "api/bookings/",
+        method="post",
+        actor="customer",
+        label="book",
+        make=_slots,
+        body=lambda p: {"listing": p["pk"], "starts_at": next_local(14).isoformat()},
+        ok=201,
+        cross=400,
+        state=_booking_state,
+    ),
+    # B's customer sending A's category id: B has no vetted helper in range for it.
+    Endpoint(
+        "api/bookings/broadcast/",
+        method="post",
+        actor="customer",
+        make=lambda handle: {"category": _listing(handle).category_id},
+        body=lambda p: {
+            "category": p["category"],
+            "postal_code": "8004",
+            "starts_at": next_local(9).isoformat(),
+        },
+        ok=201,
+        cross=400,
+        state=_booking_state,
+    ),
+    Endpoint(
+        "api/bookings/<int:pk>/", actor="customer", path="/api/bookings/{pk}/", make=_requested
+    ),
+    _action("accept", _requested, "provider"),
+    _action("decline", _requested, "provider"),
+    _action(
+        "counter", _requested, "provider", body=lambda p: {"starts_at": next_local(17).isoformat()}
+    ),
+    _action("accept_counter", _countered, "customer"),
+    _action("confirm", _accepted, "customer"),
+    _action("complete", _started, "provider"),
+    _action("cancel", _requested, "customer"),
+    _action("no_show", _started, "provider"),
+    _action("dispute", _confirmed, "customer", body=lambda p: {"reason": "late"}),
+    Endpoint(
+        "api/bookings/<int:pk>/messages/",
+        actor="customer",
+        path="/api/bookings/{pk}/messages/",
+        make=_message,
+    ),
+    Endpoint(
+        "api/bookings/<int:pk>/messages/",
+        method="post",
+        actor="customer",
+        label="send",
+        path="/api/bookings/{pk}/messages/",
+        make=_confirmed,
+        body=lambda p: {"body": "hello"},
+        ok=201,
+        state=_message_state,
+    ),
+    Endpoint(
+        "api/bookings/<int:pk>/messages/read/",
+        method="post",
+        actor="provider",
+        path="/api/bookings/{pk}/messages/read/",
+        make=_message,
+        make_other=_b_provider,
+        state=_message_state,
+    ),
+    Endpoint(
+        "api/bookings/<int:pk>/messages/<int:message_id>/attachment/",
+        actor="provider",
+        path="/api/bookings/{pk}/messages/{message}/attachment/",
+        make=_message,
+        make_other=_b_provider,
+    ),
+    Endpoint(
+        "api/bookings/<int:pk>/reviews/",
+        actor="customer",
+        path="/api/bookings/{pk}/reviews/",
+        make=_review,
+    ),
+    Endpoint(
+        "api/bookings/<int:pk>/reviews/",
+        method="post",
+        actor="customer",
+        label="write",
+        path="/api/bookings/{pk}/reviews/",
+        make=_completed,
+        body=lambda p: {"rating": 5},
+        ok=201,
+        state=_review_state,
+    ),
+    Endpoint(
+        "api/broadcasts/", actor="provider", make=_broadcast, make_other=_b_provider, cross=200
+    ),
+    Endpoint(
+        "api/broadcasts/<int:pk>/accept/",
+        method="post",
+        actor="provider",
+        path="/api/broadcasts/{pk}/accept/",
+        make=_broadcast,
+        make_other=_b_provider,
+        state=_booking_state,
+    ),
+    Endpoint(
+        "api/providers/<int:pk>/reviews/", path="/api/providers/{provider}/reviews/", make=_review
+    ),
+    Endpoint(
+        "api/reviews/<int:pk>/hide/",
+        method="post",
+        actor="admin",
+        path="/api/reviews/{review}/hide/",
+        make=_review,
+        body=lambda p: {"reason": "x"},
+        state=_review_state,
+    ),
+    Endpoint("bookings/", actor="customer", make=_requested, is_api=False, cross=200),
+    Endpoint(
+        "bookings/<int:pk>/",
+        actor="customer",
+        path="/bookings/{pk}/",
+        make=_requested,
+        is_api=False,
+    ),
+    Endpoint(
+        "calendar/<str:token>.ics", path="/calendar/{token}.ics", make=_schedule, is_api=False
+    ),
+]
