@@ -50,8 +50,9 @@ def run(arguments) -> dict:
     from quartier.tenants.services import tenant_provision
 
     call_command("migrate", verbosity=0, no_pool=True)
-    tenant = tenant_provision(name="Bookings bench", slug="bookings-bench",
-                              admin_email="admin@bench.test").tenant
+    tenant = tenant_provision(
+        name="Bookings bench", slug="bookings-bench", admin_email="admin@bench.test"
+    ).tenant
     with tenant_context(tenant):
         customers = _customers(max(arguments.attempts, arguments.workers * 4))
         race_listing = _listings(1, "8004")[0]
@@ -66,11 +67,15 @@ def run(arguments) -> dict:
         _restore_constraint()
     throughput = _sustained(tenant, listings, customers, arguments.workers, arguments.bookings)
     return {
-        "attempts": arguments.attempts, "race_succeeded": race["booked"],
-        "race_conflicts": race["conflicts"], "race_other_errors": race["other"],
-        "baseline_succeeded": baseline["booked"], "baseline_double_bookings":
-            max(0, baseline["booked"] - 1),
-        "providers": arguments.providers, "workers": arguments.workers, **throughput,
+        "attempts": arguments.attempts,
+        "race_succeeded": race["booked"],
+        "race_conflicts": race["conflicts"],
+        "race_other_errors": race["other"],
+        "baseline_succeeded": baseline["booked"],
+        "baseline_double_bookings": max(0, baseline["booked"] - 1),
+        "providers": arguments.providers,
+        "workers": arguments.workers,
+        **throughput,
     }
 
 
@@ -87,8 +92,9 @@ def _customers(count: int):
     from quartier.accounts.models import User
 
     unusable = make_password(None)
-    return User.objects.bulk_create([
-        User(email=f"c{i}@bench.test", password=unusable) for i in range(count)])
+    return User.objects.bulk_create(
+        [User(email=f"c{i}@bench.test", password=unusable) for i in range(count)]
+    )
 
 
 def _listings(count: int, postal_code: str | None):
@@ -106,17 +112,29 @@ def _listings(count: int, postal_code: str | None):
     made = []
     for index in range(count):
         number = User.objects.count()
-        user = User.objects.create_user(email=f"p{number}@bench.test", password=None,
-                                        role=User.Role.PROVIDER)
-        profile = provider_profile_create(user=user, display_name=f"P{number}",
-                                          home_postal_code=postal_code or codes[index % 8])
+        user = User.objects.create_user(
+            email=f"p{number}@bench.test", password=None, role=User.Role.PROVIDER
+        )
+        profile = provider_profile_create(
+            user=user, display_name=f"P{number}", home_postal_code=postal_code or codes[index % 8]
+        )
         ProviderProfile.objects.filter(pk=profile.pk).update(is_vetted=True)
         profile.refresh_from_db()
-        schedule_update(provider=profile, lead_time_minutes=0, buffer_minutes=0,
-                        weekly_hours=[{"weekday": day, "starts": wall(7), "ends": wall(21)}
-                                      for day in range(7)])
-        listing = listing_create(provider=profile, category=category, title="WLAN",
-                                 price=Money(6000, "CHF"), duration_minutes=60)
+        schedule_update(
+            provider=profile,
+            lead_time_minutes=0,
+            buffer_minutes=0,
+            weekly_hours=[
+                {"weekday": day, "starts": wall(7), "ends": wall(21)} for day in range(7)
+            ],
+        )
+        listing = listing_create(
+            provider=profile,
+            category=category,
+            title="WLAN",
+            price=Money(6000, "CHF"),
+            duration_minutes=60,
+        )
         made.append(listing_set_status(listing=listing, status=Listing.Status.PUBLISHED))
     return made
 
@@ -152,14 +170,12 @@ def _race(tenant, listing, customers, slot) -> dict:
 
     def attempt(index):
         with tenant_context(tenant):
-            return booking_request_slot(listing=listing, customer=customers[index],
-                                        starts_at=slot)
+            return booking_request_slot(listing=listing, customer=customers[index], starts_at=slot)
 
     results = _threads(len(customers), attempt)
     booked = sum(isinstance(r, Booking) for r in results)
     conflicts = sum(isinstance(r, Conflict) and r.code == "slot_taken" for r in results)
-    return {"booked": booked, "conflicts": conflicts,
-            "other": len(results) - booked - conflicts}
+    return {"booked": booked, "conflicts": conflicts, "other": len(results) - booked - conflicts}
 
 
 def _drop_constraint() -> None:
@@ -189,8 +205,12 @@ def _sustained(tenant, listings, customers, workers: int, total: int) -> dict:
 
     rng = random.Random(11)
     # Every provider's day 3..9 from 07:00 to 20:00 on the hour: a pool of free slots.
-    plan = [(listing, _local(day, hour)) for listing in listings for day in range(3, 10)
-            for hour in range(7, 20)]
+    plan = [
+        (listing, _local(day, hour))
+        for listing in listings
+        for day in range(3, 10)
+        for hour in range(7, 20)
+    ]
     rng.shuffle(plan)
     plan = plan[:total]
     latencies: list[float] = []
@@ -205,8 +225,7 @@ def _sustained(tenant, listings, customers, workers: int, total: int) -> dict:
                 listing, slot = plan[position]
                 started = time.perf_counter()
                 try:
-                    booking_request_slot(listing=listing, customer=customers[index],
-                                         starts_at=slot)
+                    booking_request_slot(listing=listing, customer=customers[index], starts_at=slot)
                 except Conflict:
                     with lock:
                         conflicts += 1
@@ -221,10 +240,12 @@ def _sustained(tenant, listings, customers, workers: int, total: int) -> dict:
     if errors:
         raise SystemExit(f"sustained run failed: {errors[0]!r}")
     return {
-        "bookings": len(latencies), "sustained_conflicts": conflicts,
+        "bookings": len(latencies),
+        "sustained_conflicts": conflicts,
         "seconds": round(seconds, 2),
         "bookings_per_s": round(len(latencies) / seconds, 1),
-        "p50_ms": round(median(latencies), 2), "p95_ms": round(percentile(latencies, 0.95), 2),
+        "p50_ms": round(median(latencies), 2),
+        "p95_ms": round(percentile(latencies, 0.95), 2),
     }
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from quartier.accounts.models import User
 from quartier.platform.errors import ApplicationError
@@ -124,4 +125,115 @@ def user_update_profile(
         changed.append("phone_verified_at")
     if changed:
         user.save(update_fields=changed)
+    return user
+
+
+EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
+PHONE_CODE_SECONDS = 10 * 60
+PHONE_CODE_ATTEMPTS = 5
+INVALID_TOKEN = "invalid_token"  # noqa: S105  (an error code)
+INVALID_CODE = "invalid_code"
+
+
+def _email_signer():
+    from django.core.signing import TimestampSigner
+    from django.db import connection
+
+    # The schema in the salt: a link issued by one tenant is void on every other.
+    return TimestampSigner(salt=f"quartier.accounts.email-verify:{connection.schema_name}")
+
+
+def _email_digest(email: str) -> str:
+    # The link names the address without showing it.
+    import hashlib
+
+    return hashlib.sha256(email.encode()).hexdigest()[:16]
+
+
+def email_verification_path(*, user: User) -> str:
+    from django.urls import reverse
+
+    token = _email_signer().sign(f"{user.pk}:{_email_digest(user.email)}")
+    return reverse(
+        "accounts:verify-email", kwargs={"token": token}, urlconf="quartier.platform.urls_tenant"
+    )
+
+
+def email_verification_send(*, user: User, base_url: str) -> None:
+    from django.core.mail import send_mail
+    from django.utils.translation import gettext
+
+    send_mail(
+        subject=gettext("Confirm your email address"),
+        message=gettext("Open this link to confirm your email address:")
+        + "\n"
+        + base_url.rstrip("/")
+        + email_verification_path(user=user),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def email_verify(*, token: str) -> User:
+    from django.core.signing import BadSignature
+
+    try:
+        value = _email_signer().unsign(token, max_age=EMAIL_TOKEN_MAX_AGE)
+        user_id, digest = value.split(":", 1)
+        user = User.objects.get(pk=int(user_id))
+        if digest != _email_digest(user.email):  # the address changed since the link
+            raise ValueError("stale link")
+    except (BadSignature, ValueError, User.DoesNotExist) as error:
+        raise ApplicationError(INVALID_TOKEN, "This link is invalid or has expired.") from error
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    return user
+
+
+def _phone_key(user: User) -> str:
+    return f"phone-code:{user.pk}"
+
+
+def phone_verification_send(*, user: User) -> None:
+    import secrets
+
+    from django.contrib.auth.hashers import make_password
+    from django.core.cache import cache
+    from django.utils.translation import gettext
+
+    from quartier.accounts.sms import send_sms
+
+    if not user.phone:
+        raise ApplicationError.invalid_field("phone", "Add your phone number first.")
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    cache.set(
+        _phone_key(user),
+        {"hash": make_password(code), "phone": user.phone, "attempts": 0},
+        PHONE_CODE_SECONDS,
+    )
+    send_sms(to=user.phone, text=gettext("Your verification code: %(code)s") % {"code": code})
+
+
+@transaction.atomic
+def phone_verify(*, user: User, code: str) -> User:
+    from django.contrib.auth.hashers import check_password
+    from django.core.cache import cache
+
+    pending = cache.get(_phone_key(user))
+    if pending is None or pending["phone"] != user.phone:
+        raise ApplicationError.invalid_field("code", "Ask for a new code.", code=INVALID_CODE)
+    if pending["attempts"] >= PHONE_CODE_ATTEMPTS:
+        cache.delete(_phone_key(user))
+        raise ApplicationError.invalid_field(
+            "code", "Too many attempts; ask for a new code.", code=INVALID_CODE
+        )
+    if not check_password(str(code), pending["hash"]):
+        pending["attempts"] += 1
+        cache.set(_phone_key(user), pending, PHONE_CODE_SECONDS)
+        raise ApplicationError.invalid_field("code", "This code is not right.", code=INVALID_CODE)
+    cache.delete(_phone_key(user))
+    user.phone_verified_at = timezone.now()
+    user.save(update_fields=["phone_verified_at"])
     return user

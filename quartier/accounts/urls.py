@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
+    path("verify-email/<str:token>/", views.verify_email, name="verify-email"),
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(

@@ -18,3 +18,11 @@ def signup(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def verify_email(request, token):
+    try:
+        services.email_verify(token=token)
+    except ApplicationError as error:
+        return render(request, "accounts/verify_email.html", {"error": error.message}, status=400)
+    return render(request, "accounts/verify_email.html", {"error": None})

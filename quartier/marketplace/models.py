@@ -23,6 +23,11 @@ class MarketplaceSettings(models.Model):
     vetting_required = models.BooleanField(default=True)
     # Unanswered booking requests expire after this many hours.
     booking_request_expiry_hours = models.PositiveIntegerField(default=48)
+    # Trust policy: how long a flagged provider has to re-vet, how long private
+    # documents are kept after a decision, and how early badge expiry is announced.
+    revetting_grace_days = models.PositiveIntegerField(default=30)
+    document_retention_days = models.PositiveIntegerField(default=90)
+    badge_expiry_warning_days = models.PositiveIntegerField(default=14)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -16,3 +16,4 @@ from quartier.platform.settings import *  # noqa: E402, F403
 # correctness of the flow, not a password's resistance to brute force.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "quartier.accounts.sms.LocmemSMS"

@@ -16,6 +16,7 @@ from PIL import Image, UnidentifiedImageError
 from quartier.platform.errors import ApplicationError
 
 FILE_TOO_LARGE = "file_too_large"
+FILE_TYPE_MISMATCH = "file_type_mismatch"
 FILE_TYPE_NOT_ALLOWED = "file_type_not_allowed"
 IMAGE_INVALID = "image_invalid"
 IMAGE_TOO_LARGE = "image_too_large"
@@ -124,6 +125,30 @@ def _open_image(data: bytes, *, field: str, formats: frozenset[str]) -> Image.Im
     return image
 
 
+_DECLARED = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+}
+
+
+def _check_declared_type(upload, sniffed: str, field: str) -> None:
+    """A file whose name claims another type than its bytes is refused, not renamed:
+    it is either a mistake the user should see or an attempt to smuggle something."""
+    name = getattr(upload, "name", "") or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    declared = _DECLARED.get(extension)
+    same_family = sniffed == "image/*" and declared and declared.startswith("image/")
+    if declared and declared != sniffed and not same_family:
+        raise ApplicationError.invalid_field(
+            field,
+            f"This file is not a .{extension}: its content is {sniffed}.",
+            code=FILE_TYPE_MISMATCH,
+        )
+
+
 def document_clean(
     upload,
     *,
@@ -137,6 +162,7 @@ def document_clean(
             raise ApplicationError.invalid_field(
                 field, "This PDF is damaged or incomplete.", code=IMAGE_INVALID
             )
+        _check_declared_type(upload, "application/pdf", field)
         return CleanFile(
             content=ContentFile(data),
             content_type="application/pdf",
@@ -144,10 +170,12 @@ def document_clean(
             size=len(data),
         )
     try:
-        return image_clean(io.BytesIO(data), field=field, max_bytes=max_bytes)
+        clean = image_clean(io.BytesIO(data), field=field, max_bytes=max_bytes)
     except ApplicationError as error:
-        if error.code == IMAGE_INVALID or error.code == FILE_TYPE_NOT_ALLOWED:
+        if error.code in (IMAGE_INVALID, FILE_TYPE_NOT_ALLOWED):
             raise ApplicationError.invalid_field(
                 field, "Upload a PDF, JPEG, PNG or WebP file.", code=FILE_TYPE_NOT_ALLOWED
             ) from error
         raise
+    _check_declared_type(upload, "image/*", field)
+    return clean

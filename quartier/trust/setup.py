@@ -2,8 +2,63 @@
 
 
 def tenant_initialise(*, tenant, seed) -> None:
-    """Runs inside a newly provisioned tenant's schema (same transaction)."""
+    """A "vetted" badge every marketplace starts with, awarded by rule."""
+    from quartier.trust.models import Badge
+
+    Badge.objects.create(
+        slug="vetted",
+        rule=Badge.Rule.VETTED,
+        icon=Badge.Icon.SHIELD,
+        names={"de": "Geprüft", "fr": "Vérifié", "it": "Verificato", "en": "Vetted"},
+        descriptions={
+            "de": "Vom Marktplatz geprüft.",
+            "fr": "Vérifié par la place de marché.",
+            "it": "Verificato dal marketplace.",
+            "en": "Vetted by the marketplace.",
+        },
+    )
 
 
 def demo_seed(*, tenant, password: str) -> None:
-    """Adds this app's sample data to a demo tenant; must be idempotent."""
+    """A "Telco Friend" badge and basic vetting rules for the demo telco."""
+    from quartier.catalog.models import ProviderProfile
+    from quartier.trust.models import Badge, Requirement
+    from quartier.trust.services.badges import badges_recompute
+
+    if tenant.slug == "telco" and not Badge.objects.filter(slug="telco-friend").exists():
+        Badge.objects.create(
+            slug="telco-friend",
+            rule=Badge.Rule.VETTED,
+            icon=Badge.Icon.HEART,
+            colour="#e20074",
+            names={
+                "de": "Telco Friend",
+                "fr": "Telco Friend",
+                "it": "Telco Friend",
+                "en": "Telco Friend",
+            },
+            descriptions={"en": "Vetted by Telco's support team."},
+        )
+    if not Requirement.objects.exists():
+        Requirement.objects.bulk_create(
+            [
+                Requirement(
+                    kind=Requirement.Kind.IDENTITY_DOCUMENT,
+                    position=0,
+                    titles={"de": "Ausweis", "en": "Identity document"},
+                ),
+                Requirement(
+                    kind=Requirement.Kind.CRIMINAL_RECORD,
+                    position=1,
+                    validity_days=365,
+                    titles={"de": "Strafregisterauszug", "en": "Criminal-record extract"},
+                ),
+                Requirement(
+                    kind=Requirement.Kind.INTERVIEW,
+                    position=2,
+                    titles={"de": "Gespräch", "en": "Interview"},
+                ),
+            ]
+        )
+    for provider in ProviderProfile.objects.all():
+        badges_recompute(provider=provider)

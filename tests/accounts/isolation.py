@@ -21,6 +21,42 @@ def _activation_link(handle):
         return {"path": user_activation_path(user=user)}
 
 
+def _email_link(handle):
+    from quartier.accounts.services import email_verification_path
+
+    with handle.context():
+        user = User.objects.get(email=f"customer@{handle.slug}.test")
+        return {"path": email_verification_path(user=user)}
+
+
+def _verified(handle):
+    with handle.context():
+        return list(User.objects.values_list("pk", "email_verified_at", "phone_verified_at"))
+
+
+def _with_phone(handle):
+    User.objects.filter(email=f"customer@{handle.slug}.test").update(phone="+41791234567")
+    return {}
+
+
+def _email_link(handle):
+    from quartier.accounts.services import email_verification_path
+
+    with handle.context():
+        user = User.objects.get(email=f"customer@{handle.slug}.test")
+        return {"path": email_verification_path(user=user)}
+
+
+def _verified(handle):
+    with handle.context():
+        return list(User.objects.values_list("pk", "email_verified_at", "phone_verified_at"))
+
+
+def _with_phone(handle):
+    User.objects.filter(email=f"customer@{handle.slug}.test").update(phone="+41791234567")
+    return {}
+
+
 def _user_count(handle):
     with handle.context():
         return User.objects.count()
@@ -63,6 +99,38 @@ ENDPOINTS = [
         ok=201,
         cross=201,
         state=_user_count,
+    ),
+    Endpoint(
+        "accounts/verify-email/<str:token>/",
+        path="{path}",
+        make=_email_link,
+        is_api=False,
+        cross=400,
+        cross_contains="invalid",
+        state=_verified,
+    ),
+    Endpoint(
+        "api/me/email/verify/", method="post", actor="customer", ok=202, cross=202, state=_verified
+    ),
+    Endpoint(
+        "api/me/phone/verify/",
+        method="post",
+        actor="customer",
+        make=_with_phone,
+        make_other=_with_phone,
+        ok=202,
+        cross=202,
+        state=_verified,
+    ),
+    Endpoint(
+        "api/me/phone/confirm/",
+        method="post",
+        actor="customer",
+        make=_with_phone,
+        body=lambda p: {"code": "123456"},
+        ok=400,
+        cross=400,
+        state=_verified,
     ),
     Endpoint(
         "api/me/",

@@ -102,3 +102,16 @@ def test_documents_accept_pdf_and_images_by_content_not_name():
     assert raised.value.code == "file_type_not_allowed"
     with pytest.raises(ApplicationError):
         document_clean(io.BytesIO(b"%PDF-1.7 truncated"))
+
+
+def test_a_pdf_named_like_an_image_is_refused():
+    pdf = io.BytesIO(b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    pdf.name = "passport.png"
+
+    with pytest.raises(ApplicationError) as raised:
+        document_clean(pdf)
+
+    assert raised.value.code == "file_type_mismatch"
+    assert raised.value.fields == {
+        "file": ["This file is not a .png: its content is application/pdf."]
+    }

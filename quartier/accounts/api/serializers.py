@@ -49,3 +49,7 @@ class UserUpdateSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     preferred_language = serializers.ChoiceField(choices=Language.choices, required=False)
     phone = serializers.RegexField(r"^\+?[0-9 ]{6,20}$", required=False, allow_blank=True)
+
+
+class PhoneCodeSerializer(serializers.Serializer):
+    code = serializers.RegexField(r"^\d{6}$")

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from quartier.accounts import services
 from quartier.accounts.api.serializers import (
+    PhoneCodeSerializer,
     SignupSerializer,
     TokenRequestSerializer,
     UserSerializer,
@@ -76,4 +77,39 @@ class MeView(APIView):
         serializer = UserUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **serializer.validated_data)
+        return Response(UserSerializer(user).data)
+
+
+class EmailVerificationView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={202: dict})
+    def post(self, request):
+        services.email_verification_send(
+            user=request.user, base_url=request.build_absolute_uri("/")
+        )
+        return Response({"sent_to": request.user.email}, status=status.HTTP_202_ACCEPTED)
+
+
+class PhoneVerificationView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=None, responses={202: dict})
+    def post(self, request):
+        services.phone_verification_send(user=request.user)
+        return Response({"sent_to": request.user.phone}, status=status.HTTP_202_ACCEPTED)
+
+
+class PhoneConfirmView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=PhoneCodeSerializer, responses=UserSerializer)
+    def post(self, request):
+        serializer = PhoneCodeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.phone_verify(user=request.user, code=serializer.validated_data["code"])
         return Response(UserSerializer(user).data)

@@ -109,6 +109,12 @@ def booking_transition(
     return booking
 
 
+def provider_facts_changed(provider) -> None:
+    """Completed jobs and ratings feed rule badges (trust) and other derived facts."""
+    for path in settings.PROVIDER_FACTS_CHANGED_HOOKS:
+        import_string(path)(provider=provider)
+
+
 def run_transition_hooks(*, booking: Booking, transition: str, actor: User | None) -> None:
     """Other apps (billing) react to a status change inside the same transaction."""
     for path in settings.BOOKING_TRANSITION_HOOKS:
@@ -171,6 +177,7 @@ def _apply(
             ProviderProfile.objects.filter(pk=booking.provider_id).update(
                 completed_jobs=F("completed_jobs") + 1
             )
+            provider_facts_changed(booking.provider)
     elif action == "dispute":
         if booking.status == S.COMPLETED and booking.completed_at + DISPUTE_WINDOW < now:
             raise Conflict(

@@ -109,6 +109,9 @@ def provider_rating_refresh(*, provider_id: int) -> None:
         rating_sum=total,
         rating_score=bayesian_score(count=count, total=total) if count else 0,
     )
+    from quartier.bookings.services.lifecycle import provider_facts_changed
+
+    provider_facts_changed(ProviderProfile.objects.get(pk=provider_id))
 
 
 @transaction.atomic

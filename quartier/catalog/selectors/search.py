@@ -86,7 +86,7 @@ class _Sql:
         if search.min_rating is not None:
             self.add("p.rating_score >= %(min_rating)s", min_rating=search.min_rating)
         if search.badge:
-            self.add("p.badge_slugs @> ARRAY[%(badge)s]::varchar[]", badge=search.badge)
+            self.add("l.badge_slugs @> ARRAY[%(badge)s]::varchar[]", badge=search.badge)
         if search.provider_kind:
             self.add("p.kind = %(kind)s", kind=search.provider_kind)
         if search.language:
@@ -157,7 +157,7 @@ LEFT JOIN LATERAL (
     SELECT page.id, page.sort_value, page.distance_km, l.title, l.price_amount_minor,
            l.price_currency, l.price_unit, l.duration_minutes, l.is_remote, l.postal_code,
            l.radius_km, l.category_id, c.slug AS category_slug, c.names AS category_names,
-           p.id AS provider_id, p.display_name, p.kind, p.is_vetted, p.badge_slugs,
+           p.id AS provider_id, p.display_name, p.kind, p.is_vetted, l.badge_slugs,
            p.rating_score, p.rating_count, p.completed_jobs
     FROM page
     JOIN catalog_listing l ON l.id = page.id

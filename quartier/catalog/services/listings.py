@@ -1,7 +1,9 @@
 """Listings: priced services a provider offers, their photos, status and moderation."""
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from quartier.catalog import errors
 from quartier.catalog.models import Category, Listing, ListingPhoto, ProviderProfile
@@ -116,6 +118,7 @@ def listing_create(
     _apply(listing, {"category": category, "title": title, "price": price, **fields})
     listing.save()
     listing_search_vector_refresh(listing_ids=[listing.pk])
+    _changed(listing)
     return listing
 
 
@@ -124,7 +127,14 @@ def listing_update(*, listing: Listing, **changes) -> Listing:
     _apply(listing, changes)
     listing.save()
     listing_search_vector_refresh(listing_ids=[listing.pk])
+    _changed(listing)
     return listing
+
+
+def _changed(listing: Listing) -> None:
+    """Let other apps refresh what they derive from a listing (trust: its badges)."""
+    for path in settings.LISTING_CHANGED_HOOKS:
+        import_string(path)(listing=listing)
 
 
 # Which statuses the owner may move a listing from, to each target.

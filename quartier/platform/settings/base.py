@@ -91,6 +91,10 @@ OFFER_ACCEPTED_HOOK = "quartier.bookings.services.requests.booking_create_from_o
 # Called as hook(booking=..., transition=<new status>, actor=...) inside the transaction
 # of every booking status change.
 BOOKING_TRANSITION_HOOKS: list[str] = []
+# Called as hook(listing=...) after a listing is created or changed.
+LISTING_CHANGED_HOOKS = ["quartier.trust.services.badges.listing_badges_refresh"]
+# Called as hook(provider=...) when a provider's trust facts change (vetting, ratings...).
+PROVIDER_FACTS_CHANGED_HOOKS = ["quartier.trust.services.badges.badges_recompute"]
 # Tests fetch calendars from a local server; production refuses private addresses.
 CALENDAR_IMPORT_ALLOW_PRIVATE = env_bool("CALENDAR_IMPORT_ALLOW_PRIVATE", False)
 
@@ -206,6 +210,8 @@ SPECTACULAR_SETTINGS = {
         "LanguageEnum": "quartier.platform.languages.Language",
         "ProviderKindEnum": "quartier.catalog.models.ProviderProfile.Kind",
         "BookingKindEnum": "quartier.bookings.models.Booking.Kind",
+        "RequirementKindEnum": "quartier.trust.models.Requirement.Kind",
+        "ApplicationStatusEnum": "quartier.trust.models.Application.Status",
         "BookingStatusEnum": "quartier.bookings.models.BookingStatus",
         "ListingStatusEnum": "quartier.catalog.models.Listing.Status",
         "TaskStatusEnum": "quartier.catalog.models.TaskRequest.Status",

@@ -67,3 +67,6 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 # Points the Stripe SDK at a local server (localstripe, the Connect test server).
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+
+# Phone verification codes: logged in development; a real gateway in production.
+SMS_BACKEND = env_str("SMS_BACKEND", "quartier.accounts.sms.ConsoleSMS")

@@ -1,0 +1,11 @@
+"""Stable error codes of the trust app."""
+
+INVALID_RULE = "invalid_rule"
+QUIZ_LOCKED = "quiz_locked"
+QUIZ_ANSWERS = "quiz_answers"
+NOT_A_DOCUMENT_STEP = "not_a_document_step"
+APPLICATION_INCOMPLETE = "application_incomplete"
+APPLICATION_STATE = "application_state"
+OWN_APPLICATION = "own_application"
+LINK_EXPIRED = "link_expired"
+BADGE_RULE = "badge_rule"
