@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from quartier.platform.tenancy import tenant_context
+from quartier.platform.tenancy import active_tenants, tenant_context
 
 
 @shared_task(name="bookings.notify", ignore_result=True)
@@ -20,7 +20,7 @@ def bookings_expire(*, schema_name: str | None = None) -> int:
     from quartier.bookings.services.reviews import reviews_reveal_due
 
     total = 0
-    for tenant in _tenants(schema_name):
+    for tenant in active_tenants(schema_name):
         with tenant_context(tenant):
             total += bookings_expire_due()
             reviews_reveal_due()
@@ -40,14 +40,3 @@ def calendar_import_task(*, provider_id: int) -> None:
         calendar_import(schedule=schedule)
     except ApplicationError:
         return  # recorded on the schedule (import_error) for the provider to see
-
-
-def _tenants(schema_name: str | None):
-    from quartier.platform.tenancy import public_context
-    from quartier.tenants.models import Tenant
-
-    with public_context():
-        tenants = Tenant.objects.filter(status=Tenant.Status.ACTIVE)
-        if schema_name:
-            tenants = tenants.filter(schema_name=schema_name)
-        return list(tenants)

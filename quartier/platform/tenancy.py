@@ -41,3 +41,14 @@ def current_tenant():
 def public_context():
     with schema_context(settings.PUBLIC_SCHEMA_NAME):
         yield
+
+
+def active_tenants(schema_name: str | None = None) -> list:
+    """Active tenants (one, when schema_name is given), for work that visits each of them."""
+    from quartier.tenants.models import Tenant
+
+    with public_context():
+        tenants = Tenant.objects.filter(status=Tenant.Status.ACTIVE).order_by("id")
+        if schema_name:
+            tenants = tenants.filter(schema_name=schema_name)
+        return list(tenants)
