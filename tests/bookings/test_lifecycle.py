@@ -261,3 +261,22 @@ def test_unanswered_requests_expire_after_the_tenant_setting(tenant_a, listing):
         assert bookings_expire_due(now=stored.expires_at + timedelta(seconds=2)) == 0
         assert Booking.objects.get(pk=booking["id"]).status == "expired"
     assert _act(tenant_a, "provider", booking["id"], "accept").json()["status"] == "expired"
+
+
+def test_booking_lists_filter_by_status_and_refuse_bad_filters(tenant_a, listing):
+    first = _book(tenant_a, listing).json()
+    second = _book(tenant_a, listing, starts_at=next_local(14).isoformat()).json()
+    _act(tenant_a, "provider", second["id"], "decline")
+    client = tenant_a.client("customer")
+
+    requested = client.get("/api/bookings/", {"status": "requested"}).json()["results"]
+    as_provider = client.get("/api/bookings/", {"role": "provider"}).json()["results"]
+    bad_status = client.get("/api/bookings/", {"status": "lost"})
+    bad_date = client.get("/api/bookings/", {"starts_after": "soon"})
+    bad_role = client.get("/api/bookings/", {"role": "boss"})
+
+    assert [b["id"] for b in requested] == [first["id"]]
+    assert as_provider == []
+    assert (bad_status.status_code, list(bad_status.json()["fields"])) == (400, ["status"])
+    assert (bad_date.status_code, list(bad_date.json()["fields"])) == (400, ["starts_after"])
+    assert (bad_role.status_code, list(bad_role.json()["fields"])) == (400, ["role"])

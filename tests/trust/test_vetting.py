@@ -297,7 +297,7 @@ def test_an_admin_cannot_approve_their_own_application(tenant_a):
     ("name", "content", "code"),
     [
         ("passport.png", PDF, "file_type_mismatch"),
-        ("record.pdf", b"\x00" * (11 * 1024 * 1024), "file_too_large"),
+        ("record.pdf", b"\x00" * (50 * 1024 * 1024), "file_too_large"),
         ("malware.pdf", b"MZ\x90\x00 executable", "file_type_not_allowed"),
     ],
 )

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from quartier.bookings import selectors
 from quartier.bookings.api import serializers as s
+from quartier.bookings.api.filters import BookingFilter
 from quartier.bookings.availability import free_slots
 from quartier.bookings.models import Booking
 from quartier.bookings.services import conversation, lifecycle, requests, reviews, schedule
@@ -117,14 +118,15 @@ def _booking_response(request, booking_id: int, code: int = status.HTTP_200_OK) 
 class BookingListView(ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = s.BookingListSerializer
+    filterset_class = BookingFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Booking.objects.none()
         role = self.request.query_params.get("role")
-        bookings = selectors.bookings_of_user(self.request.user, role=role)
-        wanted = self.request.query_params.get("status")
-        return bookings.filter(status=wanted) if wanted else bookings
+        if role not in (None, "customer", "provider"):
+            raise ApplicationError.invalid_field("role", "Use customer or provider.")
+        return selectors.bookings_of_user(self.request.user, role=role)
 
     @extend_schema(request=s.BookingRequestSerializer, responses={201: s.BookingSerializer})
     def post(self, request):

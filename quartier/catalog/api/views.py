@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quartier.catalog.api import serializers as s
+from quartier.catalog.api.filters import ListingFilter, TaskFilter
 from quartier.catalog.models import Listing, Offer, TaskRequest
 from quartier.catalog.selectors import catalog as selectors
 from quartier.catalog.selectors.search import (
@@ -123,6 +124,7 @@ class ListingListView(ListAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = s.ListingSerializer
+    filterset_class = ListingFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
@@ -292,6 +294,7 @@ class TaskListView(ListAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = s.TaskSerializer
+    filterset_class = TaskFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation

@@ -16,6 +16,7 @@ from quartier.platform.api.serializers import ReasonSerializer
 from quartier.platform.errors import NotFound
 from quartier.trust import selectors
 from quartier.trust.api import serializers as s
+from quartier.trust.api.filters import ApplicationFilter, AuditFilter
 from quartier.trust.documents import document_link
 from quartier.trust.models import Application
 from quartier.trust.services import badges, vetting
@@ -164,9 +165,10 @@ class QuizAttemptView(APIView):
 class ApplicationListView(ListAPIView):
     permission_classes = [IsTenantAdmin]
     serializer_class = s.ApplicationSerializer
+    filterset_class = ApplicationFilter
 
     def get_queryset(self):
-        return selectors.applications(status=self.request.query_params.get("status"))
+        return selectors.applications()
 
 
 class ApplicationDetailView(APIView):
@@ -315,11 +317,9 @@ class ProviderAwardListView(APIView):
 class AuditListView(ListAPIView):
     permission_classes = [IsTenantAdmin]
     serializer_class = s.AuditEntrySerializer
+    filterset_class = AuditFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AuditEntry.objects.none()
-        params = self.request.query_params
-        return selectors.audit_entries(
-            action=params.get("action"), subject_type=params.get("subject_type")
-        )
+        return selectors.audit_entries()

@@ -1,0 +1,17 @@
+"""Filters for the bookings list (django-filter; bad values are a 400)."""
+
+import django_filters
+
+from quartier.bookings.models import Booking, BookingStatus
+
+
+class BookingFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=BookingStatus.choices, distinct=False)
+    kind = django_filters.ChoiceFilter(choices=Booking.Kind.choices)
+    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    needs_attention = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Booking
+        fields = ["status", "kind", "starts_after", "starts_before", "needs_attention"]

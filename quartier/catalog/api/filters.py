@@ -1,0 +1,28 @@
+"""Filters for the catalog's list endpoints (django-filter; bad values are a 400)."""
+
+import django_filters
+
+from quartier.catalog.models import Category, Listing, TaskRequest
+
+
+class ListingFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Listing.Status.choices, distinct=False)
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), method="in_category"
+    )
+
+    class Meta:
+        model = Listing
+        fields = ["status", "category"]
+
+    def in_category(self, queryset, name, category):
+        return queryset.filter(category__in=[category, *category.children.all()])
+
+
+class TaskFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=TaskRequest.Status.choices, distinct=False)
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = TaskRequest
+        fields = ["status", "created_after"]
