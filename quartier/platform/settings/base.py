@@ -90,7 +90,7 @@ TENANT_INITIALISERS = [
 OFFER_ACCEPTED_HOOK = "quartier.bookings.services.requests.booking_create_from_offer"
 # Called as hook(booking=..., transition=<new status>, actor=...) inside the transaction
 # of every booking status change.
-BOOKING_TRANSITION_HOOKS: list[str] = []
+BOOKING_TRANSITION_HOOKS: list[str] = ["quartier.billing.services.payments.booking_transitioned"]
 # Called as hook(listing=...) after a listing is created or changed.
 LISTING_CHANGED_HOOKS = ["quartier.trust.services.badges.listing_badges_refresh"]
 # Called as hook(provider=...) when a provider's trust facts change (vetting, ratings...).
@@ -217,6 +217,9 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "quartier.catalog.models.TaskRequest.Status",
         "OfferStatusEnum": "quartier.catalog.models.Offer.Status",
         "TenantStatusEnum": "quartier.tenants.models.Tenant.Status",
+        "PaymentModeEnum": "quartier.billing.models.PaymentMode",
+        "PaymentStatusEnum": "quartier.billing.models.Payment.Status",
+        "PayoutStatusEnum": "quartier.billing.models.Payout.Status",
     },
 }
 

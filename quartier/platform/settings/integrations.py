@@ -67,6 +67,11 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 # Points the Stripe SDK at a local server (localstripe, the Connect test server).
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
+# Tries per call (timeouts, 5xx, rate limits), doubling the pause from the first one.
+STRIPE_ATTEMPTS = env_int("STRIPE_ATTEMPTS", 3)
+STRIPE_RETRY_BACKOFF_SECONDS = float(env_str("STRIPE_RETRY_BACKOFF_SECONDS", "0.5"))
+STRIPE_CONNECT_COUNTRY = env_str("STRIPE_CONNECT_COUNTRY", "CH")
 
 # Phone verification codes: logged in development; a real gateway in production.
 SMS_BACKEND = env_str("SMS_BACKEND", "quartier.accounts.sms.ConsoleSMS")
