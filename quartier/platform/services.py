@@ -123,9 +123,11 @@ def _requeue(*, task_name: str, schema_name: str, args, kwargs, task_id: str) ->
     # connection at the time of queueing.
     with schema_context(schema_name):
         if settings.CELERY_TASK_ALWAYS_EAGER:
+            # No broker (development): run it here; a failure is logged, not raised
+            # into the operator's request.
             try:
                 task.apply(args=args, kwargs=kwargs, task_id=task_id)
-            except Exception:  # noqa: BLE001  (its own failure was dead-lettered again)
-                logger.warning("retried task failed again", extra={"task_name": task_name})
+            except Exception:
+                logger.exception("retried task failed again", extra={"task_name": task_name})
             return
         task.apply_async(args=args, kwargs=kwargs, task_id=task_id)
