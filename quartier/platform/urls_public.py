@@ -11,6 +11,9 @@ urlpatterns = [
     path("", views.operator_home, name="operator-home"),
     path("admin/", admin.site.urls),
     path("api/operator/", include("quartier.tenants.api.urls")),
+    path("api/operator/", include("quartier.platform.api.urls")),
+    # Caddy's on-demand TLS asks here before it gets a certificate for a custom domain.
+    path("internal/tls-ask", views.tls_ask, name="tls-ask"),
     path("api/", include("quartier.accounts.api.urls")),
     path("api/stripe/webhook/", StripeWebhookView.as_view(), name="stripe-webhook"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -125,6 +125,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a request's time covers every other middleware and requests that
+    # tenant resolution refuses are counted too; also answers /metrics.
+    "quartier.platform.metrics.RequestMetricsMiddleware",
     # Health probes answer before tenant resolution: load balancers call them by IP.
     "quartier.platform.middleware.HealthProbeMiddleware",
     # Tenant resolution must run first of the rest: sessions, auth and CSRF all read
