@@ -94,7 +94,7 @@ def theme_asset_set(*, actor, asset: str, upload, field: str = "") -> Theme:
     file = getattr(theme, f"draft_{asset}")
     previous = file.name
     # A new name per upload: browsers and CDNs never show a stale image.
-    file.save(f"themes/{asset}-{uuid.uuid4().hex}.{clean.extension}", clean.content, save=False)
+    file.save(f"{asset}-{uuid.uuid4().hex}.{clean.extension}", clean.content, save=False)
     theme.draft_revision += 1
     theme.save(update_fields=[f"draft_{asset}", "draft_revision", "updated_at"])
     _delete_files_later(theme, {previous})
