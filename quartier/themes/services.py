@@ -5,6 +5,7 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quartier.marketplace.services import audit_record
 from quartier.platform.errors import ApplicationError
@@ -71,7 +72,9 @@ def theme_initialise(*, name: str) -> Theme:
 def theme_draft_update(*, actor, changes: dict) -> Theme:
     """Apply changes (whole fields) to the draft; the result must validate as a whole."""
     if not isinstance(changes, dict):
-        raise ApplicationError.invalid_field("non_field_errors", "Give an object of theme fields.")
+        raise ApplicationError.invalid_field(
+            "non_field_errors", _("Give an object of theme fields.")
+        )
     theme = _locked_theme()
     draft = t.tokens_validate({**theme.draft, **changes})
     if draft != theme.draft:
@@ -88,7 +91,7 @@ def theme_asset_set(*, actor, asset: str, upload, field: str = "") -> Theme:
     `field` names the input in errors (the API's "file"; the editor's "logo").
     """
     if asset not in ASSETS:
-        raise ApplicationError.invalid_field("asset", "Unknown theme file.")
+        raise ApplicationError.invalid_field("asset", _("Unknown theme file."))
     clean = image_clean(upload, field=field or asset, **_ASSET_LIMITS[asset])
     theme = _locked_theme()
     file = getattr(theme, f"draft_{asset}")
@@ -104,7 +107,7 @@ def theme_asset_set(*, actor, asset: str, upload, field: str = "") -> Theme:
 @transaction.atomic
 def theme_asset_remove(*, actor, asset: str) -> Theme:
     if asset not in ASSETS:
-        raise ApplicationError.invalid_field("asset", "Unknown theme file.")
+        raise ApplicationError.invalid_field("asset", _("Unknown theme file."))
     theme = _locked_theme()
     field = getattr(theme, f"draft_{asset}")
     previous = field.name

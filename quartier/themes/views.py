@@ -21,13 +21,16 @@ from quartier.themes.selectors import theme_css, theme_get
 from quartier.themes.tokens import FONTS
 
 
-def _cache_headers(response, snapshot) -> HttpResponse:
+def _cache_headers(request, response, snapshot) -> HttpResponse:
     if snapshot.is_draft:
         response["Cache-Control"] = "private, no-store"
+    elif "preview" in request.GET:
+        # The same URL shows the draft to admins: shared caches must tell them apart.
+        response["Cache-Control"] = "private, max-age=0"
+        response["Vary"] = "Cookie"
     else:
         # Pages link these with ?v=<version>, so a publish is picked up at once anyway.
         response["Cache-Control"] = "public, max-age=300"
-    response["Vary"] = "Cookie"
     return response
 
 
@@ -36,7 +39,7 @@ def stylesheet(request):
     snapshot = snapshot_for_request(request)
     response = HttpResponse(theme_css(snapshot), content_type="text/css; charset=utf-8")
     response["X-Content-Type-Options"] = "nosniff"
-    return _cache_headers(response, snapshot)
+    return _cache_headers(request, response, snapshot)
 
 
 def _asset(request, asset: str):
@@ -55,7 +58,7 @@ def _asset(request, asset: str):
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         response = FileResponse(handle, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    return _cache_headers(response, snapshot)
+    return _cache_headers(request, response, snapshot)
 
 
 @require_GET
@@ -123,6 +126,13 @@ def editor(request):
                 for group, legend, fields in form.text_groups()
             ],
             "font_stacks": {key: stack for key, (_label, stack) in FONTS.items()},
+            "contrast_labels": {
+                "text": _("text on background"),
+                "primary": _("white on primary"),
+                "secondary": _("secondary on background"),
+                "passes": _("passes"),
+                "fails": _("too low, needs"),
+            },
             "preview_url": f"/?preview=1&r={theme.draft_revision}",
         },
         status=400 if form.errors or group_errors else 200,

@@ -199,3 +199,15 @@ def test_the_operator_host_has_no_theme(tenant_a, client):
 
     assert response.status_code == 200
     assert b"theme.css" not in response.content
+
+
+def test_cache_headers_keep_previews_private(tenant_a):
+    published = tenant_a.client().get("/theme.css?v=1")
+    asked_for_preview = tenant_a.client().get("/theme.css?preview=1")
+    preview = tenant_a.session_client("admin").get("/theme.css?preview=1")
+
+    assert published["Cache-Control"] == "public, max-age=300"
+    assert "Cookie" not in published.get("Vary", "")
+    assert asked_for_preview["Cache-Control"] == "private, max-age=0"
+    assert "Cookie" in asked_for_preview["Vary"]
+    assert preview["Cache-Control"] == "private, no-store"

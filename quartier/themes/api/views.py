@@ -1,5 +1,6 @@
 """The theme API (tenant admins only): the draft, its files, publishing."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -36,7 +37,7 @@ class ThemeView(APIView):
         # and, for contrast, the pair and the measured ratio.
         if not isinstance(request.data, dict):
             raise ApplicationError.invalid_field(
-                "non_field_errors", "Give a JSON object of theme fields."
+                "non_field_errors", _("Give a JSON object of theme fields.")
             )
         theme = services.theme_draft_update(actor=request.user, changes=dict(request.data))
         return Response(_body(theme))
@@ -61,7 +62,7 @@ class ThemeAssetView(APIView):
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:
-            raise ApplicationError.invalid_field("file", "Attach the image as `file`.")
+            raise ApplicationError.invalid_field("file", _("Attach the image as `file`."))
         theme = services.theme_asset_set(
             actor=request.user, asset=self.asset, upload=upload, field="file"
         )

@@ -27,6 +27,8 @@
     var stacksElement = document.getElementById("theme-font-stacks");
     if (!form || !swatch || !output) { return; }
     var stacks = stacksElement ? JSON.parse(stacksElement.textContent) : {};
+    var labelsElement = document.getElementById("theme-contrast-labels");
+    var labels = labelsElement ? JSON.parse(labelsElement.textContent) : {};
 
     function value(name) {
       var input = form.elements[name];
@@ -50,12 +52,12 @@
       var primaryOnBackground = ratio(colours.primary, colours.background);
       swatch.style.setProperty("--s-link", primaryOnBackground >= 4.5 ? colours.primary : colours.text);
       var checks = [
-        ["text / background", ratio(colours.text, colours.background), 4.5],
-        ["white / primary", ratio("#ffffff", colours.primary), 4.5],
-        ["secondary / background", ratio(colours.secondary, colours.background), 3]
+        [labels.text, ratio(colours.text, colours.background), 4.5],
+        [labels.primary, ratio("#ffffff", colours.primary), 4.5],
+        [labels.secondary, ratio(colours.secondary, colours.background), 3]
       ];
       output.textContent = checks.map(function (check) {
-        return check[0] + ": " + shown(check[1]) + ":1 " + (check[1] >= check[2] ? "✓" : "✗ < " + check[2] + ":1");
+        return check[0] + ": " + shown(check[1]) + ":1 " + (check[1] >= check[2] ? "✓ " + labels.passes : "✗ " + labels.fails + " " + check[2] + ":1");
       }).join(" · ");
     }
 
