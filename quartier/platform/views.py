@@ -5,6 +5,7 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from quartier.marketplace.selectors import marketplace_settings
 
@@ -16,6 +17,8 @@ def operator_home(request):
     return render(request, "platform/operator_home.html", {"tenants": tenants})
 
 
+# The back office theme editor previews the home page in an iframe of the same host.
+@xframe_options_sameorigin
 def storefront_home(request):
     return render(request, "platform/storefront_home.html", {"marketplace": marketplace_settings()})
 

@@ -157,6 +157,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "quartier.platform.context_processors.platform",
+                # `theme`: lazy, reads the cached published theme only when a page uses it.
+                "quartier.themes.context_processors.theme",
             ],
         },
     }
