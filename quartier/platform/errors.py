@@ -60,3 +60,14 @@ class Conflict(ApplicationError):
 ALREADY_RETRIED = "already_retried"
 UNKNOWN_TASK = "unknown_task"
 TENANT_NOT_ACTIVE = "tenant_not_active"
+
+
+def is_database_outage(error: BaseException | None) -> bool:
+    """The database is down or restarting (Django's wrapped errors or the driver's own)."""
+    import psycopg2
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(
+        error,
+        OperationalError | InterfaceError | psycopg2.OperationalError | psycopg2.InterfaceError,
+    )

@@ -2,12 +2,12 @@
 
 import sys
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from quartier.marketplace.selectors import marketplace_settings
+from quartier.platform.errors import is_database_outage
 
 
 def operator_home(request):
@@ -38,7 +38,7 @@ def server_error(request):
     would fail the same way.
     """
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    if is_database_outage(error):
         status, code, message = 503, "database_unavailable", "Briefly unavailable; retry soon."
     else:
         status, code, message = 500, "server_error", "Something went wrong on our side."

@@ -2,12 +2,11 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from quartier.platform.errors import ApplicationError
+from quartier.platform.errors import ApplicationError, is_database_outage
 
 
 def exception_handler(exc, context):
@@ -20,7 +19,7 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif isinstance(exc, OperationalError | InterfaceError):
+    elif is_database_outage(exc):
         # The database is down or restarting: answer fast so clients retry.
         return _database_unavailable()
     if not isinstance(exc, exceptions.APIException):
