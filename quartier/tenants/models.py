@@ -38,6 +38,14 @@ class Tenant(TenantMixin):
     slug = models.SlugField(max_length=40, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tenants")
+    # How the operator bills this tenant each month: a Stripe invoice, or a PDF invoice
+    # with a Swiss QR-bill.
+    invoice_method = models.CharField(
+        max_length=8,
+        choices=[("qrbill", "PDF with Swiss QR-bill"), ("stripe", "Stripe invoice")],
+        default="qrbill",
+    )
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
     status_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
@@ -97,3 +105,42 @@ class SchemaScript(models.Model):
 
     def __str__(self) -> str:
         return f"schema script {self.fingerprint}"
+
+
+class TenantInvoice(models.Model):
+    """The operator's monthly invoice to a tenant: subscription + a fee per booking."""
+
+    class Method(models.TextChoices):
+        QRBILL = "qrbill", "PDF with Swiss QR-bill"
+        STRIPE = "stripe", "Stripe invoice"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="invoices")
+    number = models.CharField(max_length=32, unique=True)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    method = models.CharField(max_length=8, choices=Method.choices)
+    currency = models.CharField(max_length=3, choices=Currency.choices)
+    subscription_minor = models.BigIntegerField()
+    booking_count = models.PositiveIntegerField()
+    per_booking_minor = models.BigIntegerField()
+    total_minor = models.BigIntegerField()
+    stripe_invoice_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start", "tenant_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "period_start"], name="tenant_invoice_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    total_minor=models.F("subscription_minor")
+                    + models.F("booking_count") * models.F("per_booking_minor")
+                ),
+                name="tenant_invoice_total_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -45,9 +45,9 @@ def confirmed(*, listing, customer, starts_at=None) -> Booking:
     return booking_transition(booking=booking, action="confirm", actor=customer)
 
 
-def complete(booking: Booking) -> Booking:
+def complete(booking: Booking, *, hours_ago: int = 3) -> Booking:
     """The job happened (moved into the past directly: the service refuses the future)."""
-    past = timezone.now() - timedelta(hours=3)
+    past = timezone.now() - timedelta(hours=hours_ago)
     Booking.objects.filter(pk=booking.pk).update(
         starts_at=past, ends_at=past + timedelta(hours=1), blocked_until=past + timedelta(hours=1)
     )

@@ -1,7 +1,8 @@
 """Stripe for tests: localstripe, fronted by a small Connect server that also injects faults.
 
 The application talks to one `stripe.api_base`: this front server. It answers the
-Connect endpoints localstripe lacks (accounts, account links, transfers) with the shapes
+Connect endpoints localstripe lacks (accounts, account links, transfers) and one-off
+invoices (localstripe invoices only subscriptions) with the shapes
 of Stripe's published example objects (../shared/stripe/fixtures3.json), forwards every
 other request to a real localstripe process, honours Idempotency-Key (localstripe does
 not) the way Stripe does, and can be told to fail the next requests: answer 500, or
@@ -56,6 +57,7 @@ class FrontState:
     processed: list[tuple[str, str]] = field(default_factory=list)
     accounts: dict = field(default_factory=dict)
     transfers: dict = field(default_factory=dict)
+    invoices: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def take_fault(self, path: str) -> Fault | None:
@@ -148,9 +150,37 @@ class FrontHandler(BaseHTTPRequestHandler):
             if len(parts) == 3 and parts[2] in self.state.transfers:
                 return 200, self.state.transfers[parts[2]]
             return 404, {"error": {"type": "invalid_request_error", "message": "No such transfer"}}
+        if parts[:2] == ["v1", "invoices"]:
+            return self._invoice(parts, data)
         return None
 
-    def _forward(self, body: str) -> tuple[int, dict]:
+    def _invoice(self, parts: list[str], data: dict) -> tuple[int, dict] | None:
+        """One-off invoices from pending invoice items (localstripe needs a subscription)."""
+        if len(parts) == 2 and self.command == "POST" and "subscription" not in data:
+            self.command = "GET"
+            _status, items = self._forward("", path=f"/v1/invoiceitems?customer={data['customer']}")
+            self.command = "POST"
+            pending = [item for item in items.get("data", []) if not item.get("invoice")]
+            invoice = copy.deepcopy(self.fixtures["invoice"])
+            total = sum(int(item["amount"]) for item in pending)
+            invoice.update(
+                id=f"in_{secrets.token_hex(8)}",
+                customer=data["customer"],
+                description=data.get("description"),
+                metadata=data.get("metadata", {}),
+                currency=pending[0]["currency"] if pending else "chf",
+                subtotal=total,
+                total=total,
+                amount_due=total,
+                status="draft",
+            )
+            self.state.invoices[invoice["id"]] = invoice
+            return 200, invoice
+        if len(parts) == 3 and parts[2] in self.state.invoices:
+            return 200, self.state.invoices[parts[2]]
+        return None
+
+    def _forward(self, body: str, *, path: str | None = None) -> tuple[int, dict]:
         connection = http.client.HTTPConnection(
             "127.0.0.1", self.state.localstripe_port, timeout=30
         )
@@ -159,7 +189,7 @@ class FrontHandler(BaseHTTPRequestHandler):
             for name, value in self.headers.items()
             if name.lower() in ("authorization", "content-type")
         }
-        connection.request(self.command, self.path, body=body or None, headers=headers)
+        connection.request(self.command, path or self.path, body=body or None, headers=headers)
         response = connection.getresponse()
         payload = json.loads(response.read() or b"{}")
         connection.close()

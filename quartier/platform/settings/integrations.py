@@ -118,5 +118,17 @@ STRIPE_CONNECT_COUNTRY = env_str("STRIPE_CONNECT_COUNTRY", "CH")
 # only on the platform's hosts and bare IP addresses either way).
 METRICS_TOKEN = env_str("METRICS_TOKEN")
 
+# Who the operator is on its invoices to tenants (the QR-bill's creditor).
+OPERATOR_BILLING = {
+    "name": env_str("OPERATOR_BILLING_NAME", "Quartier AG"),
+    "street": env_str("OPERATOR_BILLING_STREET", "Bahnhofstrasse"),
+    "house_number": env_str("OPERATOR_BILLING_HOUSE_NUMBER", "1"),
+    "postal_code": env_str("OPERATOR_BILLING_POSTAL_CODE", "8001"),
+    "city": env_str("OPERATOR_BILLING_CITY", "Zürich"),
+    "country": env_str("OPERATOR_BILLING_COUNTRY", "CH"),
+    # A well-known example IBAN in development; production sets the operator's own.
+    "iban": env_str("OPERATOR_BILLING_IBAN", "CH9300762011623852957"),
+}
+
 # Phone verification codes: logged in development; a real gateway in production.
 SMS_BACKEND = env_str("SMS_BACKEND", "quartier.accounts.sms.ConsoleSMS")

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from quartier.platform.languages import Language
-from quartier.tenants.models import Plan, Tenant
+from quartier.tenants.models import Plan, Tenant, TenantInvoice
 from quartier.tenants.selectors import tenant_primary_url
 
 
@@ -65,3 +65,33 @@ class PurgeSerializer(serializers.Serializer):
 
 class DomainSerializer(serializers.Serializer):
     domain = serializers.CharField(max_length=300)
+
+
+class TenantInvoiceSerializer(serializers.ModelSerializer):
+    tenant = serializers.CharField(source="tenant.slug")
+
+    class Meta:
+        model = TenantInvoice
+        fields = [
+            "id",
+            "number",
+            "tenant",
+            "period_start",
+            "period_end",
+            "method",
+            "currency",
+            "subscription_minor",
+            "booking_count",
+            "per_booking_minor",
+            "total_minor",
+            "stripe_invoice_id",
+            "created_at",
+        ]
+
+
+class InvoiceIssueSerializer(serializers.Serializer):
+    period = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="The month billed, YYYY-MM")
+
+
+class InvoiceMethodSerializer(serializers.Serializer):
+    invoice_method = serializers.ChoiceField(choices=TenantInvoice.Method.choices)

@@ -21,6 +21,14 @@ urlpatterns = [
         views.TenantDomainDetailView.as_view(),
         name="tenant-domain-detail",
     ),
+    path(
+        "tenants/<slug:slug>/invoice-method/",
+        views.TenantInvoiceMethodView.as_view(),
+        name="tenant-invoice-method",
+    ),
+    path("invoices/", views.InvoiceListView.as_view(), name="invoice-list"),
+    path("invoices/issue/", views.InvoiceIssueView.as_view(), name="invoice-issue"),
+    path("invoices/<int:pk>/pdf/", views.InvoicePdfView.as_view(), name="invoice-pdf"),
     path("plans/", views.PlanListView.as_view(), name="plan-list"),
     path("pool/", views.PoolView.as_view(), name="pool"),
 ]

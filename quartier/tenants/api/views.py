@@ -1,22 +1,26 @@
 """The operator's REST API (platform domain only): provision and manage tenants."""
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quartier.platform.api.permissions import IsOperatorStaff
-from quartier.platform.errors import ApplicationError
-from quartier.tenants import services
+from quartier.platform.errors import ApplicationError, NotFound
+from quartier.tenants import invoicing, services
 from quartier.tenants.api.serializers import (
     DomainSerializer,
+    InvoiceIssueSerializer,
+    InvoiceMethodSerializer,
     PlanSerializer,
     PurgeSerializer,
     StatusReasonSerializer,
+    TenantInvoiceSerializer,
     TenantProvisionSerializer,
     TenantSerializer,
 )
-from quartier.tenants.models import Plan
+from quartier.tenants.models import Plan, Tenant, TenantInvoice
 from quartier.tenants.pool import pool_size
 from quartier.tenants.selectors import tenant_get, tenant_list
 
@@ -135,3 +139,45 @@ class PoolView(OperatorView):
         from django.conf import settings
 
         return Response({"ready": pool_size(), "target": settings.TENANT_POOL_SIZE})
+
+
+class InvoiceListView(OperatorView):
+    @extend_schema(responses=TenantInvoiceSerializer(many=True))
+    def get(self, request):
+        invoices = TenantInvoice.objects.select_related("tenant")
+        if request.GET.get("tenant"):
+            invoices = invoices.filter(tenant__slug=request.GET["tenant"])
+        return Response(TenantInvoiceSerializer(invoices[:500], many=True).data)
+
+
+class InvoiceIssueView(OperatorView):
+    """Bill every tenant for a month (idempotent: a tenant already billed keeps its invoice)."""
+
+    @extend_schema(request=InvoiceIssueSerializer, responses=TenantInvoiceSerializer(many=True))
+    def post(self, request):
+        serializer = InvoiceIssueSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        period = invoicing.Period.parse(serializer.validated_data["period"])
+        invoices = invoicing.tenant_invoices_issue(period=period)
+        return Response(TenantInvoiceSerializer(invoices, many=True).data)
+
+
+class InvoicePdfView(OperatorView):
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request, pk):
+        invoice = TenantInvoice.objects.select_related("tenant").filter(pk=pk).first()
+        if invoice is None:
+            raise NotFound("No such invoice.")
+        response = HttpResponse(invoicing.invoice_pdf(invoice), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+        return response
+
+
+class TenantInvoiceMethodView(OperatorView):
+    @extend_schema(request=InvoiceMethodSerializer, responses=TenantSerializer)
+    def put(self, request, slug):
+        serializer = InvoiceMethodSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tenant = tenant_get(slug=slug)
+        Tenant.objects.filter(pk=tenant.pk).update(**serializer.validated_data)
+        return Response(TenantSerializer(tenant_get(slug=slug)).data)
