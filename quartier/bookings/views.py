@@ -202,9 +202,10 @@ def _detail_context(request, booking, **forms) -> dict:
         and booking.status == Booking.Status.REQUESTED,
         "transition_form": forms.get("transition_form") or TransitionForm(prefix="transition"),
         "message_form": forms.get("message_form") or MessageForm(prefix="message"),
-        "review_form": (forms.get("review_form") or ReviewForm(prefix="review"))
-        if can_review
-        else None,
+        # A submitted form is shown again with its errors even when writing is no
+        # longer possible (the review exists): the errors say why.
+        "review_form": forms.get("review_form")
+        or (ReviewForm(prefix="review") if can_review else None),
         "review_direction": Review.Direction,
     }
 
