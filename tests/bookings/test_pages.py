@@ -243,7 +243,8 @@ def test_messages_are_posted_as_inert_text(tenant_a, listing):
     assert sent.status_code == 302
     page = tenant_a.session_client("provider").get(f"/bookings/{booking.pk}/").content.decode()
     assert "Hello  2 &lt; 3" in page
-    assert "<script>alert(2)" not in page and "onerror" not in page
+    assert "<script>alert(2)" not in page
+    assert "onerror" not in page
     assert empty.status_code == 400
     with tenant_a.context():
         assert list(Message.objects.values_list("body", flat=True)) == ["Hello  2 < 3"]
@@ -265,13 +266,15 @@ def test_reviews_stay_sealed_until_both_sides_wrote(tenant_a, listing):
     assert first.status_code == 302
     assert "Quick and kind" not in sealed_for_provider
     assert 'name="review-rating"' in sealed_for_provider  # the provider may still write
-    assert "Quick and kind" in own_view and "stays sealed" in own_view
+    assert "Quick and kind" in own_view
+    assert "stays sealed" in own_view
     assert bad.status_code == 400
     assert second.status_code == 302
     assert again.status_code == 409  # one review per side
     assert "You already reviewed this booking." in again.content.decode()
     both = customer.get(f"/bookings/{booking.pk}/").content.decode()
-    assert "Quick and kind" in both and "Punctual customer" in both
+    assert "Quick and kind" in both
+    assert "Punctual customer" in both
     with tenant_a.context():
         assert Review.objects.filter(revealed_at__isnull=False).count() == 2
     listing_page = tenant_a.client().get(f"/listings/{listing.pk}/").content.decode()
