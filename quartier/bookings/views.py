@@ -26,7 +26,11 @@ from quartier.bookings.calendars import provider_feed
 from quartier.bookings.forms import MessageForm, ReviewForm, SlotForm, TransitionForm, WindowsForm
 from quartier.bookings.models import Booking, Review, Schedule
 from quartier.bookings.services import conversation, lifecycle, requests, reviews
-from quartier.catalog.selectors.catalog import listing_get_visible, provider_profile_of
+from quartier.catalog.selectors.catalog import (
+    listing_get_visible,
+    provider_profile_of,
+    tasks_of_customer,
+)
 from quartier.platform.errors import ApplicationError, NotFound
 from quartier.platform.forms import add_application_error
 
@@ -127,7 +131,11 @@ def customer_dashboard(request):
     bookings = list(selectors.bookings_of_user(request.user, role="customer")[:100])
     for booking in bookings:
         booking.page_actions = _actions_for(booking, request.user)
-    return render(request, "bookings/customer_dashboard.html", {"bookings": bookings})
+    return render(
+        request,
+        "bookings/customer_dashboard.html",
+        {"bookings": bookings, "tasks": list(tasks_of_customer(request.user)[:50])},
+    )
 
 
 @login_required

@@ -1,14 +1,22 @@
 """Server-rendered catalog pages: search results, listing, provider profile."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from quartier.catalog.api.serializers import SearchQuerySerializer, SearchResultSerializer
 from quartier.catalog.api.views import listing_search_from_query
+from quartier.catalog.forms import OfferResponseForm, TaskForm
+from quartier.catalog.models import TaskRequest
 from quartier.catalog.selectors import catalog as selectors
 from quartier.catalog.selectors.search import listing_search
+from quartier.catalog.services import tasks as task_services
+from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
+from quartier.platform.forms import add_application_error
 
 # The page takes whole francs; the search (and the API) takes minor units.
 PRICE_FIELDS = ("price_min", "price_max")
@@ -90,9 +98,9 @@ def search(request):
 def _flatten(errors) -> dict[str, list[str]]:
     """Serializer errors -> {field: [messages]}; errors not tied to a field go under q."""
     flat: dict[str, list[str]] = {}
-    for field, messages in errors.items():
+    for field, field_messages in errors.items():
         target = "q" if field == "non_field_errors" else field
-        flat.setdefault(target, []).extend(str(message) for message in messages)
+        flat.setdefault(target, []).extend(str(message) for message in field_messages)
     return flat
 
 
@@ -136,3 +144,61 @@ def provider_detail(request, pk):
             "rating": _rating(profile),
         },
     )
+
+
+@login_required
+def task_new(request):
+    """Post a task ("who can help me set up my WLAN?") for nearby helpers to offer on."""
+    form = TaskForm(
+        request.POST or None,
+        categories=selectors.category_list(),
+        currency=marketplace_settings().currency,
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                task = task_services.task_request_create(
+                    customer=request.user, **form.service_arguments()
+                )
+            except ApplicationError as error:
+                add_application_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Your task is posted. Offers will appear here."))
+                return redirect("catalog:task", pk=task.pk)
+    return render(request, "catalog/task_new.html", {"form": form}, status=status)
+
+
+@login_required
+def task_detail(request, pk):
+    task = selectors.task_get_visible(task_id=pk, user=request.user)
+    offers = list(selectors.offers_for_task(task=task, user=request.user))
+    return render(
+        request,
+        "catalog/task_detail.html",
+        {
+            "task": task,
+            "offers": offers,
+            "is_owner": task.customer_id == request.user.pk,
+            "is_open": task.status == TaskRequest.Status.OPEN,
+        },
+    )
+
+
+@login_required
+@require_POST
+def offer_respond(request, pk):
+    """The task's customer accepts (a booking is made) or declines one offer."""
+    offer = selectors.offer_get_for_user(offer_id=pk, user=request.user)
+    form = OfferResponseForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError.invalid_field("decision", _("Accept or decline the offer."))
+    if form.cleaned_data["decision"] == "accept":
+        offer = task_services.offer_accept(offer=offer, customer=request.user)
+        messages.success(request, _("You accepted the offer; here is your booking."))
+        return redirect("bookings:detail", pk=offer.booking_id)
+    task_services.offer_decline(offer=offer, customer=request.user)
+    messages.success(request, _("You declined the offer."))
+    return redirect("catalog:task", pk=offer.task_id)

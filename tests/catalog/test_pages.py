@@ -103,3 +103,60 @@ def test_the_listing_page_formats_the_price_per_language(tenant_a, listings):
     assert f'href="/listings/{listing.pk}/book/"' in english
     assert f'href="/providers/{listing.provider_id}/"' in english
     translation.activate("en")
+
+
+def test_a_customer_posts_a_task_and_accepts_an_offer(tenant_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quartier.bookings.models import Booking
+    from quartier.catalog.models import Offer, TaskRequest
+    from quartier.catalog.services.tasks import offer_create
+    from tests.catalog.factories import category
+
+    client = tenant_a.session_client("customer")
+    with tenant_a.context():
+        router = category()
+        helper = make_provider(display_name="Olga Offers")
+        other = make_provider(display_name="Otto Other")
+
+    bad = client.post("/tasks/new/", {"category": router.pk, "title": "", "postal_code": "80"})
+    posted = client.post(
+        "/tasks/new/",
+        {
+            "category": router.pk,
+            "title": "Who can set up my WLAN?",
+            "postal_code": "8003",
+            "budget": "80",
+        },
+    )
+
+    assert bad.status_code == 400
+    assert 'aria-describedby="id_postal_code-error"' in bad.content.decode()
+    with tenant_a.context():
+        task = TaskRequest.objects.get()
+        assert (task.title, task.budget_amount_minor) == ("Who can set up my WLAN?", 8000)
+        start = timezone.now() + timedelta(days=2)
+        offer = offer_create(
+            task=task, provider=helper, price=Money(7000, "CHF"), proposed_start=start
+        )
+        declined = offer_create(task=task, provider=other, price=Money(9900, "CHF"))
+    assert posted["Location"] == f"/tasks/{task.pk}/"
+    page = client.get(posted["Location"]).content.decode()
+    assert "CHF\u00a070.00" in page
+    assert 'aria-label="Accept the offer of Olga Offers"' in page
+
+    accepted = client.post(f"/offers/{offer.pk}/respond/", {"decision": "accept"})
+
+    with tenant_a.context():
+        booking = Booking.objects.get()
+        assert accepted["Location"] == f"/bookings/{booking.pk}/"
+        assert (booking.offer_id, booking.status) == (offer.pk, "accepted")
+        assert Offer.objects.get(pk=declined.pk).status == "declined"
+    assert "Assigned" in client.get(f"/tasks/{task.pk}/").content.decode()
+    # another customer of the tenant cannot see the task or answer its offers
+    intruder = tenant_a.session_client("admin")
+    assert (
+        intruder.post(f"/offers/{declined.pk}/respond/", {"decision": "accept"}).status_code == 404
+    )
