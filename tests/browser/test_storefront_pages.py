@@ -1,9 +1,15 @@
 """Screenshots of two brands, and axe-core on every storefront page (no serious or
 critical violations)."""
 
-import pytest
+from datetime import timedelta
 
-from tests.browser.conftest import SCREENSHOTS, axe_violations, sign_in
+import pytest
+from django.utils import timezone
+
+from quartier.accounts.models import User
+from quartier.bookings.availability import free_slots
+from quartier.bookings.services.requests import booking_request_slot
+from tests.browser.conftest import SCREENSHOTS, axe_violations, committed, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -36,6 +42,32 @@ def test_home_results_and_listing_screenshots(storefronts, new_context, slug):
         assert (SCREENSHOTS / f"{slug}-{name}.png").stat().st_size > 1000
 
 
+def _requested_booking(storefront) -> int:
+    """A booking request on the storefront's listing, committed for the server to see."""
+    made = []
+
+    def make():
+        with storefront.handle.context():
+            listing = storefront.listing
+            start = timezone.now() + timedelta(days=3)
+            slot = free_slots(
+                provider=listing.provider,
+                duration_minutes=listing.duration_minutes or 60,
+                start=start,
+                end=start + timedelta(days=1),
+            )[0]
+            booking = booking_request_slot(
+                listing=listing,
+                customer=User.objects.get(email=storefront.customer_email),
+                starts_at=slot.starts_at,
+                note="Please bring a ladder.",
+            )
+            made.append(booking.pk)
+
+    committed(make)
+    return made[0]
+
+
 @pytest.mark.parametrize("slug", ["telco", "acme"])
 def test_storefront_pages_have_no_serious_accessibility_violations(storefronts, new_context, slug):
     storefront = storefronts[slug]
@@ -44,13 +76,18 @@ def test_storefront_pages_have_no_serious_accessibility_violations(storefronts, 
     provider = new_context().new_page()
     sign_in(customer, storefront.base_url, storefront.customer_email)
     sign_in(provider, storefront.base_url, storefront.provider_email)
+    booking_id = _requested_booking(storefront)
     pages = [(visitor, name, path) for name, path in _public_pages(storefront).items()]
     pages += [
         (visitor, "search-error", "/search/?postal_code=12"),
+        (visitor, "provider-profile", f"/providers/{storefront.provider.pk}/"),
         (visitor, "sign-in", "/accounts/login/"),
         (customer, "booking", f"/listings/{storefront.listing.pk}/book/"),
+        (customer, "booking-detail", f"/bookings/{booking_id}/"),
         (customer, "customer-dashboard", "/dashboard/"),
+        (customer, "task-form", "/tasks/new/"),
         (provider, "provider-dashboard", "/dashboard/provider/"),
+        (provider, "booking-detail-provider", f"/bookings/{booking_id}/"),
     ]
 
     found = {}
