@@ -96,7 +96,7 @@ def live_server_port(_database):
     server.terminate()
 
 
-def _seed(handle, port: int, title: str) -> Storefront:
+def _seed(handle, port: int, title: str, description: str) -> Storefront:
     # Short, random addresses: a long one can trip the password-similarity validator.
     run = uuid.uuid4().hex[:8]
     with handle.context():
@@ -116,7 +116,7 @@ def _seed(handle, port: int, title: str) -> Storefront:
         listing = bookable_listing(
             provider=profile,
             title=title,
-            description="Router, Wi-Fi and printers set up at your place.",
+            description=description,
             francs=1250 if handle.slug == "acme" else 60,
             lead_minutes=0,
         )
@@ -182,8 +182,18 @@ def storefronts(tenant_pair, live_server_port):
     telco, acme = tenant_pair
     audit_before = {handle.slug: _audit_count(handle) for handle in tenant_pair}
     created = {
-        "telco": _seed(telco, live_server_port, "WLAN setup at home"),
-        "acme": _seed(acme, live_server_port, "Tent and stove check"),
+        "telco": _seed(
+            telco,
+            live_server_port,
+            "WLAN setup at home",
+            "Router, Wi-Fi and printers set up at your place.",
+        ),
+        "acme": _seed(
+            acme,
+            live_server_port,
+            "Tent and stove check",
+            "Seams, poles and the camping stove checked before your trip.",
+        ),
     }
     yield created
     for storefront in created.values():
