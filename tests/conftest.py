@@ -185,3 +185,31 @@ def moto_s3():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def stripe_servers():
+    """localstripe behind the Connect/fault front server (tests/billing/stripe_servers.py)."""
+    from tests.billing.stripe_servers import StripeServers
+
+    servers = StripeServers()
+    try:
+        yield servers
+    finally:
+        servers.stop()
+
+
+STRIPE_WEBHOOK_SECRET = "whsec_quartier_tests"
+
+
+@pytest.fixture
+def stripe(settings, stripe_servers):
+    """The application pointed at the Stripe test servers, with fast retries."""
+    settings.STRIPE_SECRET_KEY = "sk_test_quartier"
+    settings.STRIPE_API_BASE = stripe_servers.api_base
+    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
+    settings.STRIPE_TIMEOUT_SECONDS = 1
+    settings.STRIPE_RETRY_BACKOFF_SECONDS = 0.01
+    stripe_servers.clear_faults()
+    yield stripe_servers
+    stripe_servers.clear_faults()

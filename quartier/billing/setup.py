@@ -2,8 +2,11 @@
 
 
 def tenant_initialise(*, tenant, seed) -> None:
-    """Runs inside a newly provisioned tenant's schema (same transaction)."""
+    """Every marketplace starts offline (no Stripe account needed) with a 10 % commission."""
+    from quartier.billing.models import PayoutSettings
+
+    PayoutSettings.objects.create()
 
 
 def demo_seed(*, tenant, password: str) -> None:
-    """Adds this app's sample data to a demo tenant; must be idempotent."""
+    """Nothing to add: demo bookings are paid on site until a tenant connects Stripe."""

@@ -1,14 +1,18 @@
 """Writes that the no-overlap constraint may refuse, turned into clean answers."""
 
+import random
+import time
+
 from django.db import IntegrityError, OperationalError, transaction
 
 from quartier.bookings import errors
 from quartier.platform.errors import Conflict
 
 # PostgreSQL error codes: two inserts checking the exclusion constraint against each
-# other can deadlock; one of them is aborted and simply tried again.
+# other can deadlock; one of them is aborted and tried again after a short random pause
+# (without it, a crowd of writers tends to deadlock again in the same order).
 DEADLOCK_DETECTED = "40P01"
-ATTEMPTS = 3
+ATTEMPTS = 6
 
 
 def write_or_conflict(write, *, message: str = "That time is no longer free."):
@@ -25,4 +29,5 @@ def write_or_conflict(write, *, message: str = "That time is no longer free."):
             code = getattr(getattr(error, "__cause__", None), "pgcode", None)
             if code != DEADLOCK_DETECTED or attempt == ATTEMPTS - 1:
                 raise
+            time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))  # noqa: S311 - jitter
     raise AssertionError("unreachable")

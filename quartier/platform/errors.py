@@ -54,3 +54,9 @@ class PermissionDenied(ApplicationError):
 class Conflict(ApplicationError):
     def __init__(self, code: str, message: str, *, extra: dict | None = None):
         super().__init__(code, message, status=HTTPStatus.CONFLICT, extra=extra)
+
+
+# Dead letters of background tasks.
+ALREADY_RETRIED = "already_retried"
+UNKNOWN_TASK = "unknown_task"
+TENANT_NOT_ACTIVE = "tenant_not_active"

@@ -20,3 +20,5 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     *[path("", include(f"quartier.{app}.urls")) for app in TENANT_APPS_WITH_URLS],
 ]
+
+handler500 = "quartier.platform.views.server_error"

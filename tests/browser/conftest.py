@@ -62,6 +62,7 @@ class Storefront:
     listing: Listing
     provider: ProviderProfile
     user_ids: list[int] = field(default_factory=list)
+    admin_email: str = ""
 
 
 @pytest.fixture(scope="package")
@@ -132,6 +133,7 @@ def _seed(handle, port: int, title: str, description: str) -> Storefront:
         listing=listing,
         provider=profile,
         user_ids=[provider_user.pk, customer.pk],
+        admin_email=handle.users["admin"].email,
     )
 
 
@@ -144,8 +146,10 @@ def _clean(storefront: Storefront) -> None:
         bookings.delete()
         Listing.objects.filter(provider__user_id__in=users).delete()
         ProviderProfile.objects.filter(user_id__in=users).delete()
+        # The browsers' sessions, the session admin's included.
+        signed_in = {str(pk) for pk in [*users, storefront.handle.users["admin"].pk]}
         for session in Session.objects.filter(expire_date__gt=timezone.now()):
-            if str(session.get_decoded().get("_auth_user_id")) in {str(pk) for pk in users}:
+            if str(session.get_decoded().get("_auth_user_id")) in signed_in:
                 session.delete()
         User.objects.filter(pk__in=users).delete()
 
@@ -200,6 +204,29 @@ def storefronts(tenant_pair, live_server_port):
         _clean(storefront)
     # Leftover audit rows could not be deleted and would break other tests' counts.
     assert {handle.slug: _audit_count(handle) for handle in tenant_pair} == audit_before
+
+
+@pytest.fixture(scope="package")
+def journey_storefront(tenant_pair, live_server_port):
+    """A marketplace of its own for the full journey, purged afterwards: completing a
+    job writes the append-only ledger (billing), which no cleanup could remove from the
+    shared tenants; dropping the whole schema does."""
+    from quartier.platform.tenancy import public_context
+    from quartier.tenants.services import tenant_delete, tenant_purge
+    from tests.conftest import _provision
+
+    with public_context():
+        handle = _provision(f"journey{uuid.uuid4().hex[:6]}", "Journey Helpers")
+    storefront = _seed(
+        handle,
+        live_server_port,
+        "WLAN setup at home",
+        "Router, Wi-Fi and printers set up at your place.",
+    )
+    yield storefront
+    with public_context():
+        tenant_delete(tenant=handle.tenant, reason="browser test done")
+        tenant_purge(tenant=handle.tenant)
 
 
 @pytest.fixture(scope="package")

@@ -28,13 +28,13 @@ def _happened(storefront, booking_id: int) -> None:
     committed(move)
 
 
-def test_customer_books_provider_answers_and_both_review(storefronts, new_context):
-    telco = storefronts["telco"]
-    base = telco.base_url
+def test_customer_books_provider_answers_and_both_review(journey_storefront, new_context):
+    market = journey_storefront
+    base = market.base_url
     customer = new_context().new_page()
     provider = new_context().new_page()
-    sign_in(customer, base, telco.customer_email)
-    sign_in(provider, base, telco.provider_email)
+    sign_in(customer, base, market.customer_email)
+    sign_in(provider, base, market.provider_email)
 
     # the customer searches near 8003 from the home page
     customer.goto(f"{base}/")
@@ -73,7 +73,7 @@ def test_customer_books_provider_answers_and_both_review(storefronts, new_contex
     assert customer.get_by_text("The booking is confirmed.").is_visible()
 
     # after the job, the provider marks it completed
-    _happened(telco, booking_id)
+    _happened(market, booking_id)
     provider.goto(f"{base}/dashboard/provider/")
     provider.get_by_role("button", name=f"Mark as completed — booking #{booking_id}").click()
     assert provider.get_by_text("The job is marked as completed.").is_visible()
@@ -99,10 +99,10 @@ def test_customer_books_provider_answers_and_both_review(storefronts, new_contex
 
     # and the provider's public review shows on the listing, for anyone
     visitor = new_context().new_page()
-    visitor.goto(f"{base}/listings/{telco.listing.pk}/")
+    visitor.goto(f"{base}/listings/{market.listing.pk}/")
     assert visitor.get_by_text("Fast, friendly and tidy.").is_visible()
     assert visitor.get_by_text("Clear directions, coffee ready.").count() == 0
-    with telco.handle.context():
+    with market.handle.context():
         assert list(
             Booking.objects.get(pk=booking_id)
             .events.order_by("id")

@@ -24,7 +24,7 @@ def test_a_slot_is_booked_with_the_keyboard_alone(storefronts, new_context):
 
     # the first Tab reaches the skip link
     page.keyboard.press("Tab")
-    assert _focused(page)["text"] == "Skip to content"
+    assert _focused(page)["text"] == "Skip to main content"
     # the slots are one radio group: focus it, pick, then Tab to the note and the button
     radio = page.locator("fieldset.slot-day").nth(1).get_by_role("radio").first
     radio.focus()

@@ -74,8 +74,10 @@ def test_storefront_pages_have_no_serious_accessibility_violations(storefronts, 
     visitor = new_context().new_page()
     customer = new_context().new_page()
     provider = new_context().new_page()
+    admin = new_context().new_page()
     sign_in(customer, storefront.base_url, storefront.customer_email)
     sign_in(provider, storefront.base_url, storefront.provider_email)
+    sign_in(admin, storefront.base_url, storefront.admin_email)
     booking_id = _requested_booking(storefront)
     pages = [(visitor, name, path) for name, path in _public_pages(storefront).items()]
     pages += [
@@ -88,6 +90,7 @@ def test_storefront_pages_have_no_serious_accessibility_violations(storefronts, 
         (customer, "task-form", "/tasks/new/"),
         (provider, "provider-dashboard", "/dashboard/provider/"),
         (provider, "booking-detail-provider", f"/bookings/{booking_id}/"),
+        (admin, "back-office-theme-editor", "/back-office/theme/"),
     ]
 
     found = {}

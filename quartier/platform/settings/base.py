@@ -90,7 +90,7 @@ TENANT_INITIALISERS = [
 OFFER_ACCEPTED_HOOK = "quartier.bookings.services.requests.booking_create_from_offer"
 # Called as hook(booking=..., transition=<new status>, actor=...) inside the transaction
 # of every booking status change.
-BOOKING_TRANSITION_HOOKS: list[str] = []
+BOOKING_TRANSITION_HOOKS: list[str] = ["quartier.billing.services.payments.booking_transitioned"]
 # Called as hook(listing=...) after a listing is created or changed.
 LISTING_CHANGED_HOOKS = ["quartier.trust.services.badges.listing_badges_refresh"]
 # Called as hook(provider=...) when a provider's trust facts change (vetting, ratings...).
@@ -125,6 +125,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a request's time covers every other middleware and requests that
+    # tenant resolution refuses are counted too; also answers /metrics.
+    "quartier.platform.metrics.RequestMetricsMiddleware",
     # Health probes answer before tenant resolution: load balancers call them by IP.
     "quartier.platform.middleware.HealthProbeMiddleware",
     # Tenant resolution must run first of the rest: sessions, auth and CSRF all read
@@ -154,6 +157,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "quartier.platform.context_processors.platform",
+                # `theme`: lazy, reads the cached published theme only when a page uses it.
+                "quartier.themes.context_processors.theme",
             ],
         },
     }
@@ -217,6 +222,9 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "quartier.catalog.models.TaskRequest.Status",
         "OfferStatusEnum": "quartier.catalog.models.Offer.Status",
         "TenantStatusEnum": "quartier.tenants.models.Tenant.Status",
+        "PaymentModeEnum": "quartier.billing.models.PaymentMode",
+        "PaymentStatusEnum": "quartier.billing.models.Payment.Status",
+        "PayoutStatusEnum": "quartier.billing.models.Payout.Status",
     },
 }
 

@@ -1,5 +1,7 @@
 """Cache, Celery, email and Stripe: each optional in development, configured in production."""
 
+from celery.schedules import crontab
+
 from quartier.platform.env import deployment, env_bool, env_int, env_str
 
 REDIS_URL = env_str("REDIS_URL")
@@ -49,6 +51,45 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "quartier"
 CELERY_TIMEZONE = "Europe/Zurich"
+# Workers log through our JSON formatter (tenant and request id on every line).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Every task retries with exponential backoff (1x, 2x, 4x... this many seconds, jittered,
+# capped) and is dead-lettered after its last attempt (quartier.platform.task_base).
+TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 5)
+TASK_RETRY_BACKOFF_SECONDS = env_int("TASK_RETRY_BACKOFF_SECONDS", 2)
+TASK_RETRY_BACKOFF_MAX_SECONDS = env_int("TASK_RETRY_BACKOFF_MAX_SECONDS", 600)
+
+# Periodic work (celery beat, `docker-entrypoint.sh scheduler`; CronJobs on Kubernetes).
+# Fleet-wide work fans out: platform.fan_out queues the task once per active tenant, in
+# that tenant's schema, so one slow or failing tenant never holds up the others.
+CELERY_BEAT_SCHEDULE = {
+    "bookings-expire": {
+        "task": "platform.fan_out",
+        "schedule": crontab(minute="*/5"),
+        "kwargs": {"task_name": "bookings.expire_due"},
+    },
+    "trust-daily": {
+        "task": "platform.fan_out",
+        "schedule": crontab(hour=3, minute=15),
+        "kwargs": {"task_name": "trust.daily"},
+    },
+    # Pushes payments Stripe has not answered yet and renews ageing authorisations.
+    "billing-sweep": {
+        "task": "platform.fan_out",
+        "schedule": crontab(minute="*/5"),
+        "kwargs": {"task_name": "billing.sweep"},
+    },
+    # Each tenant's payout schedule decides whether today is a payout day.
+    "billing-payouts": {
+        "task": "platform.fan_out",
+        "schedule": crontab(hour=6, minute=0),
+        "kwargs": {"task_name": "billing.payouts"},
+    },
+    "tenants-pool-refill": {
+        "task": "tenants.pool_refill",
+        "schedule": crontab(minute="*/10"),
+    },
+}
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -67,6 +108,15 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 # Points the Stripe SDK at a local server (localstripe, the Connect test server).
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
+# Tries per call (timeouts, 5xx, rate limits), doubling the pause from the first one.
+STRIPE_ATTEMPTS = env_int("STRIPE_ATTEMPTS", 3)
+STRIPE_RETRY_BACKOFF_SECONDS = float(env_str("STRIPE_RETRY_BACKOFF_SECONDS", "0.5"))
+STRIPE_CONNECT_COUNTRY = env_str("STRIPE_CONNECT_COUNTRY", "CH")
+
+# /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when set (it is served
+# only on the platform's hosts and bare IP addresses either way).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 # Phone verification codes: logged in development; a real gateway in production.
 SMS_BACKEND = env_str("SMS_BACKEND", "quartier.accounts.sms.ConsoleSMS")

@@ -1,0 +1,10 @@
+"""Stable error codes of the billing app."""
+
+PAYMENT_METHOD_REQUIRED = "payment_method_required"
+PAYMENT_FAILED = "payment_failed"
+STRIPE_UNAVAILABLE = "stripe_unavailable"
+NOT_CONFIGURED = "billing_not_configured"
+BAD_SIGNATURE = "bad_signature"
+NOT_REFUNDABLE = "not_refundable"
+PAYOUTS_NOT_ENABLED = "payouts_not_enabled"
+PROVIDER_REFUSED = "payment_provider_refused"

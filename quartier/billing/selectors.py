@@ -1,0 +1,153 @@
+"""Billing reads: payments a user may see, statements and reports per period."""
+
+import csv
+import io
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from quartier.billing.models import Payment, Payout
+from quartier.platform.errors import ApplicationError, NotFound
+from quartier.platform.money import Money
+
+SETTLED = (Payment.Status.CAPTURED, Payment.Status.REFUNDED, Payment.Status.OFFLINE)
+
+
+def payments_for_user(*, user) -> QuerySet[Payment]:
+    """Admins see every payment; providers and customers those of their own bookings."""
+    payments = Payment.objects.select_related(
+        "booking", "booking__listing", "booking__provider", "booking__customer"
+    )
+    if user.is_tenant_admin:
+        return payments
+    return payments.filter(Q(booking__customer=user) | Q(booking__provider__user=user))
+
+
+def payment_get_for_user(*, user, payment_id: int) -> Payment:
+    payment = payments_for_user(user=user).filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound("No such payment.")
+    return payment
+
+
+def period_parse(start: str | None, end: str | None) -> tuple[datetime, datetime]:
+    """`start` and `end` as YYYY-MM-DD, both included; default: the current month."""
+    today = timezone.localdate()
+    first = _date("start", start) if start else today.replace(day=1)
+    last = _date("end", end) if end else today
+    if last < first:
+        raise ApplicationError.invalid_field("end", "The end must not be before the start.")
+    if (last - first).days > 366:
+        raise ApplicationError.invalid_field("end", "Choose a period of at most a year.")
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(first, time.min, tzinfo=zone),
+        datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def _date(field: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise ApplicationError.invalid_field(field, "Use a date as YYYY-MM-DD.") from error
+
+
+def _settled_between(start: datetime, end: datetime) -> QuerySet[Payment]:
+    return (
+        Payment.objects.filter(status__in=SETTLED, captured_at__gte=start, captured_at__lt=end)
+        .select_related("booking", "booking__listing", "booking__provider")
+        .order_by("captured_at", "id")
+    )
+
+
+def _amount(payment: Payment, minor: int) -> str:
+    return f"{Money(minor, payment.currency).as_decimal()}"
+
+
+def earnings_statement_csv(*, provider, start: datetime, end: datetime) -> str:
+    """One provider's earnings and payouts in the period, as CSV."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["date", "type", "booking", "listing", "currency", "gross", "commission", "refunded", "net"]
+    )
+    for payment in _settled_between(start, end).filter(booking__provider=provider):
+        gross = min(payment.captured_minor, payment.price_minor)
+        net = gross - payment.commission_minor - payment.refunded_minor
+        writer.writerow(
+            [
+                timezone.localtime(payment.captured_at).date().isoformat(),
+                "offline" if payment.mode == "offline" else "earning",
+                payment.booking_id,
+                payment.booking.listing.title if payment.booking.listing else "",
+                payment.currency,
+                _amount(payment, gross),
+                _amount(payment, payment.commission_minor),
+                _amount(payment, payment.refunded_minor),
+                _amount(payment, net),
+            ]
+        )
+    payouts = Payout.objects.filter(
+        provider=provider, status=Payout.Status.PAID, paid_at__gte=start, paid_at__lt=end
+    ).order_by("paid_at", "id")
+    for payout in payouts:
+        amount = Money(payout.amount_minor, payout.currency).as_decimal()
+        writer.writerow(
+            [
+                timezone.localtime(payout.paid_at).date().isoformat(),
+                "payout",
+                "",
+                "",
+                payout.currency,
+                "",
+                "",
+                "",
+                f"-{amount}",
+            ]
+        )
+    return out.getvalue()
+
+
+def commission_report_csv(*, start: datetime, end: datetime) -> str:
+    """The tenant's commission and customer fees per settled booking, with totals."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "date",
+            "booking",
+            "provider",
+            "mode",
+            "currency",
+            "captured",
+            "commission",
+            "customer_fee",
+        ]
+    )
+    totals: dict[str, list[int]] = {}
+    for payment in _settled_between(start, end):
+        fee = max(payment.captured_minor - payment.price_minor, 0)
+        writer.writerow(
+            [
+                timezone.localtime(payment.captured_at).date().isoformat(),
+                payment.booking_id,
+                payment.booking.provider.display_name,
+                payment.mode,
+                payment.currency,
+                _amount(payment, payment.captured_minor),
+                _amount(payment, payment.commission_minor),
+                _amount(payment, fee),
+            ]
+        )
+        sums = totals.setdefault(payment.currency, [0, 0, 0])
+        sums[0] += payment.captured_minor
+        sums[1] += payment.commission_minor
+        sums[2] += fee
+    for currency, (captured, commission, fee) in sorted(totals.items()):
+        writer.writerow(
+            ["total", "", "", "", currency]
+            + [str(Money(value, currency).as_decimal()) for value in (captured, commission, fee)]
+        )
+    return out.getvalue()

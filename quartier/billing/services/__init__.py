@@ -1,0 +1,1 @@
+"""Billing writes: settings, payments, Connect accounts, payouts, webhooks."""

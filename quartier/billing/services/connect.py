@@ -1,0 +1,90 @@
+"""Stripe Connect: a provider's Express account, its onboarding link, its status."""
+
+from django.db import connection, transaction
+
+from quartier.billing import gateway
+from quartier.billing.models import BillingCustomer, ConnectedAccount
+from quartier.catalog.models import ProviderProfile
+from quartier.platform.errors import ApplicationError
+
+
+@transaction.atomic
+def connected_account_onboard(
+    *, provider: ProviderProfile, refresh_url: str, return_url: str
+) -> tuple[ConnectedAccount, str]:
+    """The provider's account (created on first use) and a fresh onboarding link."""
+    account = ConnectedAccount.objects.select_for_update().filter(provider=provider).first()
+    if account is None:
+        created = gateway.call(
+            "accounts",
+            "create",
+            idempotency_key=f"{connection.schema_name}:provider:{provider.pk}:account",
+            type="express",
+            country=_country(),
+            email=provider.user.email,
+            capabilities={"transfers": {"requested": True}},
+            metadata={"tenant": connection.schema_name, "provider": str(provider.pk)},
+        )
+        account = ConnectedAccount.objects.create(provider=provider, stripe_account_id=created.id)
+        connected_account_sync(stripe_account=created)
+    link = gateway.call(
+        "account_links",
+        "create",
+        account=account.stripe_account_id,
+        refresh_url=refresh_url,
+        return_url=return_url,
+        type="account_onboarding",
+    )
+    return account, link.url
+
+
+def _country() -> str:
+    from django.conf import settings
+
+    return settings.STRIPE_CONNECT_COUNTRY
+
+
+def connected_account_refresh(*, account: ConnectedAccount) -> ConnectedAccount:
+    """Ask Stripe for the account's status now (the webhook does it too)."""
+    stripe_account = gateway.call("accounts", "retrieve", account.stripe_account_id)
+    return connected_account_sync(stripe_account=stripe_account) or account
+
+
+def connected_account_sync(*, stripe_account) -> ConnectedAccount | None:
+    """Copy onboarding status from a Stripe account object; unknown accounts are ignored."""
+    if hasattr(stripe_account, "to_dict"):
+        stripe_account = stripe_account.to_dict()
+    account = ConnectedAccount.objects.filter(stripe_account_id=stripe_account["id"]).first()
+    if account is None:
+        return None
+    account.details_submitted = bool(stripe_account.get("details_submitted"))
+    account.charges_enabled = bool(stripe_account.get("charges_enabled"))
+    account.payouts_enabled = bool(stripe_account.get("payouts_enabled"))
+    account.save()
+    return account
+
+
+@transaction.atomic
+def payment_method_attach(*, user, payment_method_id: str) -> BillingCustomer:
+    """Make a card (collected by Stripe.js in the browser) the customer's default."""
+    billing = BillingCustomer.objects.select_for_update().filter(user=user).first()
+    if billing is None:
+        customer = gateway.call(
+            "customers",
+            "create",
+            idempotency_key=f"{connection.schema_name}:user:{user.pk}:customer",
+            email=user.email,
+            metadata={"tenant": connection.schema_name, "user": str(user.pk)},
+        )
+        billing = BillingCustomer.objects.create(user=user, stripe_customer_id=customer.id)
+    method = gateway.call("payment_methods", "retrieve", payment_method_id)
+    if method.customer and method.customer != billing.stripe_customer_id:
+        raise ApplicationError.invalid_field(
+            "payment_method", "This payment method belongs to someone else."
+        )
+    gateway.call(
+        "payment_methods", "attach", payment_method_id, customer=billing.stripe_customer_id
+    )
+    billing.default_payment_method_id = payment_method_id
+    billing.save()
+    return billing

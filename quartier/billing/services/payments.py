@@ -1,0 +1,465 @@
+"""The money side of a booking, driven by its state machine.
+
+    confirmed  -> Payment opened; online: Stripe authorises price + customer fee
+                  (manual capture) after commit, retried until Stripe answers
+    completed  -> online: capture; offline: the on-site payment is recorded
+    cancelled / no-show -> the policy decides what is captured; the rest is released
+
+Stripe is never called inside a booking's transaction: the transition records what is
+due (`capture_due_minor`) and a task does the call after commit. Each result is posted
+to the ledger under a key, so a webhook reporting the same movement changes nothing.
+"""
+
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from quartier.billing import errors, gateway, ledger
+from quartier.billing.fees import FeeTerms, cancellation_charge, customer_fee, settle
+from quartier.billing.models import BillingCustomer, JournalEntry, LedgerLine, Payment, PaymentMode
+from quartier.billing.services.settings import payout_settings_get
+from quartier.bookings.models import Booking, BookingStatus
+from quartier.platform.errors import ApplicationError, Conflict
+from quartier.platform.money import Money
+from quartier.platform.tenancy import schema_context
+
+# Stripe drops an uncaptured authorisation after 7 days; renew a day ahead.
+AUTHORISATION_RENEW_AFTER = timedelta(days=6)
+SETTLING = {
+    BookingStatus.CANCELLED_BY_CUSTOMER,
+    BookingStatus.CANCELLED_BY_PROVIDER,
+    BookingStatus.NO_SHOW,
+}
+
+
+def booking_transitioned(*, booking: Booking, transition: str, actor) -> None:
+    """BOOKING_TRANSITION_HOOKS entry: runs inside the booking's transaction."""
+    if transition == BookingStatus.CONFIRMED:
+        payment_open(booking=booking)
+        return
+    payment = Payment.objects.filter(booking=booking).select_for_update().first()
+    if payment is None:
+        return
+    if transition == BookingStatus.COMPLETED:
+        _settle_later(payment, payment.price_minor + payment.customer_fee_minor)
+    elif transition in SETTLING:
+        charge = cancellation_charge(
+            payment.money(payment.price_minor),
+            FeeTerms.of(payout_settings_get()),
+            starts_at=booking.starts_at,
+            cancelled_at=timezone.now(),
+            by_provider=transition == BookingStatus.CANCELLED_BY_PROVIDER,
+        )
+        _settle_later(payment, charge.amount_minor)
+
+
+def payment_open(*, booking: Booking) -> Payment | None:
+    """Open the booking's payment; online bookings need the customer's payment method."""
+    if booking.price is None:
+        return None
+    payout_settings = payout_settings_get()
+    terms = FeeTerms.of(payout_settings)
+    online = payout_settings.payment_mode == PaymentMode.ONLINE
+    if online:
+        _payment_method_of(booking.customer)
+    payment, _created = Payment.objects.get_or_create(
+        booking=booking,
+        defaults={
+            "mode": payout_settings.payment_mode,
+            "currency": booking.price.currency,
+            "price_minor": booking.price.amount_minor,
+            # Offline, the platform collects nothing from the customer.
+            "customer_fee_minor": customer_fee(booking.price, terms).amount_minor if online else 0,
+            "commission_basis_points": terms.commission_basis_points,
+            "commission_fixed_minor": terms.commission_fixed_minor,
+        },
+    )
+    if online:
+        _after_commit("billing.payment_authorise", payment)
+    return payment
+
+
+def _payment_method_of(customer) -> BillingCustomer:
+    billing = BillingCustomer.objects.filter(user=customer).first()
+    if billing is None or not billing.default_payment_method_id:
+        raise ApplicationError(
+            errors.PAYMENT_METHOD_REQUIRED,
+            "Add a payment method before confirming the booking.",
+            fields={"payment_method": ["Add a card to pay for this booking."]},
+        )
+    return billing
+
+
+def _settle_later(payment: Payment, amount_minor: int) -> None:
+    payment.capture_due_minor = amount_minor
+    payment.save(update_fields=["capture_due_minor", "updated_at"])
+    if payment.mode == PaymentMode.OFFLINE:
+        offline_payment_record(payment=payment)
+    else:
+        _after_commit("billing.payment_settle", payment)
+
+
+def _after_commit(task_name: str, payment: Payment) -> None:
+    from quartier.billing import tasks
+
+    task = {"billing.payment_authorise": tasks.payment_authorise_task}.get(
+        task_name, tasks.payment_settle_task
+    )
+    payment_id, schema = payment.pk, connection.schema_name
+
+    def queue():
+        # The callback may run after the caller left this tenant's schema (an outer
+        # transaction commits later): queue from the schema the payment lives in.
+        with schema_context(schema):
+            task.delay(payment_id=payment_id)
+
+    transaction.on_commit(queue)
+
+
+def _idempotency_key(payment: Payment, operation: str) -> str:
+    return f"{connection.schema_name}:payment:{payment.pk}:{operation}"
+
+
+def _metadata(payment: Payment) -> dict:
+    return {
+        "tenant": connection.schema_name,
+        "payment": str(payment.pk),
+        "booking": str(payment.booking_id),
+    }
+
+
+# --- authorise -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def payment_authorise(*, payment_id: int) -> Payment:
+    """Ask Stripe to authorise a pending payment; on an outage it stays pending."""
+    payment = Payment.objects.select_for_update().select_related("booking").get(pk=payment_id)
+    if payment.status != Payment.Status.PENDING or payment.mode != PaymentMode.ONLINE:
+        return payment
+    if payment.capture_due_minor == 0:
+        return _mark_released(payment)  # cancelled for free before Stripe ever answered
+    billing = _payment_method_of(payment.booking.customer)
+    payment.attempts += 1
+    generation = payment.authorisation_generation
+    try:
+        intent = gateway.call(
+            "payment_intents",
+            "create",
+            idempotency_key=_idempotency_key(payment, f"authorise:{generation}"),
+            amount=payment.total.amount_minor,
+            currency=payment.currency.lower(),
+            customer=billing.stripe_customer_id,
+            payment_method=billing.default_payment_method_id,
+            capture_method="manual",
+            confirm=True,
+            metadata={**_metadata(payment), "generation": str(generation)},
+        )
+    except gateway.StripeUnavailable as error:
+        return _note_error(payment, error.message)
+    except gateway.PaymentDeclined as error:
+        payment.status = Payment.Status.FAILED
+        return _note_error(payment, error.message)
+    if intent.status != "requires_capture":
+        payment.status = Payment.Status.FAILED
+        return _note_error(payment, f"Stripe answered {intent.status}.")
+    return record_authorised(payment=payment, intent_id=intent.id, amount_minor=intent.amount)
+
+
+def _note_error(payment: Payment, message: str) -> Payment:
+    payment.last_error = message[:500]
+    payment.save()
+    return payment
+
+
+def record_authorised(*, payment: Payment, intent_id: str, amount_minor: int) -> Payment:
+    """The authorisation happened (our call or a webhook): record it once."""
+    if payment.status in (Payment.Status.PENDING, Payment.Status.FAILED):
+        payment.status = Payment.Status.AUTHORISED
+        payment.stripe_payment_intent_id = intent_id
+        payment.authorised_minor = amount_minor
+        payment.authorised_at = timezone.now()
+        payment.last_error = ""
+        payment.save()
+    amount = payment.money(payment.authorised_minor)
+    ledger.entry_post(
+        key=f"payment:{payment.pk}:authorisation:{payment.authorisation_generation}",
+        kind=JournalEntry.Kind.AUTHORISATION,
+        payment=payment,
+        lines=[
+            (ledger.customer_holds(payment.booking.customer_id), amount),
+            (ledger.PLATFORM_HOLDS, -amount),
+        ],
+        memo=f"booking #{payment.booking_id}",
+    )
+    return payment
+
+
+# --- settle: capture or release ---------------------------------------------------------
+
+
+@transaction.atomic
+def payment_settle(*, payment_id: int) -> Payment:
+    """Capture what is due (completion or a late cancellation) and release the rest."""
+    payment = Payment.objects.select_for_update().select_related("booking").get(pk=payment_id)
+    due = payment.capture_due_minor
+    if payment.mode != PaymentMode.ONLINE:
+        return payment
+    if due is None:
+        return payment_authorise(payment_id=payment.pk)
+    if payment.status == Payment.Status.PENDING:
+        if due == 0:
+            return _mark_released(payment)
+        payment = payment_authorise(payment_id=payment.pk)
+    if payment.status != Payment.Status.AUTHORISED:
+        return payment
+    if due == 0:
+        return _cancel_intent(payment, "cancel")
+    try:
+        intent = gateway.call(
+            "payment_intents",
+            "capture",
+            payment.stripe_payment_intent_id,
+            idempotency_key=_idempotency_key(payment, "capture"),
+            amount_to_capture=min(due, payment.authorised_minor),
+        )
+    except gateway.StripeUnavailable as error:
+        return _note_error(payment, error.message)
+    return record_captured(payment=payment, amount_minor=gateway.amount_received(intent))
+
+
+def _cancel_intent(payment: Payment, operation: str) -> Payment:
+    try:
+        gateway.call(
+            "payment_intents",
+            "cancel",
+            payment.stripe_payment_intent_id,
+            idempotency_key=_idempotency_key(
+                payment, f"{operation}:{payment.authorisation_generation}"
+            ),
+        )
+    except gateway.StripeUnavailable as error:
+        return _note_error(payment, error.message)
+    return record_released(payment=payment)
+
+
+def record_captured(*, payment: Payment, amount_minor: int) -> Payment:
+    """Stripe captured `amount_minor`: record the capture and the commission once."""
+    if payment.status in (
+        Payment.Status.AUTHORISED,
+        Payment.Status.PENDING,
+        Payment.Status.FAILED,
+    ):
+        payment.status = Payment.Status.CAPTURED
+        payment.captured_minor = amount_minor
+        payment.captured_at = timezone.now()
+        payment.last_error = ""
+        split = _split(payment)
+        payment.commission_minor = split.commission.amount_minor
+        payment.save()
+    if payment.status not in (Payment.Status.CAPTURED, Payment.Status.REFUNDED):
+        return payment  # released or paid offline: a stray capture report changes nothing
+    split = _split(payment)
+    held = payment.money(payment.authorised_minor)
+    provider = payment.booking.provider_id
+    ledger.entry_post(
+        key=f"payment:{payment.pk}:capture",
+        kind=JournalEntry.Kind.CAPTURE,
+        payment=payment,
+        lines=[
+            (ledger.customer_holds(payment.booking.customer_id), -held),
+            (ledger.PLATFORM_HOLDS, held),
+            (ledger.STRIPE_BALANCE, split.captured),
+            (ledger.provider_payable(provider), -split.provider_gross),
+            (ledger.PLATFORM_FEES, -split.customer_fee),
+        ],
+        memo=f"booking #{payment.booking_id}",
+    )
+    _post_commission(payment, split.commission)
+    return payment
+
+
+def _split(payment: Payment):
+    """What the capture holds for the provider (the price first) and as customer fee."""
+    captured = payment.captured_minor
+    gross = min(captured, payment.price_minor)
+    return settle(
+        provider_gross=payment.money(gross),
+        fee=payment.money(captured - gross),
+        commission_basis_points=payment.commission_basis_points,
+        commission_fixed_minor=payment.commission_fixed_minor,
+    )
+
+
+def _post_commission(payment: Payment, commission: Money) -> None:
+    ledger.entry_post(
+        key=f"payment:{payment.pk}:commission",
+        kind=JournalEntry.Kind.COMMISSION,
+        payment=payment,
+        lines=[
+            (ledger.provider_payable(payment.booking.provider_id), commission),
+            (ledger.PLATFORM_COMMISSION, -commission),
+        ],
+        memo=f"booking #{payment.booking_id}",
+    )
+
+
+def record_released(*, payment: Payment, expired: bool = False) -> Payment:
+    """The authorisation is gone (we cancelled it, or it expired): release the hold once.
+
+    An expired authorisation of a booking still due is renewed: a new generation, so the
+    next authorisation has its own idempotency key and its own ledger entry.
+    """
+    generation = payment.authorisation_generation
+    if payment.authorised_minor:
+        held = payment.money(payment.authorised_minor)
+        ledger.entry_post(
+            key=f"payment:{payment.pk}:release:{generation}",
+            kind=JournalEntry.Kind.RELEASE,
+            payment=payment,
+            lines=[
+                (ledger.customer_holds(payment.booking.customer_id), -held),
+                (ledger.PLATFORM_HOLDS, held),
+            ],
+            memo=f"booking #{payment.booking_id}",
+        )
+    if payment.status != Payment.Status.AUTHORISED:
+        return payment
+    if expired and payment.capture_due_minor is None:
+        payment.status = Payment.Status.PENDING
+        payment.authorisation_generation = generation + 1
+        payment.authorised_minor = 0
+        payment.save()
+        _after_commit("billing.payment_authorise", payment)
+        return payment
+    return _mark_released(payment)
+
+
+def _mark_released(payment: Payment) -> Payment:
+    payment.status = Payment.Status.RELEASED
+    payment.last_error = ""
+    payment.save()
+    return payment
+
+
+@transaction.atomic
+def payment_renew_authorisation(*, payment_id: int) -> Payment:
+    """Replace an authorisation about to expire with a fresh one."""
+    payment = Payment.objects.select_for_update().select_related("booking").get(pk=payment_id)
+    if payment.status != Payment.Status.AUTHORISED or payment.capture_due_minor is not None:
+        return payment
+    try:
+        gateway.call(
+            "payment_intents",
+            "cancel",
+            payment.stripe_payment_intent_id,
+            idempotency_key=_idempotency_key(payment, f"renew:{payment.authorisation_generation}"),
+        )
+    except gateway.StripeUnavailable as error:
+        return _note_error(payment, error.message)
+    return record_released(payment=payment, expired=True)
+
+
+# --- offline and refunds -----------------------------------------------------------------
+
+
+def offline_payment_record(*, payment: Payment) -> Payment:
+    """The customer paid the provider on site: record it and the commission owed."""
+    due = payment.money(payment.capture_due_minor or 0)
+    if not due:
+        return _mark_released(payment)
+    payment.status = Payment.Status.OFFLINE
+    payment.captured_minor = due.amount_minor
+    payment.captured_at = timezone.now()
+    split = _split(payment)
+    payment.commission_minor = split.commission.amount_minor
+    payment.save()
+    provider = payment.booking.provider_id
+    ledger.entry_post(
+        key=f"payment:{payment.pk}:offline",
+        kind=JournalEntry.Kind.OFFLINE_PAYMENT,
+        payment=payment,
+        lines=[
+            (ledger.provider_collected(provider), due),
+            (ledger.provider_payable(provider), -due),
+        ],
+        memo=f"booking #{payment.booking_id}, paid on site",
+    )
+    _post_commission(payment, split.commission)
+    return payment
+
+
+@transaction.atomic
+def payment_refund(*, payment: Payment, amount: Money, actor, reason: str) -> Payment:
+    """Refund part or all of a captured payment (e.g. a dispute settled for the customer)."""
+    payment = Payment.objects.select_for_update().select_related("booking").get(pk=payment.pk)
+    refundable = payment.captured_minor - payment.refunded_minor
+    if payment.mode != PaymentMode.ONLINE or payment.status not in (
+        Payment.Status.CAPTURED,
+        Payment.Status.REFUNDED,
+    ):
+        raise Conflict(
+            errors.NOT_REFUNDABLE,
+            "Only a captured online payment can be refunded.",
+            extra={"status": payment.status},
+        )
+    if amount.currency != payment.currency or not 0 < amount.amount_minor <= refundable:
+        raise ApplicationError.invalid_field(
+            "amount", f"Refund between 0.01 and {payment.money(refundable)}."
+        )
+    refund = gateway.call(
+        "refunds",
+        "create",
+        idempotency_key=_idempotency_key(payment, f"refund:{payment.refunded_minor}"),
+        payment_intent=payment.stripe_payment_intent_id,
+        amount=amount.amount_minor,
+        metadata={**_metadata(payment), "reason": reason[:200]},
+    )
+    return record_refunded(payment=payment, refund_id=refund.id, amount_minor=refund.amount)
+
+
+def record_refunded(*, payment: Payment, refund_id: str, amount_minor: int) -> Payment:
+    """Stripe refunded `amount_minor`: the provider's earnings carry it (commission kept)."""
+    amount = payment.money(amount_minor)
+    ledger.entry_post(
+        key=f"refund:{refund_id}",
+        kind=JournalEntry.Kind.REFUND,
+        payment=payment,
+        lines=[
+            (ledger.STRIPE_BALANCE, -amount),
+            (ledger.provider_payable(payment.booking.provider_id), amount),
+        ],
+        memo=f"booking #{payment.booking_id}, refund {refund_id}",
+    )
+    refunded = sum(
+        line.amount_minor
+        for line in LedgerLine.objects.filter(
+            entry__payment=payment,
+            entry__kind=JournalEntry.Kind.REFUND,
+            account=ledger.STRIPE_BALANCE,
+        )
+    )
+    payment.refunded_minor = -refunded
+    if payment.refunded_minor >= payment.captured_minor:
+        payment.status = Payment.Status.REFUNDED
+    payment.save()
+    return payment
+
+
+def payments_due_for_retry(*, now=None):
+    """Payments a sweep should push again: pending, settling, or about to expire."""
+    now = now or timezone.now()
+    pending = Payment.objects.filter(mode=PaymentMode.ONLINE, status=Payment.Status.PENDING)
+    settling = Payment.objects.filter(
+        mode=PaymentMode.ONLINE,
+        status=Payment.Status.AUTHORISED,
+        capture_due_minor__isnull=False,
+    )
+    expiring = Payment.objects.filter(
+        mode=PaymentMode.ONLINE,
+        status=Payment.Status.AUTHORISED,
+        capture_due_minor__isnull=True,
+        authorised_at__lt=now - AUTHORISATION_RENEW_AFTER,
+    )
+    return pending, settling, expiring

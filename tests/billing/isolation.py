@@ -1,0 +1,193 @@
+"""Billing endpoints in the isolation matrix (see tests/tenancy/matrix.py).
+
+Routes under api/billing/ run with the Stripe test servers configured (the matrix test
+module asks for the `stripe` fixture for them).
+"""
+
+from quartier.billing import gateway, ledger
+from quartier.billing.models import ConnectedAccount, JournalEntry, Payment
+from quartier.billing.services.connect import connected_account_onboard
+from quartier.billing.services.settings import payout_settings_get
+from quartier.platform.money import Money
+from tests.billing.factories import add_card, captured_payment, complete, confirmed, go_online
+from tests.bookings.factories import bookable_listing
+from tests.catalog.isolation import MARKER, _b_provider, _own_profile
+from tests.tenancy.matrix import Endpoint
+
+
+def _offline_payment(handle):
+    listing = bookable_listing(provider=_own_profile(handle), title=MARKER)
+    booking = complete(confirmed(listing=listing, customer=handle.users["customer"]))
+    return {"pk": booking.payment.pk}
+
+
+def _online_payment(handle):
+    go_online()
+    add_card(handle.users["customer"])
+    listing = bookable_listing(provider=_own_profile(handle), title=MARKER)
+    return {"pk": captured_payment(listing=listing, customer=handle.users["customer"]).pk}
+
+
+def _card(handle):
+    method = gateway.call(
+        "payment_methods",
+        "create",
+        type="card",
+        card={"number": "4242424242424242", "exp_month": "12", "exp_year": "2030", "cvc": "123"},
+    )
+    return {"pm": method.id}
+
+
+def _attached_card(handle):
+    add_card(handle.users["customer"])
+    return _card(handle) | {"attached": handle.users["customer"].billing.default_payment_method_id}
+
+
+def _account(handle):
+    account = ConnectedAccount.objects.create(
+        provider=_own_profile(handle), stripe_account_id=f"acct_{MARKER}"
+    )
+    return {"marker": account.stripe_account_id}
+
+
+def _onboarded(handle):
+    account, _url = connected_account_onboard(
+        provider=_own_profile(handle), refresh_url="https://x.test/", return_url="https://x.test/"
+    )
+    return {"account": account.stripe_account_id}
+
+
+def _entry(handle):
+    ledger.entry_post(
+        key=f"isolation:{MARKER}",
+        kind="capture",
+        memo=MARKER,
+        lines=[
+            (ledger.STRIPE_BALANCE, Money(100, "CHF")),
+            (ledger.PLATFORM_FEES, Money(-100, "CHF")),
+        ],
+    )
+    return {"marker": MARKER}
+
+
+def _marked_statement(handle):
+    return _offline_payment(handle) | {"marker": MARKER}
+
+
+def _settings_state(handle):
+    with handle.context():
+        return payout_settings_get().commission_basis_points
+
+
+def _payment_state(handle):
+    with handle.context():
+        return list(Payment.objects.values_list("pk", "status", "refunded_minor"))
+
+
+def _account_state(handle):
+    with handle.context():
+        return list(ConnectedAccount.objects.values_list("pk", "stripe_account_id"))
+
+
+def _ledger_state(handle):
+    with handle.context():
+        return list(JournalEntry.objects.values_list("key", flat=True))
+
+
+ENDPOINTS = [
+    Endpoint("api/billing/settings/", actor="admin", cross=200),
+    Endpoint(
+        "api/billing/settings/",
+        method="patch",
+        actor="admin",
+        body=lambda p: {"commission_basis_points": 1234},
+        cross=200,
+        state=_settings_state,
+    ),
+    Endpoint(
+        "api/billing/payment-method/",
+        method="post",
+        actor="customer",
+        make=_attached_card,
+        body=lambda p: {"payment_method": p["attached"]},
+        ok=204,
+        cross=400,
+        label="someone else's card",
+    ),
+    Endpoint(
+        "api/billing/payment-method/",
+        method="post",
+        actor="customer",
+        make=_card,
+        body=lambda p: {"payment_method": p["pm"]},
+        ok=204,
+        cross=204,
+    ),
+    Endpoint("api/billing/payments/", actor="customer", make=_offline_payment, cross=200),
+    Endpoint(
+        "api/billing/payments/<int:pk>/",
+        actor="customer",
+        path="/api/billing/payments/{pk}/",
+        make=_offline_payment,
+    ),
+    Endpoint(
+        "api/billing/payments/<int:pk>/retry/",
+        method="post",
+        actor="customer",
+        path="/api/billing/payments/{pk}/retry/",
+        make=_offline_payment,
+        state=_payment_state,
+    ),
+    Endpoint(
+        "api/billing/payments/<int:pk>/refund/",
+        method="post",
+        actor="admin",
+        path="/api/billing/payments/{pk}/refund/",
+        make=_online_payment,
+        body=lambda p: {"amount": {"amount_minor": 500, "currency": "CHF"}, "reason": "Sorry"},
+        state=_payment_state,
+    ),
+    Endpoint(
+        "api/billing/connect/",
+        actor="provider",
+        make=_account,
+        make_other=_b_provider,
+    ),
+    Endpoint(
+        "api/billing/connect/onboard/",
+        method="post",
+        actor="provider",
+        make=_onboarded,
+        make_other=_b_provider,
+        body=lambda p: {},
+        cross=200,
+        state=_account_state,
+    ),
+    Endpoint(
+        "api/billing/connect/refresh/",
+        method="post",
+        actor="provider",
+        make=_onboarded,
+        make_other=_b_provider,
+        state=_account_state,
+    ),
+    Endpoint("api/billing/payouts/", actor="provider", cross=200),
+    Endpoint("api/billing/payouts/run/", method="post", actor="admin", cross=200),
+    Endpoint("api/billing/ledger/", actor="admin", make=_entry, cross=200, state=_ledger_state),
+    Endpoint(
+        "api/billing/ledger/entries/", actor="admin", make=_entry, cross=200, state=_ledger_state
+    ),
+    Endpoint(
+        "api/billing/statements/earnings.csv",
+        actor="provider",
+        make=_marked_statement,
+        make_other=_b_provider,
+        cross=200,
+    ),
+    Endpoint(
+        "api/billing/reports/commission.csv",
+        actor="admin",
+        make=_marked_statement,
+        cross=200,
+    ),
+]
