@@ -146,8 +146,7 @@ def _clean(storefront: Storefront) -> None:
         bookings.delete()
         Listing.objects.filter(provider__user_id__in=users).delete()
         ProviderProfile.objects.filter(user_id__in=users).delete()
-        # The browsers' sessions, the session admin's included.
-        signed_in = {str(pk) for pk in [*users, storefront.handle.users["admin"].pk]}
+        signed_in = {str(pk) for pk in users}
         for session in Session.objects.filter(expire_date__gt=timezone.now()):
             if str(session.get_decoded().get("_auth_user_id")) in signed_in:
                 session.delete()
