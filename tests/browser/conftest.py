@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import Q
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
@@ -63,6 +64,7 @@ class Storefront:
     provider: ProviderProfile
     user_ids: list[int] = field(default_factory=list)
     admin_email: str = ""
+    saved_theme: dict | None = None
 
 
 @pytest.fixture(scope="package")
@@ -125,7 +127,9 @@ def _seed(handle, port: int, title: str, description: str) -> Storefront:
         BadgeAward.objects.create(badge=Badge.objects.get(slug="vetted"), provider=profile)
         ProviderProfile.objects.filter(pk=profile.pk).update(badge_slugs=["vetted"])
         Listing.objects.filter(pk=listing.pk).update(badge_slugs=["vetted"])
+        saved_theme = _brand(handle.slug)
     return Storefront(
+        saved_theme=saved_theme,
         handle=handle,
         base_url=f"http://{handle.host}:{port}",
         customer_email=customer.email,
@@ -137,8 +141,41 @@ def _seed(handle, port: int, title: str, description: str) -> Storefront:
     )
 
 
+def _brand(slug: str) -> dict | None:
+    """Show the demo brand of telco and acme (two brands in the screenshots), written
+    straight to the theme row: publishing through the service would add an audit entry
+    that no cleanup could remove. Returns what _unbrand() restores."""
+    from quartier.themes import tokens
+    from quartier.themes.demo import DEMO_THEMES
+    from quartier.themes.models import Theme
+    from quartier.themes.selectors import published_cache_key
+
+    theme = Theme.objects.filter(singleton=True).first()
+    if theme is None or slug not in DEMO_THEMES:
+        return None
+    saved = {"published": theme.published, "version": theme.version}
+    Theme.objects.filter(pk=theme.pk).update(
+        published=tokens.tokens_validate({**theme.published, **DEMO_THEMES[slug]}),
+        version=theme.version + 1,
+    )
+    cache.delete(published_cache_key())
+    return saved
+
+
+def _unbrand(saved: dict | None) -> None:
+    from quartier.themes.models import Theme
+    from quartier.themes.selectors import css_cache_key, published_cache_key
+
+    if saved is None:
+        return
+    Theme.objects.filter(singleton=True).update(**saved)
+    cache.delete(published_cache_key())
+    cache.delete(css_cache_key(saved["version"] + 1))
+
+
 def _clean(storefront: Storefront) -> None:
     with storefront.handle.context():
+        _unbrand(storefront.saved_theme)
         users = storefront.user_ids
         bookings = Booking.objects.filter(Q(customer_id__in=users) | Q(provider__user_id__in=users))
         Review.objects.filter(booking__in=bookings).delete()
