@@ -36,6 +36,7 @@ fmt: install
 test: install messages lint
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	scripts/ensure-browser
+	scripts/ensure-axe
 	scripts/ensure-shellcheck
 	$(VENV)/bin/pytest -q
 	@if [ -n "$$CI" ] && [ -z "$$DATABASE_URL" ]; then $(MAKE) test-system-pg; fi

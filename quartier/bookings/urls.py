@@ -5,7 +5,13 @@ from quartier.bookings import views
 app_name = "bookings"
 
 urlpatterns = [
+    path("listings/<int:pk>/book/", views.booking_new, name="book"),
+    path("dashboard/", views.customer_dashboard, name="dashboard"),
+    path("dashboard/provider/", views.provider_dashboard, name="provider-dashboard"),
     path("bookings/", views.booking_list, name="list"),
     path("bookings/<int:pk>/", views.booking_detail, name="detail"),
+    path("bookings/<int:pk>/transition/", views.booking_transition_view, name="transition"),
+    path("bookings/<int:pk>/messages/", views.booking_message_view, name="message"),
+    path("bookings/<int:pk>/review/", views.booking_review_view, name="review"),
     path("calendar/<str:token>.ics", views.provider_feed_view, name="provider-feed"),
 ]

@@ -1,13 +1,167 @@
-"""Booking pages: my bookings, one booking, and the provider's private iCal feed."""
+"""Booking pages: booking a listing, the dashboards, one booking (messages, reviews,
+status changes), and the provider's private iCal feed.
 
+Views stay thin: a form validates the input, one service does the work, and a
+service's ApplicationError is shown on the form with the error's status.
+"""
+
+from collections import OrderedDict
+from datetime import timedelta
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from quartier.bookings import selectors
+from quartier.bookings.availability import free_slots, marketplace_zone
 from quartier.bookings.calendars import provider_feed
-from quartier.bookings.models import Schedule
+from quartier.bookings.forms import MessageForm, ReviewForm, SlotForm, TransitionForm, WindowsForm
+from quartier.bookings.models import Booking, Review, Schedule
+from quartier.bookings.services import conversation, lifecycle, requests, reviews
+from quartier.catalog.selectors.catalog import (
+    listing_get_visible,
+    provider_profile_of,
+    tasks_of_customer,
+)
+from quartier.platform.errors import ApplicationError, NotFound
+from quartier.platform.forms import add_application_error
+
+SLOT_DAYS = 7
+# The buttons each party sees, in the order of the state machine.
+ACTION_LABELS = {
+    "accept": gettext_lazy("Accept"),
+    "decline": gettext_lazy("Decline"),
+    "accept_counter": gettext_lazy("Accept the proposed time"),
+    "confirm": gettext_lazy("Confirm"),
+    "complete": gettext_lazy("Mark as completed"),
+    "cancel": gettext_lazy("Cancel booking"),
+}
+DONE_MESSAGES = {
+    "accept": gettext_lazy("You accepted the request."),
+    "decline": gettext_lazy("You declined the request."),
+    "accept_counter": gettext_lazy("You accepted the proposed time."),
+    "confirm": gettext_lazy("The booking is confirmed."),
+    "complete": gettext_lazy("The job is marked as completed."),
+    "cancel": gettext_lazy("The booking is cancelled."),
+}
+
+
+def _slot_days(listing) -> list[tuple]:
+    """The listing's free slots for the coming week, grouped by local day."""
+    now = timezone.now()
+    slots = free_slots(
+        provider=listing.provider,
+        duration_minutes=listing.duration_minutes or 60,
+        start=now,
+        end=now + timedelta(days=SLOT_DAYS),
+    )
+    zone = marketplace_zone()
+    days: OrderedDict = OrderedDict()
+    for slot in slots:
+        days.setdefault(slot.starts_at.astimezone(zone).date(), []).append(slot)
+    return slots, list(days.items())
+
+
+@login_required
+def booking_new(request, pk):
+    """Book a listing: pick a free slot, or propose up to three windows."""
+    listing = listing_get_visible(listing_id=pk, viewer=request.user)
+    slots, days = _slot_days(listing)
+    mode = request.POST.get("mode") if request.method == "POST" else None
+    slot_form = SlotForm(request.POST if mode == "slot" else None, slots=slots, prefix="slot")
+    windows_form = WindowsForm(request.POST if mode == "windows" else None, prefix="windows")
+    status = 200
+    if mode in ("slot", "windows"):
+        form = slot_form if mode == "slot" else windows_form
+        if form.is_valid():
+            try:
+                if mode == "slot":
+                    booking = requests.booking_request_slot(
+                        listing=listing,
+                        customer=request.user,
+                        starts_at=form.cleaned_data["starts_at"],
+                        note=form.cleaned_data["note"],
+                    )
+                else:
+                    booking = requests.booking_request_windows(
+                        listing=listing,
+                        customer=request.user,
+                        windows=form.cleaned_data["windows"],
+                        note=form.cleaned_data["note"],
+                    )
+            except ApplicationError as error:
+                add_application_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Your request was sent to the helper."))
+                return redirect("bookings:detail", pk=booking.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "bookings/booking_new.html",
+        {
+            "listing": listing,
+            "days": [
+                (day, [slot_form["starts_at"][index] for index in _indexes(slots, group)])
+                for day, group in days
+            ],
+            "slot_form": slot_form,
+            "windows_form": windows_form,
+        },
+        status=status,
+    )
+
+
+def _indexes(slots, group) -> list[int]:
+    positions = {slot: index for index, slot in enumerate(slots)}
+    return [positions[slot] for slot in group]
+
+
+@login_required
+def customer_dashboard(request):
+    bookings = list(selectors.bookings_of_user(request.user, role="customer")[:100])
+    for booking in bookings:
+        booking.page_actions = _actions_for(booking, request.user)
+    return render(
+        request,
+        "bookings/customer_dashboard.html",
+        {"bookings": bookings, "tasks": list(tasks_of_customer(request.user)[:50])},
+    )
+
+
+@login_required
+def provider_dashboard(request):
+    profile = provider_profile_of(request.user)
+    if profile is None:
+        raise NotFound(_("You have no provider profile yet."))
+    bookings = list(selectors.bookings_of_user(request.user, role="provider")[:200])
+    for booking in bookings:
+        booking.page_actions = _actions_for(booking, request.user)
+    groups = {
+        "requests": [b for b in bookings if b.status == Booking.Status.REQUESTED],
+        "accepted": [b for b in bookings if b.status == Booking.Status.ACCEPTED],
+        "confirmed": [b for b in bookings if b.status == Booking.Status.CONFIRMED],
+        "past": [
+            b
+            for b in bookings
+            if b.status
+            not in (Booking.Status.REQUESTED, Booking.Status.ACCEPTED, Booking.Status.CONFIRMED)
+        ],
+    }
+    return render(
+        request,
+        "bookings/provider_dashboard.html",
+        {"profile": profile, "groups": groups, "now": timezone.now()},
+    )
 
 
 @login_required
@@ -19,17 +173,157 @@ def booking_list(request):
     )
 
 
+def _actions_for(booking: Booking, user) -> list[tuple[str, str]]:
+    """(action, label) pairs the user may take now, per the state machine's rules."""
+    role = lifecycle.role_of(booking, user)
+    found = []
+    for action, label in ACTION_LABELS.items():
+        rule = lifecycle.RULES[action]
+        allowed = {"customer", "provider"} if rule.who == "either" else {rule.who}
+        if role not in allowed or booking.status not in rule.sources:
+            continue
+        if action == "accept_counter" and booking.counter_starts_at is None:
+            continue
+        found.append((action, label))
+    return found
+
+
+def _detail_context(request, booking, **forms) -> dict:
+    user = request.user
+    booking_reviews = selectors.reviews_of_booking(booking, user)
+    is_party = selectors.booking_is_party(booking, user)
+    wrote = any(review.author_id == user.pk for review in booking_reviews)
+    can_review = is_party and booking.status == Booking.Status.COMPLETED and not wrote
+    return {
+        "booking": booking,
+        "role": lifecycle.role_of(booking, user),
+        "is_party": is_party,
+        "messages_list": selectors.messages_of(booking),
+        "reviews": booking_reviews,
+        "sealed": [
+            review
+            for review in booking_reviews
+            if review.author_id == user.pk and review.revealed_at is None
+        ],
+        "actions": _actions_for(booking, user) if is_party else [],
+        "needs_start": booking.kind == Booking.Kind.WINDOWS
+        and booking.status == Booking.Status.REQUESTED,
+        "transition_form": forms.get("transition_form") or TransitionForm(prefix="transition"),
+        "message_form": forms.get("message_form") or MessageForm(prefix="message"),
+        # A submitted form is shown again with its errors even when writing is no
+        # longer possible (the review exists): the errors say why.
+        "review_form": forms.get("review_form")
+        or (ReviewForm(prefix="review") if can_review else None),
+        "review_direction": Review.Direction,
+    }
+
+
 @login_required
 def booking_detail(request, pk):
     booking = selectors.booking_get_for_user(booking_id=pk, user=request.user)
+    if selectors.booking_is_party(booking, request.user):
+        conversation.messages_mark_read(booking=booking, reader=request.user)
+    return render(request, "bookings/booking_detail.html", _detail_context(request, booking))
+
+
+def _party_booking(request, pk) -> Booking:
+    """A booking the signed-in user is a party to; anything else is a 404."""
+    booking = selectors.booking_get_for_user(booking_id=pk, user=request.user)
+    if not selectors.booking_is_party(booking, request.user):
+        raise NotFound(_("No such booking."))
+    return booking
+
+
+def _next_url(request, value: str, booking: Booking) -> str:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return reverse("bookings:detail", args=[booking.pk])
+
+
+@login_required
+@require_POST
+def booking_transition_view(request, pk):
+    booking = _party_booking(request, pk)
+    form = TransitionForm(request.POST, prefix="transition")
+    status = 400
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        try:
+            lifecycle.booking_transition(
+                booking=booking,
+                action=action,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                starts_at=form.cleaned_data["starts_at"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+            status = error.status
+        else:
+            messages.success(request, DONE_MESSAGES[action])
+            return redirect(_next_url(request, form.cleaned_data["next"], booking))
+    booking.refresh_from_db()
     return render(
         request,
         "bookings/booking_detail.html",
-        {
-            "booking": booking,
-            "messages_list": selectors.messages_of(booking),
-            "reviews": selectors.reviews_of_booking(booking, request.user),
-        },
+        _detail_context(request, booking, transition_form=form),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def booking_message_view(request, pk):
+    booking = _party_booking(request, pk)
+    form = MessageForm(request.POST, prefix="message")
+    status = 400
+    if form.is_valid():
+        try:
+            conversation.message_send(
+                booking=booking, sender=request.user, body=form.cleaned_data["body"]
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+            status = error.status
+        else:
+            messages.success(request, _("Your message was sent."))
+            return redirect(reverse("bookings:detail", args=[booking.pk]) + "#messages")
+    return render(
+        request,
+        "bookings/booking_detail.html",
+        _detail_context(request, booking, message_form=form),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def booking_review_view(request, pk):
+    booking = _party_booking(request, pk)
+    form = ReviewForm(request.POST, prefix="review")
+    status = 400
+    if form.is_valid():
+        try:
+            reviews.review_write(
+                booking=booking,
+                author=request.user,
+                rating=form.cleaned_data["rating"],
+                text=form.cleaned_data["text"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+            status = error.status
+        else:
+            messages.success(request, _("Thank you for your review."))
+            return redirect(reverse("bookings:detail", args=[booking.pk]) + "#reviews")
+    booking.refresh_from_db()
+    return render(
+        request,
+        "bookings/booking_detail.html",
+        _detail_context(request, booking, review_form=form),
+        status=status,
     )
 
 

@@ -360,4 +360,31 @@ ENDPOINTS = [
     ),
     Endpoint("listings/<int:pk>/", path="/listings/{pk}/", make=_listing, is_api=False),
     Endpoint("providers/<int:pk>/", path="/providers/{pk}/", make=_profile, is_api=False),
+    Endpoint("tasks/new/", actor="customer", is_api=False, cross=200),
+    # B's customer sending A's category id: the default tree gives B the same ids, so
+    # B gets its own task; A's tasks stay as they were.
+    Endpoint(
+        "tasks/new/",
+        method="post",
+        actor="customer",
+        label="create",
+        make=_task,
+        body=lambda p: {"category": p["category"], "title": "Fresh", "postal_code": "8004"},
+        ok=302,
+        cross=302,
+        state=_task_state,
+        is_api=False,
+    ),
+    Endpoint("tasks/<int:pk>/", actor="customer", path="/tasks/{pk}/", make=_offer, is_api=False),
+    Endpoint(
+        "offers/<int:pk>/respond/",
+        method="post",
+        actor="customer",
+        path="/offers/{offer}/respond/",
+        make=_offer,
+        body=lambda p: {"decision": "decline"},
+        ok=302,
+        state=_offer_state,
+        is_api=False,
+    ),
 ]

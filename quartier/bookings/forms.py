@@ -1,0 +1,129 @@
+"""Forms of the booking pages; each hands clean values to one service."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils.formats import time_format
+from django.utils.translation import gettext_lazy as _
+
+from quartier.bookings.availability import marketplace_zone
+from quartier.bookings.services.requests import MAX_WINDOWS
+
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A <input type="datetime-local"> read as wall-clock time in the marketplace's zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT)
+    input_formats = [LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S"]
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        zone: ZoneInfo = marketplace_zone()
+        return parsed.replace(tzinfo=None).replace(tzinfo=zone)
+
+
+class SlotForm(forms.Form):
+    starts_at = forms.ChoiceField(label=_("Time"), widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note for your helper (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = marketplace_zone()
+        self.fields["starts_at"].choices = [
+            (slot.starts_at.isoformat(), time_format(slot.starts_at.astimezone(zone), "H:i"))
+            for slot in slots
+        ]
+
+    def clean_starts_at(self) -> datetime:
+        return datetime.fromisoformat(self.cleaned_data["starts_at"])
+
+
+class WindowsForm(forms.Form):
+    """Up to three windows; the first is required."""
+
+    note = forms.CharField(
+        label=_("Note for your helper (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number in range(1, MAX_WINDOWS + 1):
+            required = number == 1
+            self.fields[f"window_{number}_start"] = LocalDateTimeField(
+                label=_("Window %(number)s: from") % {"number": number}, required=required
+            )
+            self.fields[f"window_{number}_end"] = LocalDateTimeField(
+                label=_("Window %(number)s: until") % {"number": number}, required=required
+            )
+        self.order_fields([*(name for name in self.fields if name != "note"), "note"])
+
+    def clean(self):
+        cleaned = super().clean()
+        windows = []
+        for number in range(1, MAX_WINDOWS + 1):
+            start = cleaned.get(f"window_{number}_start")
+            end = cleaned.get(f"window_{number}_end")
+            if start is None and end is None:
+                continue
+            if start is None or end is None:
+                self.add_error(
+                    f"window_{number}_end" if start else f"window_{number}_start",
+                    _("Give both a start and an end."),
+                )
+                continue
+            windows.append({"start": start, "end": end})
+        cleaned["windows"] = windows
+        return cleaned
+
+    def window_rows(self):
+        """(start field, end field) per window, for the template."""
+        return [
+            (self[f"window_{number}_start"], self[f"window_{number}_end"])
+            for number in range(1, MAX_WINDOWS + 1)
+        ]
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            (name, name)
+            for name in ("accept", "decline", "accept_counter", "confirm", "complete", "cancel")
+        ]
+    )
+    starts_at = LocalDateTimeField(label=_("Start time"), required=False)
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)
+    next = forms.CharField(required=False, max_length=200)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Stars"),
+        coerce=int,
+        choices=[(number, str(number)) for number in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Your review"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

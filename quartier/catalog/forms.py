@@ -1,0 +1,48 @@
+"""Forms of the catalog pages; each hands clean values to one service."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from quartier.catalog.models import Category
+from quartier.platform.money import Money
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, category) -> str:
+        return str(category)
+
+
+class TaskForm(forms.Form):
+    category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.none())
+    title = forms.CharField(label=_("What do you need help with?"), max_length=120)
+    description = forms.CharField(
+        label=_("Details (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    postal_code = forms.RegexField(
+        label=_("Postal code"),
+        regex=r"^[1-9][0-9]{3}$",
+        error_messages={"invalid": _("Give a Swiss postal code of four digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    budget = forms.IntegerField(
+        label=_("Budget in CHF (optional)"), required=False, min_value=1, max_value=1_000_000
+    )
+
+    def __init__(self, *args, categories=None, currency: str = "CHF", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        if categories is not None:
+            self.fields["category"].queryset = categories
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        francs = data.pop("budget")
+        data["budget"] = Money(francs * 100, self.currency) if francs else None
+        return data
+
+
+class OfferResponseForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline")])
