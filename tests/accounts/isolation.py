@@ -31,7 +31,9 @@ def _email_link(handle):
 
 def _verified(handle):
     with handle.context():
-        return list(User.objects.values_list("pk", "email_verified_at", "phone_verified_at"))
+        return list(
+            User.objects.order_by("pk").values_list("pk", "email_verified_at", "phone_verified_at")
+        )
 
 
 def _with_phone(handle):
@@ -49,7 +51,9 @@ def _email_link(handle):
 
 def _verified(handle):
     with handle.context():
-        return list(User.objects.values_list("pk", "email_verified_at", "phone_verified_at"))
+        return list(
+            User.objects.order_by("pk").values_list("pk", "email_verified_at", "phone_verified_at")
+        )
 
 
 def _with_phone(handle):
