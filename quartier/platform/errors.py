@@ -63,11 +63,20 @@ TENANT_NOT_ACTIVE = "tenant_not_active"
 
 
 def is_database_outage(error: BaseException | None) -> bool:
-    """The database is down or restarting (Django's wrapped errors or the driver's own)."""
-    import psycopg2
-    from django.db import InterfaceError, OperationalError
+    """The database is down or restarting (Django's wrapped errors or the driver's own).
 
-    return isinstance(
+    A connection cut mid-query can also surface as a plain DatabaseError ("error with
+    status PGRES_TUPLES_OK and no message from the libpq"); that counts as an outage
+    when the connection is no longer usable, so a real bug still shows as a 500.
+    """
+    import psycopg2
+    from django.db import DatabaseError, InterfaceError, OperationalError, connection
+
+    if isinstance(
         error,
         OperationalError | InterfaceError | psycopg2.OperationalError | psycopg2.InterfaceError,
-    )
+    ):
+        return True
+    if isinstance(error, DatabaseError | psycopg2.DatabaseError):
+        return connection.connection is None or not connection.is_usable()
+    return False

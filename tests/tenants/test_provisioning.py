@@ -8,7 +8,7 @@ from quartier.marketplace.models import MarketplaceSettings
 from quartier.platform.errors import ApplicationError
 from quartier.platform.tenancy import tenant_context
 from quartier.tenants.models import Domain, PoolSchema, Tenant
-from quartier.tenants.pool import pool_size
+from quartier.tenants.pool import pool_fill, pool_size
 from quartier.tenants.services import tenant_provision
 from tests.conftest import PASSWORD
 
@@ -31,7 +31,8 @@ def _provision(**overrides):
 
 
 def test_provisioning_creates_a_complete_tenant(db, client):
-    # given
+    # given a ready pool (committed tests elsewhere may have claimed every schema)
+    pool_fill(target=1)
     pool_before = pool_size()
 
     # when

@@ -1,6 +1,7 @@
 from django.db import connection
 
 from quartier.tenants.models import PoolSchema
+from quartier.tenants.pool import pool_fill
 from quartier.tenants.schema_scripts import (
     content_types_sql,
     ensure_migration_table,
@@ -22,6 +23,7 @@ def test_a_replayed_schema_is_identical_to_a_migrated_one(db):
     connection.set_schema_to_public()
 
     # and one built by replaying the captured script (every pool schema is)
+    pool_fill(target=1)
     replayed = PoolSchema.objects.first().schema_name
 
     # then they are the same, table by table, constraint by constraint
