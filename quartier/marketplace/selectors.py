@@ -48,8 +48,7 @@ def marketplace_languages() -> MarketplaceLanguages:
         or ("de", ["de", "fr", "it", "en"])
     )
     # The default is always spoken, whatever an old row says.
-    languages = MarketplaceLanguages(
-        default=default, enabled=tuple(dict.fromkeys([default, *enabled]))
-    )
+    enabled = tuple(enabled) if default in enabled else (default, *enabled)
+    languages = MarketplaceLanguages(default=default, enabled=enabled)
     cache.set(key, languages, LANGUAGES_CACHE_SECONDS)
     return languages
