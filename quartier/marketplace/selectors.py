@@ -41,12 +41,9 @@ def marketplace_languages() -> MarketplaceLanguages:
     cached = cache.get(key)
     if cached is not None:
         return cached
-    default, enabled = (
-        MarketplaceSettings.objects.filter(singleton=True)
-        .values_list("default_language", "enabled_languages")
-        .first()
-        or ("de", ["de", "fr", "it", "en"])
-    )
+    default, enabled = MarketplaceSettings.objects.filter(singleton=True).values_list(
+        "default_language", "enabled_languages"
+    ).first() or ("de", ["de", "fr", "it", "en"])
     # The default is always spoken, whatever an old row says.
     enabled = tuple(enabled) if default in enabled else (default, *enabled)
     languages = MarketplaceLanguages(default=default, enabled=enabled)
