@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 SYSTEM_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo test test-system-pg lint fmt bench messages clean-data
+.PHONY: install demo test test-system-pg lint fmt bench messages makemessages clean-data
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Compiles the catalogs (.mo files are build output, not committed).
 messages: install
+	scripts/ensure-gettext
 	@if [ -d quartier/locale ]; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
+
+# After adding or changing a user-facing string: merge it into the catalogs, translate
+# the new entries in quartier/locale/*/LC_MESSAGES/django.po, then `make messages`.
+makemessages: install
+	scripts/ensure-gettext
+	$(PY) manage.py makemessages -l de -l fr -l it --ignore=.venv --ignore=tests \
+		--ignore=bench --no-location
 
 demo: install messages
 	$(PY) manage.py migrate -v 1

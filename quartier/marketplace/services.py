@@ -1,6 +1,14 @@
 """Writes on the marketplace settings."""
 
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from quartier.marketplace.errors import INVALID_LANGUAGES
 from quartier.marketplace.models import MarketplaceSettings
+from quartier.marketplace.selectors import languages_cache_key, marketplace_settings
+from quartier.platform.errors import ApplicationError
+from quartier.platform.languages import Language
 
 
 def marketplace_settings_initialise(*, tenant, seed) -> None:
@@ -11,6 +19,55 @@ def marketplace_settings_initialise(*, tenant, seed) -> None:
         currency=seed.currency,
         contact_email=seed.admin_email,
     )
+
+
+@transaction.atomic
+def marketplace_languages_set(
+    *, actor, default_language: str, enabled_languages: list[str]
+) -> MarketplaceSettings:
+    """Choose the marketplace's default language and the languages visitors may pick."""
+    known = set(Language.values)
+    choices = ", ".join(Language.values)
+    fields: dict[str, list[str]] = {}
+    if not isinstance(enabled_languages, list | tuple) or not enabled_languages:
+        fields["enabled_languages"] = [_("Choose at least one language.")]
+    else:
+        unknown = [str(code) for code in enabled_languages if code not in known]
+        if unknown:
+            fields["enabled_languages"] = [
+                _("Unknown language %(languages)s; choose from %(choices)s.")
+                % {"languages": ", ".join(unknown), "choices": choices}
+            ]
+    if default_language not in known:
+        fields["default_language"] = [
+            _("Unknown language %(languages)s; choose from %(choices)s.")
+            % {"languages": default_language, "choices": choices}
+        ]
+    elif "enabled_languages" not in fields and default_language not in enabled_languages:
+        fields["default_language"] = [_("The default language must be one of the enabled ones.")]
+    if fields:
+        first = next(iter(fields.values()))[0]
+        raise ApplicationError(INVALID_LANGUAGES, first, fields=fields)
+
+    row = marketplace_settings()
+    before = {"default_language": row.default_language, "enabled_languages": row.enabled_languages}
+    # Stored in the order of Language, so the switcher lists them the same way everywhere.
+    row.enabled_languages = [code for code in Language.values if code in enabled_languages]
+    row.default_language = default_language
+    row.save(update_fields=["default_language", "enabled_languages", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="marketplace.languages_set",
+        subject=row,
+        before=before,
+        after={"default_language": default_language, "enabled_languages": row.enabled_languages},
+    )
+    # Now, for this transaction's own requests; after commit, because a concurrent
+    # request may have cached the old languages in between.
+    key = languages_cache_key()
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+    return row
 
 
 def audit_record(

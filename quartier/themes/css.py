@@ -30,6 +30,7 @@ background:var(--q-primary);color:var(--q-on-primary);border-radius:var(--q-radi
 .q-brand{display:inline-flex;align-items:center;gap:.75rem;color:var(--q-text);\
 font-weight:700;font-size:1.25rem;text-decoration:none}
 .q-brand img{max-height:3rem;width:auto;display:block}
+.q-language{margin-left:auto;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
 .q-main{padding:1rem clamp(1rem,4vw,3rem);max-width:72rem;margin:0 auto}
 .q-hero{padding:2rem 0;border-left:6px solid var(--q-secondary);padding-left:1.5rem;\
 margin:1rem 0 2rem}

@@ -55,8 +55,10 @@ def test_the_editor_shows_the_draft_with_a_label_on_every_input(tenant_a):
     html = response.content.decode()
     parser = _Inputs()
     parser.feed(html)
-    # colours, font and radius; logo and favicon; 4 texts x 4 languages; links
-    assert len(parser.inputs) == 6 + 2 + 4 * 4 + t.MAX_FOOTER_LINKS * 5
+    # colours, font and radius; logo and favicon; 4 texts x 4 languages; links; and the
+    # page header's language switcher
+    assert len(parser.inputs) == 6 + 2 + 4 * 4 + t.MAX_FOOTER_LINKS * 5 + 1
+    assert "q-language-select" in parser.inputs
     assert [id_ for id_ in parser.inputs if id_ not in parser.labels] == []
     assert 'type="color" name="primary" value="#1f5f8b"' in html
     assert 'value="Welcome to Telco Friends"' in html

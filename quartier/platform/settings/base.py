@@ -136,7 +136,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware limited to the tenant's enabled languages: after tenant
+    # resolution (it reads the tenant's settings), before CommonMiddleware (as Django's).
+    "quartier.marketplace.middleware.MarketplaceLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -157,6 +159,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "quartier.platform.context_processors.platform",
+                # `language_choices`: lazy, the tenant's enabled languages for the switcher.
+                "quartier.marketplace.context_processors.languages",
                 # `theme`: lazy, reads the cached published theme only when a page uses it.
                 "quartier.themes.context_processors.theme",
             ],
@@ -168,7 +172,11 @@ WSGI_APPLICATION = "quartier.platform.wsgi.application"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("de", "Deutsch"), ("fr", "Français"), ("it", "Italiano"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "quartier" / "locale"]
+# QUARTIER_LOCALE_DIR points makemessages/compilemessages and the catalogs at another
+# folder (the translation test merges new strings into a temporary copy there).
+LOCALE_PATHS = [env_str("QUARTIER_LOCALE_DIR") or str(BASE_DIR / "quartier" / "locale")]
+# Swiss conventions for dates and times in every language (quartier/platform/formats).
+FORMAT_MODULE_PATH = ["quartier.platform.formats"]
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True
 USE_TZ = True

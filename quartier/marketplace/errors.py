@@ -1,0 +1,3 @@
+"""Stable error codes of the marketplace app."""
+
+INVALID_LANGUAGES = "invalid_languages"
