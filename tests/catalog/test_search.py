@@ -307,7 +307,7 @@ def _compare(listings, specs, query):
 
     assert certain <= set(actual) <= certain | borderline
     assert len(actual) == len(set(actual))
-    _check_order(actual, listings, specs, query, distance)
+    _check_order(actual, listings, specs, query, distance, category_words)
 
 
 def _passes_filters(spec, query, category_words: set[str]) -> bool:
@@ -320,8 +320,9 @@ def _passes_filters(spec, query, category_words: set[str]) -> bool:
     )
 
 
-def _check_order(actual, listings, specs, query, distance):
+def _check_order(actual, listings, specs, query, distance, category_words):
     by_id = {listing.pk: spec for listing, spec in zip(listings, specs, strict=True)}
+    category_of = {listing.pk: listing.category_id for listing in listings}
     sort = query["sort"]
     if sort == "relevance" and query["word"] is None:
         sort = "rating"  # relevance without text ranks by rating
@@ -336,7 +337,10 @@ def _check_order(actual, listings, specs, query, distance):
             return (-spec["price"], listing_id)
         if sort == "rating":
             return (-spec["rating"], listing_id)
-        return (0, listing_id)  # one word, identical titles: equal rank, id order
+        # Identical titles; a category whose name holds the word too ranks higher (category
+        # names are indexed); otherwise equal rank, in id order.
+        word = WORDS[query["word"]]
+        return (word not in category_words[category_of[listing_id]], listing_id)
 
     expected = sorted(actual, key=key)
     if sort == "distance":  # ties within float noise may swap
