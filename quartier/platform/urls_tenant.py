@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from quartier.platform import views
 
-TENANT_APPS_WITH_URLS = ["catalog", "bookings", "trust", "billing", "themes"]
+TENANT_APPS_WITH_URLS = ["catalog", "bookings", "trust", "billing", "themes", "backoffice"]
 
 api_patterns = [
     path("", include("quartier.accounts.api.urls")),
