@@ -124,7 +124,10 @@ def line_chart(*, chart_id: str, title: str, points: list[Point]) -> SafeString:
     dots = format_html_join(
         "",
         '<circle cx="{}" cy="{}" r="3" fill="currentColor"><title>{}: {}</title></circle>',
-        ((x, y, point.label, point.text) for (x, y), point in zip(coordinates, points, strict=True)),
+        (
+            (x, y, point.label, point.text)
+            for (x, y), point in zip(coordinates, points, strict=True)
+        ),
     )
     top_label = max(points, key=lambda point: point.value).text if top > 1 else str(top)
     body = format_html("{}{}{}", line, dots, _x_labels(points, slot))

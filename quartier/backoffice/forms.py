@@ -51,9 +51,7 @@ class _NamesMixin:
 
     def check_names(self) -> None:
         if not self.cleaned_names():
-            self.add_error(
-                f"{self.names_prefix}_en", _("Give the name in at least one language.")
-            )
+            self.add_error(f"{self.names_prefix}_en", _("Give the name in at least one language."))
 
 
 class CategoryForm(_NamesMixin, forms.Form):
@@ -248,7 +246,9 @@ class PayoutSettingsForm(forms.Form):
         for field, attribute in cls.PERCENTS.items():
             initial[field] = _basis_points_to_percent(getattr(settings, attribute))
         for field, attribute in cls.AMOUNTS.items():
-            initial[field] = str(Money(getattr(settings, attribute), settings.currency).as_decimal())
+            initial[field] = str(
+                Money(getattr(settings, attribute), settings.currency).as_decimal()
+            )
         return initial
 
     def clean(self):

@@ -292,9 +292,7 @@ def badges(request):
         create_form.add_error(None, _("Unknown action."))
         error_seen = True
     rows = []
-    for badge in trust_selectors.badges(include_inactive=True).prefetch_related(
-        "awards__provider"
-    ):
+    for badge in trust_selectors.badges(include_inactive=True).prefetch_related("awards__provider"):
         live = [award for award in badge.awards.all() if award.revoked_at is None]
         rows.append(
             {
@@ -341,7 +339,9 @@ def moderation(request):
             except ApplicationError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, _("Listing shown again (paused until its owner publishes it)."))
+                messages.success(
+                    request, _("Listing shown again (paused until its owner publishes it).")
+                )
             return redirect("backoffice:moderation")
         elif action == "hide_review":
             review = review_get(review_id=object_id)
@@ -349,7 +349,9 @@ def moderation(request):
             review_forms[review.pk] = form
             if form.is_valid():
                 try:
-                    review_hide(review=review, admin=request.user, reason=form.cleaned_data["reason"])
+                    review_hide(
+                        review=review, admin=request.user, reason=form.cleaned_data["reason"]
+                    )
                 except ApplicationError as error:
                     f.show_application_error(form, error)
                 else:
