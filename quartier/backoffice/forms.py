@@ -1,5 +1,6 @@
 """Back office forms: they validate input; the services decide and write."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -10,6 +11,9 @@ from quartier.catalog.models import Category, ProviderProfile
 from quartier.platform.errors import ApplicationError
 from quartier.platform.money import BASIS_POINTS, Money
 from quartier.trust.models import Badge, Requirement
+
+# Plain decimals only ("12.50" or "12,50"): no signs, exponents, or thousands separators.
+DECIMAL_PATTERN = re.compile(r"^\d{1,9}(\.\d+)?$")
 
 LANGUAGES = (("de", _("German")), ("fr", _("French")), ("it", _("Italian")), ("en", _("English")))
 
@@ -188,9 +192,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
+def _plain_decimal(value: str) -> str:
+    return value.strip().replace(",", ".")
+
+
 def _percent_to_basis_points(value: str) -> int:
+    value = _plain_decimal(value)
+    if not DECIMAL_PATTERN.match(value):
+        raise forms.ValidationError(_("Enter a percentage such as 12.5."))
     try:
-        number = Decimal(value.strip())
+        number = Decimal(value)
     except InvalidOperation as error:
         raise forms.ValidationError(_("Enter a percentage such as 12.5.")) from error
     if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")):
@@ -265,9 +276,12 @@ class PayoutSettingsForm(forms.Form):
                     self.add_error(field, _("Use at most 100 %."))
         for field in self.AMOUNTS:
             if field in cleaned:
+                text = _plain_decimal(cleaned[field])
                 try:
+                    if not DECIMAL_PATTERN.match(text):
+                        raise ApplicationError.invalid_field(field, "Not a plain amount.")
                     # Exact decimal parsing into integer minor units: never a float.
-                    amount = Money.parse(cleaned[field], currency)
+                    amount = Money.parse(text, currency)
                 except ApplicationError:
                     self.add_error(field, _("Enter an amount such as 12.50."))
                     continue
