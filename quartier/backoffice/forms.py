@@ -18,18 +18,6 @@ DECIMAL_PATTERN = re.compile(r"^\d{1,9}(\.\d+)?$")
 LANGUAGES = (("de", _("German")), ("fr", _("French")), ("it", _("Italian")), ("en", _("English")))
 
 
-def show_application_error(form: forms.Form, error: ApplicationError) -> None:
-    """Put a service's error next to the field it names, else at the top of the form."""
-    placed = False
-    for field, messages in error.fields.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
-
-
 class _NamesMixin:
     """One text input per language; at least one must be filled."""
 

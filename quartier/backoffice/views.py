@@ -31,6 +31,7 @@ from quartier.catalog.selectors.catalog import (
 from quartier.catalog.services.categories import category_create, category_update
 from quartier.catalog.services.listings import listing_hide, listing_unhide
 from quartier.platform.errors import ApplicationError, PermissionDenied
+from quartier.platform.forms import add_application_error
 from quartier.platform.money import Money
 from quartier.trust import selectors as trust_selectors
 from quartier.trust.models import Application, Requirement
@@ -84,7 +85,7 @@ def categories(request):
         try:
             category = category_create(**form.values())
         except ApplicationError as error:
-            f.show_application_error(form, error)
+            add_application_error(form, error)
         else:
             messages.success(request, _("Category “%(slug)s” created.") % {"slug": category.slug})
             return redirect("backoffice:categories")
@@ -104,7 +105,7 @@ def category_edit(request, pk: int):
         try:
             category_update(category=category, **form.values())
         except ApplicationError as error:
-            f.show_application_error(form, error)
+            add_application_error(form, error)
         else:
             messages.success(request, _("Category saved."))
             return redirect("backoffice:categories")
@@ -130,7 +131,7 @@ def vetting(request):
                 threshold=data["threshold"],
             )
         except ApplicationError as error:
-            f.show_application_error(form, error)
+            add_application_error(form, error)
         else:
             messages.success(request, _("Vetting step added."))
             return redirect("backoffice:vetting")
@@ -168,7 +169,7 @@ def application_detail(request, pk: int):
                     reason=decision_form.cleaned_data["reason"],
                 )
             except ApplicationError as error:
-                f.show_application_error(decision_form, error)
+                add_application_error(decision_form, error)
             else:
                 messages.success(request, _("Decision saved."))
                 return redirect("backoffice:application", pk=application.pk)
@@ -194,7 +195,7 @@ def application_detail(request, pk: int):
                         reason=form.cleaned_data["reason"],
                     )
                 except ApplicationError as error:
-                    f.show_application_error(form, error)
+                    add_application_error(form, error)
                 else:
                     messages.success(request, _("Step reviewed."))
                     return redirect("backoffice:application", pk=application.pk)
@@ -252,7 +253,7 @@ def badges(request):
                     validity_days=data["validity_days"],
                 )
             except ApplicationError as error:
-                f.show_application_error(create_form, error)
+                add_application_error(create_form, error)
             else:
                 messages.success(request, _("Badge created."))
                 return redirect("backoffice:badges")
@@ -270,7 +271,7 @@ def badges(request):
                     reason=form.cleaned_data["reason"],
                 )
             except ApplicationError as error:
-                f.show_application_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("Badge awarded."))
                 return redirect("backoffice:badges")
@@ -283,7 +284,7 @@ def badges(request):
             try:
                 badge_revoke(award=award, actor=request.user, reason=form.cleaned_data["reason"])
             except ApplicationError as error:
-                f.show_application_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("Badge revoked."))
                 return redirect("backoffice:badges")
@@ -328,7 +329,7 @@ def moderation(request):
                 try:
                     listing_hide(listing=listing, reason=form.cleaned_data["reason"])
                 except ApplicationError as error:
-                    f.show_application_error(form, error)
+                    add_application_error(form, error)
                 else:
                     messages.success(request, _("Listing hidden."))
                     return redirect("backoffice:moderation")
@@ -353,7 +354,7 @@ def moderation(request):
                         review=review, admin=request.user, reason=form.cleaned_data["reason"]
                     )
                 except ApplicationError as error:
-                    f.show_application_error(form, error)
+                    add_application_error(form, error)
                 else:
                     messages.success(request, _("Review hidden."))
                     return redirect("backoffice:moderation")
