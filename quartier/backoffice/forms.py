@@ -169,11 +169,21 @@ class AwardForm(forms.Form):
     )
     reason = forms.CharField(label=_("Note"), max_length=500, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, provider_choices: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].label_from_instance = lambda profile: (
-            profile.display_name or profile.user.email
-        )
+        self.fields["provider"].label_from_instance = provider_label
+        if provider_choices is not None:
+            # One query for every badge's form on the page, not one per form.
+            self.fields["provider"].choices = provider_choices
+
+
+def provider_label(profile: ProviderProfile) -> str:
+    return profile.display_name or profile.user.email
+
+
+def provider_choices() -> list:
+    providers = ProviderProfile.objects.select_related("user").order_by("display_name", "pk")
+    return [("", "---------"), *((profile.pk, provider_label(profile)) for profile in providers)]
 
 
 class ReasonForm(forms.Form):

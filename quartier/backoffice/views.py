@@ -293,12 +293,14 @@ def badges(request):
         create_form.add_error(None, _("Unknown action."))
         error_seen = True
     rows = []
+    choices = f.provider_choices()
     for badge in trust_selectors.badges(include_inactive=True).prefetch_related("awards__provider"):
         live = [award for award in badge.awards.all() if award.revoked_at is None]
         rows.append(
             {
                 "badge": badge,
-                "award_form": award_forms.get(badge.pk) or f.AwardForm(prefix=f"award-{badge.pk}"),
+                "award_form": award_forms.get(badge.pk)
+                or f.AwardForm(prefix=f"award-{badge.pk}", provider_choices=choices),
                 "awards": [
                     (award, revoke_forms.get(award.pk) or f.ReasonForm(prefix=f"revoke-{award.pk}"))
                     for award in live

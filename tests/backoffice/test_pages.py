@@ -567,3 +567,32 @@ def test_an_admin_cannot_deactivate_themselves(tenant_a):
     assert "your own account" in response.content.decode()
     with tenant_a.context():
         assert User.objects.get(pk=admin.pk).is_active is True
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/back-office/badges/", "/back-office/moderation/"])
+def test_list_pages_take_the_same_number_of_queries_for_more_rows(tenant_a, url):
+    client = tenant_a.session_client("admin")
+    with tenant_a.context():
+        _award(tenant_a)
+        make_listing(provider=_own_profile(tenant_a), title="First")
+    client.get(url)  # warm the caches (theme, tenant)
+    few = _queries(client, url)
+
+    with tenant_a.context():
+        provider = _own_profile(tenant_a)
+        for number in range(3):
+            badge = Badge.objects.create(slug=f"extra-{number}", names={"en": f"Extra {number}"})
+            BadgeAward.objects.create(badge=badge, provider=provider)
+            make_listing(provider=provider, title=f"More {number}")
+    many = _queries(client, url)
+
+    assert many == few
