@@ -34,12 +34,14 @@ from quartier.platform.errors import ApplicationError, PermissionDenied
 from quartier.platform.forms import add_application_error
 from quartier.platform.money import Money
 from quartier.trust import selectors as trust_selectors
-from quartier.trust.models import Application, Requirement
+from quartier.trust.documents import document_link
+from quartier.trust.models import Application, Document, Requirement
 from quartier.trust.services.badges import badge_award, badge_create, badge_revoke
 from quartier.trust.services.vetting import (
     application_decide,
     application_states,
     requirement_create,
+    requirement_update,
     step_review,
 )
 
@@ -119,6 +121,19 @@ def category_edit(request, pk: int):
 
 @admin_page
 def vetting(request):
+    action = request.POST.get("action", "create")
+    if request.method == "POST" and action == "toggle":
+        requirement = trust_selectors.requirement_get(requirement_id=_object_id(request) or 0)
+        requirement_update(
+            actor=request.user, requirement=requirement, is_active=not requirement.is_active
+        )
+        messages.success(
+            request,
+            _("Vetting step turned on.")
+            if requirement.is_active
+            else _("Vetting step turned off."),
+        )
+        return redirect("backoffice:vetting")
     form = f.RequirementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -201,11 +216,15 @@ def application_detail(request, pk: int):
                     return redirect("backoffice:application", pk=application.pk)
     elif request.method == "POST":
         decision_form.add_error(None, _("Unknown action."))
+    documents: dict[int, list] = {}
+    for document in Document.objects.filter(step__application=application).order_by("pk"):
+        documents.setdefault(document.step_id, []).append((document, document_link(document)))
     states = [
         (
             state,
             step_forms.get(state.requirement.pk)
             or f.DecisionForm(prefix=f"step-{state.requirement.pk}"),
+            documents.get(state.step.pk, []) if state.step else [],
         )
         for state in application_states(application)
     ]

@@ -87,6 +87,17 @@ ENDPOINTS = [
     ),
     _page("back-office/vetting/", make=_rule),
     Endpoint(
+        "back-office/vetting/",
+        method="post",
+        actor="admin",
+        label="turn-off-rule",
+        is_api=False,
+        make=_rule,
+        body=lambda params: {"action": "toggle", "object_id": params["pk"]},
+        ok=302,
+        state=_trust_state,
+    ),
+    Endpoint(
         "back-office/vetting/applications/<int:pk>/",
         actor="admin",
         path="/back-office/vetting/applications/{application}/",

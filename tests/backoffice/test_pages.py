@@ -1,5 +1,6 @@
 """Back office pages: admins only, labelled forms, writes through services, 4xx on bad input."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -14,7 +15,7 @@ from quartier.trust.models import Application, Badge, BadgeAward, Requirement
 from tests.bookings.factories import bookable_listing, completed_booking
 from tests.catalog.factories import make_listing
 from tests.catalog.isolation import _own_profile
-from tests.trust.isolation import _award, _submitted
+from tests.trust.isolation import _award, _rule, _submitted
 
 PAGES = [
     "/back-office/",
@@ -243,6 +244,35 @@ def test_the_queue_lists_submitted_applications_and_an_admin_reviews_one(tenant_
         application = Application.objects.select_related("provider").get(pk=params["application"])
         assert application.status == Application.Status.APPROVED
         assert application.provider.is_vetted is True
+
+
+def test_the_reviewer_opens_the_uploaded_document_from_the_application(tenant_a):
+    with tenant_a.context():
+        params = _submitted(tenant_a)
+    client = tenant_a.session_client("admin")
+    url = f"/back-office/vetting/applications/{params['application']}/"
+
+    html = client.get(url).content.decode()
+
+    links = re.findall(r'href="(/trust/documents/[^"]+/)"', html)
+    assert len(links) == 1
+    download = client.get(links[0])
+    assert download.status_code == 200
+
+
+def test_an_admin_turns_a_vetting_step_off_and_on(tenant_a):
+    with tenant_a.context():
+        params = _rule(tenant_a)
+    client = tenant_a.session_client("admin")
+
+    off = client.post("/back-office/vetting/", {"action": "toggle", "object_id": params["pk"]})
+    with tenant_a.context():
+        assert Requirement.objects.get(pk=params["pk"]).is_active is False
+    on = client.post("/back-office/vetting/", {"action": "toggle", "object_id": params["pk"]})
+
+    assert (off.status_code, on.status_code) == (302, 302)
+    with tenant_a.context():
+        assert Requirement.objects.get(pk=params["pk"]).is_active is True
 
 
 def test_rejecting_needs_a_reason(tenant_a):
