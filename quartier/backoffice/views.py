@@ -124,15 +124,19 @@ def vetting(request):
     action = request.POST.get("action", "create")
     if request.method == "POST" and action == "toggle":
         requirement = trust_selectors.requirement_get(requirement_id=_object_id(request) or 0)
-        requirement_update(
-            actor=request.user, requirement=requirement, is_active=not requirement.is_active
-        )
-        messages.success(
-            request,
-            _("Vetting step turned on.")
-            if requirement.is_active
-            else _("Vetting step turned off."),
-        )
+        try:
+            requirement_update(
+                actor=request.user, requirement=requirement, is_active=not requirement.is_active
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Vetting step turned on.")
+                if requirement.is_active
+                else _("Vetting step turned off."),
+            )
         return redirect("backoffice:vetting")
     form = f.RequirementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
