@@ -237,3 +237,34 @@ def phone_verify(*, user: User, code: str) -> User:
     user.phone_verified_at = timezone.now()
     user.save(update_fields=["phone_verified_at"])
     return user
+
+
+SELF_DEACTIVATION = "self_deactivation"
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
+    """A tenant admin deactivates (or reactivates) an account of the marketplace.
+
+    A deactivated user's API token is revoked and their sessions stop working (Django's
+    auth backend refuses inactive users on every request); an admin cannot lock
+    themselves out.
+    """
+    if not is_active and user.pk == actor.pk:
+        raise ApplicationError.invalid_field(
+            "user", "You cannot deactivate your own account.", code=SELF_DEACTIVATION
+        )
+    if user.is_active != is_active:
+        user.is_active = is_active
+        user.save(update_fields=["is_active"])
+    if not is_active:
+        token_revoke(user=user)
+    from quartier.marketplace.services import audit_record
+
+    audit_record(
+        actor=actor,
+        action="user.activate" if is_active else "user.deactivate",
+        subject=user,
+        after={"is_active": is_active},
+    )
+    return user

@@ -9,6 +9,7 @@ from quartier.platform import views
 
 urlpatterns = [
     path("", views.operator_home, name="operator-home"),
+    path("", include("quartier.tenants.urls")),
     path("admin/", admin.site.urls),
     path("api/operator/", include("quartier.tenants.api.urls")),
     path("api/operator/", include("quartier.platform.api.urls")),

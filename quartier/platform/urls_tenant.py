@@ -5,7 +5,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from quartier.platform import views
 
-TENANT_APPS_WITH_URLS = ["catalog", "bookings", "trust", "billing", "themes", "marketplace"]
+TENANT_APPS_WITH_URLS = [
+    "catalog",
+    "bookings",
+    "trust",
+    "billing",
+    "themes",
+    "marketplace",
+    "backoffice",
+]
 
 api_patterns = [
     path("", include("quartier.accounts.api.urls")),

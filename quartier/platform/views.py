@@ -3,7 +3,7 @@
 import sys
 
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from quartier.marketplace.selectors import marketplace_settings
@@ -11,10 +11,10 @@ from quartier.platform.errors import is_database_outage
 
 
 def operator_home(request):
-    from quartier.tenants.selectors import tenant_list
-
-    tenants = tenant_list() if request.user.is_authenticated and request.user.is_staff else []
-    return render(request, "platform/operator_home.html", {"tenants": tenants})
+    """The platform's landing page: operator staff go on to the console."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect("tenants:console")
+    return render(request, "platform/operator_home.html")
 
 
 # The back office theme editor previews the home page in an iframe of the same host.

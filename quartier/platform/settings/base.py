@@ -52,6 +52,7 @@ TENANT_APPS = [
     "quartier.bookings",
     "quartier.billing",
     "quartier.themes",
+    "quartier.backoffice",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,307 @@
+"""Back office forms: they validate input; the services decide and write."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from quartier.billing.models import PaymentMode, PayoutInterval
+from quartier.catalog.models import Category, ProviderProfile
+from quartier.platform.errors import ApplicationError
+from quartier.platform.money import BASIS_POINTS, Money
+from quartier.trust.models import Badge, Requirement
+
+# Plain decimals only ("12.50" or "12,50"): no signs, exponents, or thousands separators.
+DECIMAL_PATTERN = re.compile(r"^\d{1,9}(\.\d+)?$")
+
+LANGUAGES = (("de", _("German")), ("fr", _("French")), ("it", _("Italian")), ("en", _("English")))
+
+
+class _NamesMixin:
+    """One text input per language; at least one must be filled."""
+
+    names_prefix = "name"
+    names_label = _("Name")
+    names_max_length = 80
+
+    def add_name_fields(self, *, initial: dict | None = None) -> None:
+        for code, language in LANGUAGES:
+            self.fields[f"{self.names_prefix}_{code}"] = forms.CharField(
+                label=f"{self.names_label} ({language})",
+                max_length=self.names_max_length,
+                required=False,
+                initial=(initial or {}).get(code, ""),
+            )
+
+    def cleaned_names(self) -> dict:
+        return {
+            code: self.cleaned_data[f"{self.names_prefix}_{code}"].strip()
+            for code, _language in LANGUAGES
+            if self.cleaned_data.get(f"{self.names_prefix}_{code}", "").strip()
+        }
+
+    def check_names(self) -> None:
+        if not self.cleaned_names():
+            self.add_error(f"{self.names_prefix}_en", _("Give the name in at least one language."))
+
+
+class CategoryForm(_NamesMixin, forms.Form):
+    slug = forms.SlugField(label=_("Slug"), max_length=60)
+    parent = forms.ModelChoiceField(
+        label=_("Parent category"),
+        queryset=Category.objects.filter(parent__isnull=True),
+        required=False,
+        empty_label=_("None (top level)"),
+    )
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=10_000, initial=0)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, category: Category | None = None, **kwargs):
+        if category is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "slug": category.slug,
+                    "parent": category.parent_id,
+                    "position": category.position,
+                    "is_active": category.is_active,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.add_name_fields(initial=category.names if category else None)
+        if category is not None:
+            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=category.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_names()
+        return cleaned
+
+    def values(self) -> dict:
+        return {
+            "slug": self.cleaned_data["slug"],
+            "names": self.cleaned_names(),
+            "parent": self.cleaned_data["parent"],
+            "position": self.cleaned_data["position"],
+            "is_active": self.cleaned_data["is_active"],
+        }
+
+
+class RequirementForm(_NamesMixin, forms.Form):
+    names_prefix = "title"
+    names_label = _("Title")
+    names_max_length = 120
+
+    kind = forms.ChoiceField(label=_("Kind of step"), choices=Requirement.Kind.choices)
+    validity_days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text=_("Leave empty for a step that never expires."),
+    )
+    threshold = forms.IntegerField(
+        label=_("Threshold"),
+        min_value=1,
+        required=False,
+        help_text=_("Completed bookings, or the rating x100, for those kinds of step."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_name_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_names()
+        return cleaned
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=(("approve", _("Approve")), ("reject", _("Reject")))
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you reject: the provider sees it."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why, so the provider can fix it."))
+        return cleaned
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data["decision"] == "approve"
+
+
+class BadgeForm(_NamesMixin, forms.Form):
+    names_max_length = 60
+
+    slug = forms.SlugField(label=_("Slug"), max_length=60)
+    icon = forms.ChoiceField(label=_("Icon"), choices=Badge.Icon.choices)
+    rule = forms.ChoiceField(label=_("How it is awarded"), choices=Badge.Rule.choices)
+    threshold = forms.IntegerField(label=_("Threshold"), min_value=1, required=False)
+    min_reviews = forms.IntegerField(label=_("Minimum reviews"), min_value=1, required=False)
+    validity_days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=3650, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_name_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_names()
+        return cleaned
+
+
+class AwardForm(forms.Form):
+    provider = forms.ModelChoiceField(
+        label=_("Provider"), queryset=ProviderProfile.objects.select_related("user")
+    )
+    reason = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, provider_choices: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].label_from_instance = provider_label
+        if provider_choices is not None:
+            # One query for every badge's form on the page, not one per form.
+            self.fields["provider"].choices = provider_choices
+
+
+def provider_label(profile: ProviderProfile) -> str:
+    return profile.display_name or profile.user.email
+
+
+def provider_choices() -> list:
+    providers = ProviderProfile.objects.select_related("user").order_by("display_name", "pk")
+    return [("", "---------"), *((profile.pk, provider_label(profile)) for profile in providers)]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+def _plain_decimal(value: str) -> str:
+    return value.strip().replace(",", ".")
+
+
+def _percent_to_basis_points(value: str) -> int:
+    value = _plain_decimal(value)
+    if not DECIMAL_PATTERN.match(value):
+        raise forms.ValidationError(_("Enter a percentage such as 12.5."))
+    try:
+        number = Decimal(value)
+    except InvalidOperation as error:
+        raise forms.ValidationError(_("Enter a percentage such as 12.5.")) from error
+    if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")):
+        raise forms.ValidationError(_("Use zero or more, with at most two decimals."))
+    return int(number * 100)
+
+
+def _basis_points_to_percent(basis_points: int) -> str:
+    return str((Decimal(basis_points) / 100).normalize().quantize(Decimal("0.01")))
+
+
+class PayoutSettingsForm(forms.Form):
+    """Percentages and amounts as people write them; stored as basis points and minor units."""
+
+    PERCENTS = {
+        "commission_percent": "commission_basis_points",
+        "customer_fee_percent": "customer_fee_basis_points",
+        "late_cancellation_percent": "late_cancellation_basis_points",
+    }
+    AMOUNTS = {
+        "commission_fixed": "commission_fixed_minor",
+        "customer_fee_fixed": "customer_fee_fixed_minor",
+        "payout_minimum": "payout_minimum_minor",
+    }
+
+    payment_mode = forms.ChoiceField(label=_("Payments"), choices=PaymentMode.choices)
+    currency = forms.ChoiceField(label=_("Currency"), choices=(("CHF", "CHF"), ("EUR", "EUR")))
+    commission_percent = forms.CharField(label=_("Commission (%)"), max_length=12)
+    commission_fixed = forms.CharField(
+        label=_("Fixed commission per booking (francs)"), max_length=16
+    )
+    customer_fee_percent = forms.CharField(label=_("Customer fee (%)"), max_length=12)
+    customer_fee_fixed = forms.CharField(
+        label=_("Fixed customer fee per booking (francs)"), max_length=16
+    )
+    payout_interval = forms.ChoiceField(label=_("Payout interval"), choices=PayoutInterval.choices)
+    payout_minimum = forms.CharField(label=_("Minimum payout (francs)"), max_length=16)
+    free_cancellation_hours = forms.IntegerField(
+        label=_("Free cancellation until (hours before the start)"), min_value=0, max_value=8760
+    )
+    late_cancellation_percent = forms.CharField(
+        label=_("Charged for a late cancellation (%)"), max_length=12
+    )
+
+    @classmethod
+    def initial_from(cls, settings) -> dict:
+        initial = {
+            "payment_mode": settings.payment_mode,
+            "currency": settings.currency,
+            "payout_interval": settings.payout_interval,
+            "free_cancellation_hours": settings.free_cancellation_hours,
+        }
+        for field, attribute in cls.PERCENTS.items():
+            initial[field] = _basis_points_to_percent(getattr(settings, attribute))
+        for field, attribute in cls.AMOUNTS.items():
+            initial[field] = str(
+                Money(getattr(settings, attribute), settings.currency).as_decimal()
+            )
+        return initial
+
+    def clean(self):
+        cleaned = super().clean()
+        currency = cleaned.get("currency") or "CHF"
+        for field in self.PERCENTS:
+            if field in cleaned:
+                try:
+                    cleaned[field] = _percent_to_basis_points(cleaned[field])
+                except forms.ValidationError as error:
+                    self.add_error(field, error)
+                    continue
+                if cleaned[field] > BASIS_POINTS:
+                    self.add_error(field, _("Use at most 100 %."))
+        for field in self.AMOUNTS:
+            if field in cleaned:
+                text = _plain_decimal(cleaned[field])
+                try:
+                    if not DECIMAL_PATTERN.match(text):
+                        raise ApplicationError.invalid_field(field, "Not a plain amount.")
+                    # Exact decimal parsing into integer minor units: never a float.
+                    amount = Money.parse(text, currency)
+                except ApplicationError:
+                    self.add_error(field, _("Enter an amount such as 12.50."))
+                    continue
+                if amount.amount_minor < 0:
+                    self.add_error(field, _("Use zero or more."))
+                    continue
+                cleaned[field] = amount.amount_minor
+        return cleaned
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        changes = {
+            "payment_mode": data["payment_mode"],
+            "currency": data["currency"],
+            "payout_interval": data["payout_interval"],
+            "free_cancellation_hours": data["free_cancellation_hours"],
+        }
+        for field, attribute in {**self.PERCENTS, **self.AMOUNTS}.items():
+            changes[attribute] = data[field]
+        return changes
+
+    def field_for(self, attribute: str) -> str:
+        """The form field a service's error about `attribute` belongs next to."""
+        reverse = {value: key for key, value in {**self.PERCENTS, **self.AMOUNTS}.items()}
+        return reverse.get(attribute, attribute)

@@ -1,0 +1,148 @@
+"""The operator console on the platform's own domain (public schema, operator staff only).
+
+Tenants with their status and plan, a provisioning form, suspend and resume with a
+reason, and the fleet's health. Tenant users never reach it: their sessions live in
+their tenant's schema, so on the platform domain they are anonymous.
+"""
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from quartier.platform.errors import ApplicationError, PermissionDenied
+from quartier.platform.forms import add_application_error
+from quartier.platform.health import readiness_checks
+from quartier.platform.selectors import dead_letter_list
+from quartier.tenants import services
+from quartier.tenants.forms import TenantProvisionForm
+from quartier.tenants.pool import pool_size
+from quartier.tenants.selectors import tenant_get, tenant_list, tenant_primary_url
+
+
+def operator_page(view):
+    """Operator staff only: others are sent to the operator sign-in, or refused."""
+
+    @never_cache
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url="admin:login")
+        if not (user.is_active and user.is_staff):
+            raise PermissionDenied(_("Only the platform's operators may open this page."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class TenantStatusForm(forms.Form):
+    action = forms.ChoiceField(
+        label=gettext_lazy("Action"),
+        choices=(("suspend", gettext_lazy("Suspend")), ("resume", gettext_lazy("Resume"))),
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "suspend" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why the tenant is suspended."))
+        return cleaned
+
+
+def fleet_health() -> dict:
+    """Pool of ready schemas, readiness of the services, background tasks that failed."""
+    checks = readiness_checks()
+    return {
+        "pool_size": pool_size(),
+        "checks": checks,
+        "is_ready": all(check["ok"] for check in checks.values()),
+        "dead_letters": dead_letter_list(is_retried=False).count(),
+    }
+
+
+def _console(request, *, form, status_forms=None, status=200):
+    tenants = list(tenant_list())
+    status_forms = status_forms or {}
+    rows = [
+        {
+            "tenant": tenant,
+            "url": tenant_primary_url(tenant),
+            "form": status_forms.get(tenant.slug)
+            or TenantStatusForm(
+                prefix=tenant.slug,
+                initial={"action": "resume" if tenant.status == "suspended" else "suspend"},
+            ),
+        }
+        for tenant in tenants
+    ]
+    return render(
+        request,
+        "tenants/console.html",
+        {"rows": rows, "form": form, "health": fleet_health()},
+        status=status,
+    )
+
+
+@operator_page
+def console(request):
+    form = TenantProvisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            provisioned = services.tenant_provision(
+                name=data["name"],
+                slug=data["slug"],
+                admin_email=data["admin_email"],
+                admin_password=data["admin_password"] or None,
+                plan_code=data["plan"].code,
+                custom_domains=data["custom_domains"],
+                language=data["language"],
+                currency=data["currency"],
+            )
+        except ApplicationError as error:
+            # The service names the list "domains"; the form's field is custom_domains.
+            if "domains" in error.fields:
+                error.fields["custom_domains"] = error.fields.pop("domains")
+            add_application_error(form, error)
+        else:
+            message = _("Provisioned %(name)s.") % {"name": provisioned.tenant.name}
+            if provisioned.activation_url:
+                message += " " + _("Send the admin this activation link: %(url)s") % {
+                    "url": provisioned.activation_url
+                }
+            messages.success(request, message)
+            return redirect("tenants:console")
+    return _console(request, form=form, status=400 if form.errors else 200)
+
+
+@require_POST
+@operator_page
+def tenant_status(request, slug: str):
+    tenant = tenant_get(slug=slug)
+    form = TenantStatusForm(request.POST, prefix=tenant.slug)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["action"] == "suspend":
+                services.tenant_suspend(tenant=tenant, reason=form.cleaned_data["reason"])
+            else:
+                services.tenant_resume(tenant=tenant)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is suspended.") % {"name": tenant.name}
+                if form.cleaned_data["action"] == "suspend"
+                else _("%(name)s is active again.") % {"name": tenant.name},
+            )
+            return redirect("tenants:console")
+    return _console(
+        request, form=TenantProvisionForm(), status_forms={tenant.slug: form}, status=400
+    )

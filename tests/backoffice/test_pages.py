@@ -1,0 +1,628 @@
+"""Back office pages: admins only, labelled forms, writes through services, 4xx on bad input."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from quartier.accounts.models import User
+from quartier.billing.models import PayoutSettings
+from quartier.bookings.models import Review
+from quartier.bookings.services.reviews import review_write
+from quartier.catalog.models import Category, Listing
+from quartier.catalog.services.listings import listing_hide
+from quartier.trust.models import Application, Badge, BadgeAward, Requirement
+from tests.bookings.factories import bookable_listing, completed_booking
+from tests.catalog.factories import make_listing
+from tests.catalog.isolation import _own_profile
+from tests.trust.isolation import _award, _rule, _submitted
+
+PAGES = [
+    "/back-office/",
+    "/back-office/categories/",
+    "/back-office/vetting/",
+    "/back-office/badges/",
+    "/back-office/moderation/",
+    "/back-office/payouts/",
+    "/back-office/users/",
+    "/back-office/analytics/",
+]
+
+
+class _Controls(HTMLParser):
+    """Every visible form control and the ids that a <label for> names."""
+
+    def __init__(self):
+        super().__init__()
+        self.controls: list[str] = []
+        self.labels: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "label" and attributes.get("for"):
+            self.labels.add(attributes["for"])
+        if tag in ("select", "textarea") or (
+            tag == "input" and attributes.get("type") not in ("hidden", "submit")
+        ):
+            self.controls.append(attributes.get("id", ""))
+
+
+def _unlabelled(html: str) -> list[str]:
+    parser = _Controls()
+    parser.feed(html)
+    return [control for control in parser.controls if control not in parser.labels]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_each_page_renders_for_an_admin_with_a_label_on_every_input(tenant_a, url):
+    response = tenant_a.session_client("admin").get(url)
+
+    assert response.status_code == 200
+    assert _unlabelled(response.content.decode()) == []
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_the_index_links_every_section_and_the_theme_editor(tenant_a):
+    html = tenant_a.session_client("admin").get("/back-office/").content.decode()
+
+    for url in [*PAGES[1:], "/back-office/theme/"]:
+        assert f'href="{url}"' in html
+
+
+@pytest.mark.parametrize("role", ["provider", "customer"])
+@pytest.mark.parametrize("url", PAGES)
+def test_customers_and_providers_are_refused(tenant_a, role, url):
+    response = tenant_a.session_client(role).get(url)
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_anonymous_visitors_are_sent_to_the_login_page(tenant_a, url):
+    response = tenant_a.client().get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_provider_cannot_post_to_a_back_office_form(tenant_a):
+    with tenant_a.context():
+        before = Category.objects.count()
+
+    response = tenant_a.session_client("provider").post(
+        "/back-office/categories/", {"slug": "sneaky", "name_en": "Sneaky", "position": "0"}
+    )
+
+    assert response.status_code == 403
+    with tenant_a.context():
+        assert Category.objects.count() == before
+
+
+# Categories
+
+
+def test_an_admin_creates_a_category_with_names_per_language(tenant_a):
+    with tenant_a.context():
+        parent = Category.objects.filter(parent__isnull=True).first()
+
+    response = tenant_a.session_client("admin").post(
+        "/back-office/categories/",
+        {
+            "slug": "smart-home",
+            "name_de": "Smart Home",
+            "name_fr": "Maison connectée",
+            "name_en": "Smart home",
+            "parent": parent.pk,
+            "position": "7",
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    with tenant_a.context():
+        category = Category.objects.get(slug="smart-home")
+        assert category.names == {"de": "Smart Home", "fr": "Maison connectée", "en": "Smart home"}
+        assert (category.parent_id, category.position, category.is_active) == (parent.pk, 7, True)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"slug": "no names", "position": "0"}, "slug"),
+        ({"slug": "no-names", "position": "0"}, "name_en"),
+        ({"slug": "ok", "name_en": "Ok", "position": "-1"}, "position"),
+        ({"slug": "ok", "name_en": "Ok", "position": "many"}, "position"),
+        ({"slug": "router-setup", "name_en": "Taken", "position": "0"}, "slug"),
+    ],
+)
+def test_bad_category_input_is_a_form_error_beside_the_field(tenant_a, data, field):
+    with tenant_a.context():
+        before = Category.objects.count()
+
+    response = tenant_a.session_client("admin").post("/back-office/categories/", data)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
+    assert 'role="alert"' in response.content.decode()
+    with tenant_a.context():
+        assert Category.objects.count() == before
+
+
+def test_an_admin_renames_reorders_and_deactivates_a_category(tenant_a):
+    with tenant_a.context():
+        category = Category.objects.get(slug="router-setup")
+        names = dict(category.names)
+
+    response = tenant_a.session_client("admin").post(
+        f"/back-office/categories/{category.pk}/",
+        {
+            "slug": "router-setup",
+            **{f"name_{code}": name for code, name in names.items()},
+            "name_it": "Configurare il router",
+            "parent": category.parent_id or "",
+            "position": "9",
+        },
+    )
+
+    assert response.status_code == 302
+    with tenant_a.context():
+        category.refresh_from_db()
+        assert category.names["it"] == "Configurare il router"
+        assert (category.position, category.is_active) == (9, False)
+
+
+def test_a_category_cannot_become_its_own_grandparent(tenant_a):
+    with tenant_a.context():
+        child = Category.objects.filter(parent__isnull=False).first()
+        root = child.parent
+
+    response = tenant_a.session_client("admin").post(
+        f"/back-office/categories/{root.pk}/",
+        {"slug": root.slug, "name_en": "Root", "parent": child.pk, "position": "0"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["parent"]
+    with tenant_a.context():
+        root.refresh_from_db()
+        assert root.parent_id is None
+
+
+# Vetting
+
+
+def test_an_admin_adds_a_vetting_step(tenant_a):
+    response = tenant_a.session_client("admin").post(
+        "/back-office/vetting/",
+        {"kind": "interview", "title_en": "Interview", "title_de": "Gespräch"},
+    )
+
+    assert response.status_code == 302
+    with tenant_a.context():
+        requirement = Requirement.objects.get(kind="interview")
+        assert requirement.titles == {"de": "Gespräch", "en": "Interview"}
+
+
+def test_a_vetting_step_needs_a_known_kind_and_a_title(tenant_a):
+    with tenant_a.context():
+        before = Requirement.objects.count()
+
+    response = tenant_a.session_client("admin").post(
+        "/back-office/vetting/", {"kind": "astrology", "validity_days": "0"}
+    )
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"kind", "validity_days", "title_en"}
+    with tenant_a.context():
+        assert Requirement.objects.count() == before
+
+
+def test_the_queue_lists_submitted_applications_and_an_admin_reviews_one(tenant_a):
+    with tenant_a.context():
+        params = _submitted(tenant_a)
+    client = tenant_a.session_client("admin")
+    url = f"/back-office/vetting/applications/{params['application']}/"
+
+    queue = client.get("/back-office/vetting/?status=submitted")
+    assert f'href="{url}"' in queue.content.decode()
+    assert client.get(url).status_code == 200
+
+    # approving the document step, then the application
+    step = client.post(
+        url,
+        {
+            "action": "step",
+            "object_id": params["pk"],
+            f"step-{params['pk']}-decision": "approve",
+        },
+    )
+    decision = client.post(url, {"action": "decide", "decision-decision": "approve"})
+
+    assert (step.status_code, decision.status_code) == (302, 302)
+    with tenant_a.context():
+        application = Application.objects.select_related("provider").get(pk=params["application"])
+        assert application.status == Application.Status.APPROVED
+        assert application.provider.is_vetted is True
+
+
+def test_the_reviewer_opens_the_uploaded_document_from_the_application(tenant_a):
+    with tenant_a.context():
+        params = _submitted(tenant_a)
+    client = tenant_a.session_client("admin")
+    url = f"/back-office/vetting/applications/{params['application']}/"
+
+    html = client.get(url).content.decode()
+
+    links = re.findall(r'href="(/trust/documents/[^"]+/)"', html)
+    assert len(links) == 1
+    download = client.get(links[0])
+    assert download.status_code == 200
+
+
+def test_an_admin_turns_a_vetting_step_off_and_on(tenant_a):
+    with tenant_a.context():
+        params = _rule(tenant_a)
+    client = tenant_a.session_client("admin")
+
+    off = client.post("/back-office/vetting/", {"action": "toggle", "object_id": params["pk"]})
+    with tenant_a.context():
+        assert Requirement.objects.get(pk=params["pk"]).is_active is False
+    on = client.post("/back-office/vetting/", {"action": "toggle", "object_id": params["pk"]})
+
+    assert (off.status_code, on.status_code) == (302, 302)
+    with tenant_a.context():
+        assert Requirement.objects.get(pk=params["pk"]).is_active is True
+
+
+def test_rejecting_needs_a_reason(tenant_a):
+    with tenant_a.context():
+        params = _submitted(tenant_a)
+    url = f"/back-office/vetting/applications/{params['application']}/"
+
+    response = tenant_a.session_client("admin").post(
+        url, {"action": "decide", "decision-decision": "reject", "decision-reason": " "}
+    )
+
+    assert response.status_code == 400
+    assert response.context["decision_form"].errors["reason"]
+    with tenant_a.context():
+        assert Application.objects.get(pk=params["application"]).status == "submitted"
+
+
+def test_approving_an_incomplete_application_is_a_form_error(tenant_a):
+    with tenant_a.context():
+        params = _submitted(tenant_a)
+    url = f"/back-office/vetting/applications/{params['application']}/"
+
+    response = tenant_a.session_client("admin").post(
+        url, {"action": "decide", "decision-decision": "approve"}
+    )
+
+    assert response.status_code == 400
+    assert response.context["decision_form"].errors
+    with tenant_a.context():
+        assert Application.objects.get(pk=params["application"]).status == "submitted"
+
+
+# Badges
+
+
+def test_an_admin_creates_awards_and_revokes_a_badge(tenant_a):
+    client = tenant_a.session_client("admin")
+    with tenant_a.context():
+        provider = _own_profile(tenant_a)
+
+    created = client.post(
+        "/back-office/badges/",
+        {
+            "action": "create",
+            "badge-slug": "friend",
+            "badge-name_en": "Telco Friend",
+            "badge-icon": "heart",
+            "badge-rule": "manual",
+        },
+    )
+    with tenant_a.context():
+        badge = Badge.objects.get(slug="friend")
+    awarded = client.post(
+        "/back-office/badges/",
+        {"action": "award", "object_id": badge.pk, f"award-{badge.pk}-provider": provider.pk},
+    )
+    with tenant_a.context():
+        award = BadgeAward.objects.get(badge=badge, provider=provider)
+    revoked = client.post(
+        "/back-office/badges/",
+        {"action": "revoke", "object_id": award.pk, f"revoke-{award.pk}-reason": "Moved away"},
+    )
+
+    assert [created.status_code, awarded.status_code, revoked.status_code] == [302, 302, 302]
+    with tenant_a.context():
+        award.refresh_from_db()
+        assert (badge.names, badge.icon) == ({"en": "Telco Friend"}, "heart")
+        assert award.revoked_at is not None
+        assert award.revoke_reason == "Moved away"
+
+
+def test_revoking_needs_a_reason_and_a_bad_rule_is_a_form_error(tenant_a):
+    with tenant_a.context():
+        params = _award(tenant_a)
+    client = tenant_a.session_client("admin")
+
+    revoke = client.post(
+        "/back-office/badges/",
+        {"action": "revoke", "object_id": params["award"], f"revoke-{params['award']}-reason": ""},
+    )
+    create = client.post(
+        "/back-office/badges/",
+        {
+            "action": "create",
+            "badge-slug": "top",
+            "badge-name_en": "Top",
+            "badge-icon": "star",
+            "badge-rule": "top_rated",
+        },
+    )
+
+    assert revoke.status_code == 400
+    assert create.status_code == 400
+    assert create.context["create_form"].errors["threshold"]
+    with tenant_a.context():
+        assert BadgeAward.objects.get(pk=params["award"]).revoked_at is None
+        assert not Badge.objects.filter(slug="top").exists()
+
+
+# Moderation
+
+
+def test_an_admin_hides_and_unhides_a_listing_with_a_reason(tenant_a):
+    with tenant_a.context():
+        listing = make_listing(provider=_own_profile(tenant_a), title="Too good to be true")
+    client = tenant_a.session_client("admin")
+
+    missing_reason = client.post(
+        "/back-office/moderation/",
+        {"action": "hide_listing", "object_id": listing.pk, f"listing-{listing.pk}-reason": ""},
+    )
+    hidden = client.post(
+        "/back-office/moderation/",
+        {
+            "action": "hide_listing",
+            "object_id": listing.pk,
+            f"listing-{listing.pk}-reason": "Misleading price",
+        },
+    )
+    with tenant_a.context():
+        listing.refresh_from_db()
+        assert (listing.status, listing.hidden_reason) == ("hidden", "Misleading price")
+    unhidden = client.post(
+        "/back-office/moderation/", {"action": "unhide_listing", "object_id": listing.pk}
+    )
+
+    assert [missing_reason.status_code, hidden.status_code, unhidden.status_code] == [
+        400,
+        302,
+        302,
+    ]
+    with tenant_a.context():
+        listing.refresh_from_db()
+        assert (listing.status, listing.hidden_reason) == (Listing.Status.PAUSED, "")
+
+
+def test_unhiding_a_visible_listing_is_refused_without_a_500(tenant_a):
+    with tenant_a.context():
+        listing = make_listing(provider=_own_profile(tenant_a))
+
+    response = tenant_a.session_client("admin").post(
+        "/back-office/moderation/", {"action": "unhide_listing", "object_id": listing.pk}
+    )
+
+    assert response.status_code == 302
+    with tenant_a.context():
+        listing.refresh_from_db()
+        assert listing.status == Listing.Status.PUBLISHED
+
+
+def test_an_unknown_listing_id_is_404_and_a_malformed_one_too(tenant_a):
+    client = tenant_a.session_client("admin")
+
+    unknown = client.post(
+        "/back-office/moderation/", {"action": "hide_listing", "object_id": "999999"}
+    )
+    malformed = client.post(
+        "/back-office/moderation/", {"action": "hide_listing", "object_id": "x"}
+    )
+
+    assert (unknown.status_code, malformed.status_code) == (404, 404)
+
+
+def test_an_admin_hides_a_review_with_a_reason(tenant_a):
+    with tenant_a.context():
+        booking = completed_booking(listing=bookable_listing(), customer=tenant_a.users["customer"])
+        review = review_write(
+            booking=booking, author=tenant_a.users["customer"], rating=1, text="Rude words"
+        )
+
+    response = tenant_a.session_client("admin").post(
+        "/back-office/moderation/",
+        {"action": "hide_review", "object_id": review.pk, f"review-{review.pk}-reason": "Insults"},
+    )
+
+    assert response.status_code == 302
+    with tenant_a.context():
+        review = Review.objects.get(pk=review.pk)
+        assert (review.is_hidden, review.hidden_reason) == (True, "Insults")
+
+
+def test_the_moderation_page_lists_hidden_listings_with_their_reason(tenant_a):
+    with tenant_a.context():
+        listing = make_listing(provider=_own_profile(tenant_a), title="Hidden one")
+        listing_hide(listing=listing, reason="Duplicate")
+
+    html = tenant_a.session_client("admin").get("/back-office/moderation/").content.decode()
+
+    assert "Hidden one" in html
+    assert "Duplicate" in html
+
+
+# Payout settings
+
+
+def _payouts(**changes) -> dict:
+    data = {
+        "payment_mode": "offline",
+        "currency": "CHF",
+        "commission_percent": "12.5",
+        "commission_fixed": "0.50",
+        "customer_fee_percent": "0",
+        "customer_fee_fixed": "1",
+        "payout_interval": "monthly",
+        "payout_minimum": "25.05",
+        "free_cancellation_hours": "48",
+        "late_cancellation_percent": "50",
+    }
+    data.update(changes)
+    return data
+
+
+def test_payout_amounts_in_francs_are_stored_as_exact_minor_units(tenant_a):
+    response = tenant_a.session_client("admin").post("/back-office/payouts/", _payouts())
+
+    assert response.status_code == 302
+    with tenant_a.context():
+        values = PayoutSettings.objects.values(
+            "commission_basis_points",
+            "commission_fixed_minor",
+            "customer_fee_fixed_minor",
+            "payout_minimum_minor",
+            "payout_interval",
+            "free_cancellation_hours",
+            "late_cancellation_basis_points",
+        ).get()
+    assert values == {
+        "commission_basis_points": 1250,
+        "commission_fixed_minor": 50,
+        "customer_fee_fixed_minor": 100,
+        "payout_minimum_minor": 2505,
+        "payout_interval": "monthly",
+        "free_cancellation_hours": 48,
+        "late_cancellation_basis_points": 5000,
+    }
+
+
+def test_the_payout_form_shows_the_current_settings_in_francs(tenant_a):
+    tenant_a.session_client("admin").post("/back-office/payouts/", _payouts())
+
+    html = tenant_a.session_client("admin").get("/back-office/payouts/").content.decode()
+
+    assert 'value="25.05"' in html
+    assert 'value="12.50"' in html
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("payout_minimum", "25.055"),
+        ("payout_minimum", "lots"),
+        ("payout_minimum", "-5"),
+        ("commission_fixed", "1e3"),
+        ("commission_percent", "100"),
+        ("commission_percent", "12.345"),
+        ("late_cancellation_percent", "101"),
+        ("currency", "USD"),
+        ("free_cancellation_hours", "-1"),
+    ],
+)
+def test_bad_payout_input_is_a_form_error_and_changes_nothing(tenant_a, field, value):
+    with tenant_a.context():
+        before = list(PayoutSettings.objects.values())
+
+    response = tenant_a.session_client("admin").post(
+        "/back-office/payouts/", _payouts(**{field: value})
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
+    with tenant_a.context():
+        assert list(PayoutSettings.objects.values()) == before
+
+
+# Users
+
+
+def test_users_are_listed_with_their_role_and_an_admin_deactivates_and_reactivates_one(tenant_a):
+    client = tenant_a.session_client("admin")
+    customer = tenant_a.users["customer"]
+
+    page = client.get("/back-office/users/").content.decode()
+    deactivated = client.post(
+        "/back-office/users/", {"action": "deactivate", "object_id": customer.pk}
+    )
+    with tenant_a.context():
+        assert User.objects.get(pk=customer.pk).is_active is False
+    locked_out = tenant_a.session_client("customer").get("/back-office/")
+    reactivated = client.post(
+        "/back-office/users/", {"action": "activate", "object_id": customer.pk}
+    )
+
+    assert customer.email in page
+    assert "Customer" in page
+    assert "Provider" in page
+    assert (deactivated.status_code, reactivated.status_code) == (302, 302)
+    # the deactivated customer's session no longer authenticates
+    assert locked_out.status_code == 302
+    with tenant_a.context():
+        assert User.objects.get(pk=customer.pk).is_active is True
+
+
+def test_a_deactivated_users_api_token_stops_working(tenant_a):
+    tenant_a.session_client("admin").post(
+        "/back-office/users/",
+        {"action": "deactivate", "object_id": tenant_a.users["provider"].pk},
+    )
+
+    response = tenant_a.client("provider").get("/api/me/")
+
+    assert response.status_code == 401
+
+
+def test_an_admin_cannot_deactivate_themselves(tenant_a):
+    admin = tenant_a.users["admin"]
+
+    response = tenant_a.session_client("admin").post(
+        "/back-office/users/", {"action": "deactivate", "object_id": admin.pk}
+    )
+
+    assert response.status_code == 400
+    assert "your own account" in response.content.decode()
+    with tenant_a.context():
+        assert User.objects.get(pk=admin.pk).is_active is True
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/back-office/badges/", "/back-office/moderation/"])
+def test_list_pages_take_the_same_number_of_queries_for_more_rows(tenant_a, url):
+    client = tenant_a.session_client("admin")
+    with tenant_a.context():
+        _award(tenant_a)
+        make_listing(provider=_own_profile(tenant_a), title="First")
+    client.get(url)  # warm the caches (theme, tenant)
+    few = _queries(client, url)
+
+    with tenant_a.context():
+        provider = _own_profile(tenant_a)
+        for number in range(3):
+            badge = Badge.objects.create(slug=f"extra-{number}", names={"en": f"Extra {number}"})
+            BadgeAward.objects.create(badge=badge, provider=provider)
+            make_listing(provider=provider, title=f"More {number}")
+    many = _queries(client, url)
+
+    assert many == few
