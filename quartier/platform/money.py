@@ -37,8 +37,8 @@ def validate_currency(currency: str, *, field: str = "currency") -> str:
         known = ", ".join(sorted(CURRENCY_EXPONENTS))
         raise MoneyError(
             "unknown_currency",
-            _("Unknown currency %(currency)r; use one of %(known)s.")
-            % {"currency": currency, "known": known},
+            _("Unknown currency %(currency)s; use one of %(known)s.")
+            % {"currency": repr(currency), "known": known},
             fields={field: [_("Unknown currency; use one of %(known)s.") % {"known": known}]},
         )
     return currency
@@ -67,7 +67,7 @@ class Money:
             value = Decimal(str(text).strip())
         except InvalidOperation as error:
             raise MoneyError.invalid_field(
-                "amount", _("%(text)r is not an amount.") % {"text": text}
+                "amount", _("%(text)s is not an amount.") % {"text": repr(text)}
             ) from error
         if not value.is_finite() or value != value.quantize(Decimal(1).scaleb(-exponent)):
             raise MoneyError.invalid_field(

@@ -88,7 +88,7 @@ def dead_letter_retry(*, dead_letter: DeadLetter) -> DeadLetter:
         if locked.task_name not in celery_app.tasks:
             raise Conflict(
                 errors.UNKNOWN_TASK,
-                _("No task named %(task_name)r exists.") % {"task_name": locked.task_name},
+                _("No task named %(task_name)s exists.") % {"task_name": repr(locked.task_name)},
             )
         locked.retried_at = timezone.now()
         locked.retry_task_id = uuid.uuid4().hex

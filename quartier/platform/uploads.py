@@ -61,7 +61,7 @@ def _too_large(max_bytes: int, field: str) -> ApplicationError:
     megabytes = max_bytes / (1024 * 1024)
     return ApplicationError.invalid_field(
         field,
-        _("The file is larger than %(megabytes)g MB.") % {"megabytes": megabytes},
+        _("The file is larger than %(megabytes)s MB.") % {"megabytes": f"{megabytes:g}"},
         code=FILE_TOO_LARGE,
     )
 

@@ -183,7 +183,7 @@ def _plan_for_code(plan_code: str | None) -> Plan:
     if plan is None:
         raise ApplicationError.invalid_field(
             "plan",
-            gettext("Unknown plan %(plan_code)r.") % {"plan_code": plan_code},
+            gettext("Unknown plan %(plan_code)s.") % {"plan_code": repr(plan_code)},
             code=errors.UNKNOWN_PLAN,
         )
     return plan
@@ -192,7 +192,9 @@ def _plan_for_code(plan_code: str | None) -> Plan:
 def _check_not_taken(slug: str, domains: list[str]) -> None:
     if Tenant.objects.filter(slug=slug).exists() or schema_exists(schema_name_for_slug(slug)):
         raise ApplicationError.invalid_field(
-            "slug", gettext("%(slug)r is already taken.") % {"slug": slug}, code=errors.SLUG_TAKEN
+            "slug",
+            gettext("%(slug)s is already taken.") % {"slug": repr(slug)},
+            code=errors.SLUG_TAKEN,
         )
     taken = list(Domain.objects.filter(domain__in=domains).values_list("domain", flat=True))
     if taken:

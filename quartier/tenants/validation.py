@@ -92,7 +92,7 @@ def validate_slug(slug: object) -> str:
         )
     if slug in RESERVED_SLUGS or slug.startswith(("pg-", "pool-", "xn--")):
         raise ApplicationError.invalid_field(
-            "slug", _("%(slug)r is reserved.") % {"slug": slug}, code=errors.RESERVED_SLUG
+            "slug", _("%(slug)s is reserved.") % {"slug": repr(slug)}, code=errors.RESERVED_SLUG
         )
     return slug
 
@@ -135,7 +135,7 @@ def validate_custom_domain(domain: object, *, field: str = "domains") -> str:
     if len(hostname) > 253 or not HOSTNAME_PATTERN.match(hostname):
         raise ApplicationError.invalid_field(
             field,
-            _("%(domain)r is not a valid host name.") % {"domain": domain},
+            _("%(domain)s is not a valid host name.") % {"domain": repr(domain)},
             code=errors.INVALID_DOMAIN,
         )
     platform = settings.PLATFORM_DOMAIN

@@ -131,7 +131,7 @@ def _clean_names(names: object) -> dict[str, str]:
     for language, name in names.items():
         if language not in LANGUAGES:
             raise ApplicationError.invalid_field(
-                "names", gettext("Unknown language %(language)r.") % {"language": language}
+                "names", gettext("Unknown language %(language)s.") % {"language": repr(language)}
             )
         if not isinstance(name, str) or not name.strip() or len(name) > 80:
             raise ApplicationError.invalid_field(

@@ -55,7 +55,7 @@ def _clean_social_links(links) -> list[tuple[str, str]]:
         )
         if network not in SOCIAL_HOSTS:
             raise ApplicationError.invalid_field(
-                "social_links", _("Unknown network %(network)r.") % {"network": network}
+                "social_links", _("Unknown network %(network)s.") % {"network": repr(network)}
             )
         cleaned[network] = _check_social_url(network, url)
     return list(cleaned.items())

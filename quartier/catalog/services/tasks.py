@@ -151,8 +151,8 @@ def _check_may_offer(task: TaskRequest, provider: ProviderProfile) -> None:
     if distance > provider.service_radius_km:
         raise ApplicationError(
             errors.OUT_OF_RANGE,
-            _("This task is %(distance).1f km away, beyond your service radius.")
-            % {"distance": distance},
+            _("This task is %(distance)s km away, beyond your service radius.")
+            % {"distance": f"{distance:.1f}"},
             status=403,
         )
 
