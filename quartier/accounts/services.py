@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from quartier.accounts.models import User
 from quartier.platform.errors import ApplicationError
@@ -15,12 +16,14 @@ WEAK_PASSWORD = "weak_password"  # noqa: S105  (an error code)
 
 def _normalise_email(email: object) -> str:
     if not isinstance(email, str):
-        raise ApplicationError.invalid_field("email", "Enter a valid email address.")
+        raise ApplicationError.invalid_field("email", gettext("Enter a valid email address."))
     email = email.strip().lower()
     try:
         validate_email(email)
     except ValidationError as error:
-        raise ApplicationError.invalid_field("email", "Enter a valid email address.") from error
+        raise ApplicationError.invalid_field(
+            "email", gettext("Enter a valid email address.")
+        ) from error
     return email
 
 
@@ -36,17 +39,19 @@ def user_create(
     """Create an account in the current schema (a tenant's, or public for operator staff)."""
     email = _normalise_email(email)
     if role not in User.Role.values:
-        raise ApplicationError.invalid_field("role", "Unknown role.")
+        raise ApplicationError.invalid_field("role", gettext("Unknown role."))
     if User.objects.filter(email=email).exists():
         raise ApplicationError.invalid_field(
-            "email", "An account with this email exists.", code=EMAIL_TAKEN
+            "email", gettext("An account with this email exists."), code=EMAIL_TAKEN
         )
     candidate = User(email=email, full_name=full_name.strip()[:150])
     try:
         validate_password(password, user=candidate)
     except ValidationError as error:
         raise ApplicationError(
-            WEAK_PASSWORD, "Choose a stronger password.", fields={"password": list(error.messages)}
+            WEAK_PASSWORD,
+            gettext("Choose a stronger password."),
+            fields={"password": list(error.messages)},
         ) from error
     return User.objects.create_user(
         email=email,
@@ -185,7 +190,9 @@ def email_verify(*, token: str) -> User:
         if digest != _email_digest(user.email):  # the address changed since the link
             raise ValueError("stale link")
     except (BadSignature, ValueError, User.DoesNotExist) as error:
-        raise ApplicationError(INVALID_TOKEN, "This link is invalid or has expired.") from error
+        raise ApplicationError(
+            INVALID_TOKEN, gettext("This link is invalid or has expired.")
+        ) from error
     if user.email_verified_at is None:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
@@ -206,7 +213,7 @@ def phone_verification_send(*, user: User) -> None:
     from quartier.accounts.sms import send_sms
 
     if not user.phone:
-        raise ApplicationError.invalid_field("phone", "Add your phone number first.")
+        raise ApplicationError.invalid_field("phone", gettext("Add your phone number first."))
     code = f"{secrets.randbelow(1_000_000):06d}"
     cache.set(
         _phone_key(user),
@@ -223,16 +230,20 @@ def phone_verify(*, user: User, code: str) -> User:
 
     pending = cache.get(_phone_key(user))
     if pending is None or pending["phone"] != user.phone:
-        raise ApplicationError.invalid_field("code", "Ask for a new code.", code=INVALID_CODE)
+        raise ApplicationError.invalid_field(
+            "code", gettext("Ask for a new code."), code=INVALID_CODE
+        )
     if pending["attempts"] >= PHONE_CODE_ATTEMPTS:
         cache.delete(_phone_key(user))
         raise ApplicationError.invalid_field(
-            "code", "Too many attempts; ask for a new code.", code=INVALID_CODE
+            "code", gettext("Too many attempts; ask for a new code."), code=INVALID_CODE
         )
     if not check_password(str(code), pending["hash"]):
         pending["attempts"] += 1
         cache.set(_phone_key(user), pending, PHONE_CODE_SECONDS)
-        raise ApplicationError.invalid_field("code", "This code is not right.", code=INVALID_CODE)
+        raise ApplicationError.invalid_field(
+            "code", gettext("This code is not right."), code=INVALID_CODE
+        )
     cache.delete(_phone_key(user))
     user.phone_verified_at = timezone.now()
     user.save(update_fields=["phone_verified_at"])
@@ -252,7 +263,7 @@ def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
     """
     if not is_active and user.pk == actor.pk:
         raise ApplicationError.invalid_field(
-            "user", "You cannot deactivate your own account.", code=SELF_DEACTIVATION
+            "user", gettext("You cannot deactivate your own account."), code=SELF_DEACTIVATION
         )
     if user.is_active != is_active:
         user.is_active = is_active

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quartier.billing.models import PaymentMode, PayoutInterval
@@ -277,7 +278,7 @@ class PayoutSettingsForm(forms.Form):
                 text = _plain_decimal(cleaned[field])
                 try:
                     if not DECIMAL_PATTERN.match(text):
-                        raise ApplicationError.invalid_field(field, "Not a plain amount.")
+                        raise ApplicationError.invalid_field(field, gettext("Not a plain amount."))
                     # Exact decimal parsing into integer minor units: never a float.
                     amount = Money.parse(text, currency)
                 except ApplicationError:

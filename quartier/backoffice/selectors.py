@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.billing.models import Payment
@@ -39,7 +40,7 @@ def user_get_for_back_office(*, user_id: int) -> User:
 
     user = User.objects.filter(pk=user_id).first()
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     return user
 
 

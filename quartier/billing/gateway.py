@@ -12,6 +12,7 @@ from http import HTTPStatus
 
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from quartier.billing import errors
 from quartier.platform.errors import ApplicationError
@@ -23,7 +24,7 @@ class StripeUnavailable(ApplicationError):
     def __init__(self, message: str):
         super().__init__(
             errors.STRIPE_UNAVAILABLE,
-            f"The payment provider did not answer: {message}",
+            _("The payment provider did not answer: %(reason)s") % {"reason": message},
             status=HTTPStatus.SERVICE_UNAVAILABLE,
         )
 
@@ -37,7 +38,7 @@ def client() -> stripe.StripeClient:
     if not settings.STRIPE_SECRET_KEY:
         raise ApplicationError(
             errors.NOT_CONFIGURED,
-            "Online payments are not configured on this platform.",
+            _("Online payments are not configured on this platform."),
             status=HTTPStatus.SERVICE_UNAVAILABLE,
         )
     base = settings.STRIPE_API_BASE
@@ -65,11 +66,12 @@ def call(resource: str, method: str, *args, idempotency_key: str | None = None, 
         try:
             return operation(*args, params=params, options=options)
         except stripe.CardError as error:
-            raise PaymentDeclined(error.user_message or "The card was declined.") from error
+            raise PaymentDeclined(error.user_message or _("The card was declined.")) from error
         except stripe.InvalidRequestError as error:
             raise ApplicationError(
                 errors.PROVIDER_REFUSED,
-                f"The payment provider refused the request: {error.user_message or error}",
+                _("The payment provider refused the request: %(reason)s")
+                % {"reason": error.user_message or error},
                 fields={error.param: [str(error.user_message)]} if error.param else None,
             ) from error
         except stripe.StripeError as error:

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quartier.billing.models import Payment, Payout
 from quartier.platform.errors import ApplicationError, NotFound
@@ -27,7 +28,7 @@ def payments_for_user(*, user) -> QuerySet[Payment]:
 def payment_get_for_user(*, user, payment_id: int) -> Payment:
     payment = payments_for_user(user=user).filter(pk=payment_id).first()
     if payment is None:
-        raise NotFound("No such payment.")
+        raise NotFound(_("No such payment."))
     return payment
 
 
@@ -37,9 +38,9 @@ def period_parse(start: str | None, end: str | None) -> tuple[datetime, datetime
     first = _date("start", start) if start else today.replace(day=1)
     last = _date("end", end) if end else today
     if last < first:
-        raise ApplicationError.invalid_field("end", "The end must not be before the start.")
+        raise ApplicationError.invalid_field("end", _("The end must not be before the start."))
     if (last - first).days > 366:
-        raise ApplicationError.invalid_field("end", "Choose a period of at most a year.")
+        raise ApplicationError.invalid_field("end", _("Choose a period of at most a year."))
     zone = timezone.get_current_timezone()
     return (
         datetime.combine(first, time.min, tzinfo=zone),
@@ -51,7 +52,7 @@ def _date(field: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as error:
-        raise ApplicationError.invalid_field(field, "Use a date as YYYY-MM-DD.") from error
+        raise ApplicationError.invalid_field(field, _("Use a date as YYYY-MM-DD.")) from error
 
 
 def _settled_between(start: datetime, end: datetime) -> QuerySet[Payment]:

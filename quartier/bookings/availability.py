@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quartier.bookings import errors
 from quartier.bookings.models import (
@@ -120,15 +121,15 @@ def _blocked_intervals(
 def validate_range(start: datetime, end: datetime) -> None:
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ApplicationError.invalid_field(
-            "from", "Give times with a UTC offset.", code=errors.INVALID_TIME
+            "from", _("Give times with a UTC offset."), code=errors.INVALID_TIME
         )
     if end <= start:
         raise ApplicationError.invalid_field(
-            "to", "The end must come after the start.", code=errors.INVALID_TIME
+            "to", _("The end must come after the start."), code=errors.INVALID_TIME
         )
     if end - start > MAX_RANGE:
         raise ApplicationError.invalid_field(
-            "to", "Ask for at most 31 days at a time.", code=errors.INVALID_TIME
+            "to", _("Ask for at most 31 days at a time."), code=errors.INVALID_TIME
         )
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from quartier.bookings import errors
@@ -98,7 +99,8 @@ def calendar_import(*, schedule: Schedule) -> int:
         schedule.save(update_fields=["import_error"])
         raise ApplicationError(
             errors.CALENDAR_UNREACHABLE,
-            f"The calendar could not be read: {schedule.import_error}",
+            _("The calendar could not be read: %(import_error)s")
+            % {"import_error": schedule.import_error},
             fields={"import_url": [schedule.import_error]},
         ) from error
     with transaction.atomic():

@@ -4,6 +4,7 @@ import random
 import time
 
 from django.db import IntegrityError, OperationalError, transaction
+from django.utils.translation import gettext as _
 
 from quartier.bookings import errors
 from quartier.platform.errors import Conflict
@@ -15,7 +16,7 @@ DEADLOCK_DETECTED = "40P01"
 ATTEMPTS = 6
 
 
-def write_or_conflict(write, *, message: str = "That time is no longer free."):
+def write_or_conflict(write, *, message: str | None = None):
     """Run `write()` in a savepoint; an overlap becomes a 409 slot_taken."""
     for attempt in range(ATTEMPTS):
         try:
@@ -23,7 +24,9 @@ def write_or_conflict(write, *, message: str = "That time is no longer free."):
                 return write()
         except IntegrityError as error:
             if "bookings_no_overlap" in str(error):
-                raise Conflict(errors.SLOT_TAKEN, message) from error
+                raise Conflict(
+                    errors.SLOT_TAKEN, message or _("That time is no longer free.")
+                ) from error
             raise
         except OperationalError as error:
             code = getattr(getattr(error, "__cause__", None), "pgcode", None)

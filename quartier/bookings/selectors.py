@@ -1,6 +1,7 @@
 """Reads on bookings, fetched and authorised together."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.bookings.models import Booking, BroadcastInvite, Message, Review, TimeOff
@@ -25,7 +26,7 @@ def booking_get_for_user(*, booking_id: int, user: User) -> Booking:
     """A booking its customer or provider may see; admins see disputed ones."""
     booking = _bookings().filter(pk=booking_id).first()
     if booking is None or not booking_is_visible(booking, user):
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     return booking
 
 
@@ -54,7 +55,7 @@ def messages_of(booking: Booking) -> QuerySet[Message]:
 def message_get(*, booking: Booking, message_id: int) -> Message:
     message = messages_of(booking).filter(pk=message_id).first()
     if message is None:
-        raise NotFound("No such message.")
+        raise NotFound(_("No such message."))
     return message
 
 
@@ -73,7 +74,7 @@ def open_broadcasts_for(provider: ProviderProfile) -> QuerySet[BroadcastInvite]:
 def broadcast_get_for_provider(*, booking_id: int, provider: ProviderProfile) -> Booking:
     invite = BroadcastInvite.objects.filter(booking_id=booking_id, provider=provider).first()
     if invite is None:
-        raise NotFound("No such request.")
+        raise NotFound(_("No such request."))
     return invite.booking
 
 
@@ -105,12 +106,12 @@ def reviews_of_booking(booking: Booking, user: User) -> list[Review]:
 def review_get(*, review_id: int) -> Review:
     review = Review.objects.select_related("booking").filter(pk=review_id).first()
     if review is None:
-        raise NotFound("No such review.")
+        raise NotFound(_("No such review."))
     return review
 
 
 def time_off_get(*, provider: ProviderProfile, time_off_id: int) -> TimeOff:
     found = TimeOff.objects.filter(provider=provider, pk=time_off_id).first()
     if found is None:
-        raise NotFound("No such period.")
+        raise NotFound(_("No such period."))
     return found

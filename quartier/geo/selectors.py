@@ -4,6 +4,8 @@ import re
 import threading
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
+
 from quartier.geo.models import PostalCode
 from quartier.geo.projection import GeoPoint
 from quartier.platform.errors import ApplicationError
@@ -34,12 +36,12 @@ def postal_code_point(code: object, *, field: str = "postal_code") -> GeoPoint:
     text = str(code).strip() if code is not None else ""
     if not _CODE.match(text):
         raise ApplicationError.invalid_field(
-            field, "Enter a 4-digit Swiss postal code.", code=UNKNOWN_POSTAL_CODE
+            field, _("Enter a 4-digit Swiss postal code."), code=UNKNOWN_POSTAL_CODE
         )
     point = _table().get(text)
     if point is None:
         raise ApplicationError.invalid_field(
-            field, f"Unknown postal code {text}.", code=UNKNOWN_POSTAL_CODE
+            field, _("Unknown postal code %(text)s.") % {"text": text}, code=UNKNOWN_POSTAL_CODE
         )
     return point
 

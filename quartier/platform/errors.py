@@ -6,6 +6,9 @@ status, pages show it as a form error.
 
 from http import HTTPStatus
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+
 INVALID = "invalid"
 NOT_FOUND = "not_found"
 PERMISSION_DENIED = "permission_denied"
@@ -23,10 +26,18 @@ class ApplicationError(Exception):
         status: int = HTTPStatus.BAD_REQUEST,
         extra: dict | None = None,
     ):
+        # Messages are translated where they are raised (gettext, in the request's
+        # language); a lazy one is made a plain str here so as_dict() stays JSON-safe.
+        message = str(message)
         super().__init__(message)
         self.code = code
         self.message = message
-        self.fields = fields or {}
+        self.fields = {
+            field: [str(item) if isinstance(item, Promise) else item for item in messages]
+            if isinstance(messages, list)
+            else messages
+            for field, messages in (fields or {}).items()
+        }
         self.status = int(status)
         self.extra = extra or {}
 
@@ -42,13 +53,17 @@ class ApplicationError(Exception):
 
 
 class NotFound(ApplicationError):
-    def __init__(self, message: str = "Not found."):
-        super().__init__(NOT_FOUND, message, status=HTTPStatus.NOT_FOUND)
+    def __init__(self, message: str | None = None):
+        super().__init__(NOT_FOUND, message or gettext("Not found."), status=HTTPStatus.NOT_FOUND)
 
 
 class PermissionDenied(ApplicationError):
-    def __init__(self, message: str = "You may not do this."):
-        super().__init__(PERMISSION_DENIED, message, status=HTTPStatus.FORBIDDEN)
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            PERMISSION_DENIED,
+            message or gettext("You may not do this."),
+            status=HTTPStatus.FORBIDDEN,
+        )
 
 
 class Conflict(ApplicationError):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from quartier.platform.errors import ApplicationError
 
@@ -36,8 +37,9 @@ def validate_currency(currency: str, *, field: str = "currency") -> str:
         known = ", ".join(sorted(CURRENCY_EXPONENTS))
         raise MoneyError(
             "unknown_currency",
-            f"Unknown currency {currency!r}; use one of {known}.",
-            fields={field: [f"Unknown currency; use one of {known}."]},
+            _("Unknown currency %(currency)s; use one of %(known)s.")
+            % {"currency": repr(currency), "known": known},
+            fields={field: [_("Unknown currency; use one of %(known)s.") % {"known": known}]},
         )
     return currency
 
@@ -64,10 +66,14 @@ class Money:
         try:
             value = Decimal(str(text).strip())
         except InvalidOperation as error:
-            raise MoneyError.invalid_field("amount", f"{text!r} is not an amount.") from error
+            raise MoneyError.invalid_field(
+                "amount", _("%(text)s is not an amount.") % {"text": repr(text)}
+            ) from error
         if not value.is_finite() or value != value.quantize(Decimal(1).scaleb(-exponent)):
             raise MoneyError.invalid_field(
-                "amount", f"Use at most {exponent} decimal places for {currency}."
+                "amount",
+                _("Use at most %(exponent)s decimal places for %(currency)s.")
+                % {"exponent": exponent, "currency": currency},
             )
         return cls(int(value.scaleb(exponent)), currency)
 
@@ -76,7 +82,9 @@ class Money:
             raise TypeError(f"Cannot combine Money with {type(other).__name__}")
         if other.currency != self.currency:
             raise MoneyError(
-                "currency_mismatch", f"Cannot combine {self.currency} and {other.currency}."
+                "currency_mismatch",
+                _("Cannot combine %(currency)s and %(other)s.")
+                % {"currency": self.currency, "other": other.currency},
             )
 
     def __add__(self, other: Money) -> Money:

@@ -1,6 +1,7 @@
 """Reads of the platform app (public schema)."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from quartier.platform.errors import NotFound
 from quartier.platform.models import DeadLetter
@@ -17,7 +18,7 @@ def dead_letter_list(*, is_retried: bool | None = None) -> QuerySet[DeadLetter]:
 def dead_letter_get(*, pk: int) -> DeadLetter:
     dead_letter = DeadLetter.objects.filter(pk=pk).first()
     if dead_letter is None:
-        raise NotFound("No dead letter with this id.")
+        raise NotFound(_("No dead letter with this id."))
     return dead_letter
 
 

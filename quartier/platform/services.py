@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quartier.platform import errors
 from quartier.platform.errors import Conflict
@@ -81,11 +82,14 @@ def dead_letter_retry(*, dead_letter: DeadLetter) -> DeadLetter:
     with public_context():
         locked = DeadLetter.objects.select_for_update().get(pk=dead_letter.pk)
         if locked.is_retried:
-            raise Conflict(errors.ALREADY_RETRIED, "This task was already queued again.")
+            raise Conflict(errors.ALREADY_RETRIED, _("This task was already queued again."))
         _ensure_schema_serves(locked.schema_name)
         celery_app.loader.import_default_modules()
         if locked.task_name not in celery_app.tasks:
-            raise Conflict(errors.UNKNOWN_TASK, f"No task named {locked.task_name!r} exists.")
+            raise Conflict(
+                errors.UNKNOWN_TASK,
+                _("No task named %(task_name)s exists.") % {"task_name": repr(locked.task_name)},
+            )
         locked.retried_at = timezone.now()
         locked.retry_task_id = uuid.uuid4().hex
         locked.save(update_fields=["retried_at", "retry_task_id"])
@@ -111,7 +115,8 @@ def _ensure_schema_serves(schema_name: str) -> None:
     if status.first() != Tenant.Status.ACTIVE:
         raise Conflict(
             errors.TENANT_NOT_ACTIVE,
-            f"The task's tenant ({schema_name}) is gone or not active; it cannot run now.",
+            _("The task's tenant (%(schema_name)s) is gone or not active; it cannot run now.")
+            % {"schema_name": schema_name},
         )
 
 

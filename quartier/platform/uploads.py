@@ -11,6 +11,7 @@ import warnings
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from quartier.platform.errors import ApplicationError
@@ -52,14 +53,16 @@ def _read_limited(upload, *, max_bytes: int, field: str) -> bytes:
     if len(data) > max_bytes:
         raise _too_large(max_bytes, field)
     if not data:
-        raise ApplicationError.invalid_field(field, "The file is empty.", code=IMAGE_INVALID)
+        raise ApplicationError.invalid_field(field, _("The file is empty."), code=IMAGE_INVALID)
     return data
 
 
 def _too_large(max_bytes: int, field: str) -> ApplicationError:
     megabytes = max_bytes / (1024 * 1024)
     return ApplicationError.invalid_field(
-        field, f"The file is larger than {megabytes:g} MB.", code=FILE_TOO_LARGE
+        field,
+        _("The file is larger than %(megabytes)s MB.") % {"megabytes": f"{megabytes:g}"},
+        code=FILE_TOO_LARGE,
     )
 
 
@@ -102,12 +105,12 @@ def _open_image(data: bytes, *, field: str, formats: frozenset[str]) -> Image.Im
             probe = Image.open(io.BytesIO(data))
             if probe.format not in formats:
                 raise ApplicationError.invalid_field(
-                    field, "Upload a JPEG, PNG or WebP image.", code=FILE_TYPE_NOT_ALLOWED
+                    field, _("Upload a JPEG, PNG or WebP image."), code=FILE_TYPE_NOT_ALLOWED
                 )
             width, height = probe.size
             if width * height > MAX_IMAGE_PIXELS:
                 raise ApplicationError.invalid_field(
-                    field, "The image has too many pixels.", code=IMAGE_TOO_LARGE
+                    field, _("The image has too many pixels."), code=IMAGE_TOO_LARGE
                 )
             probe.verify()
             image = Image.open(io.BytesIO(data))
@@ -116,11 +119,11 @@ def _open_image(data: bytes, *, field: str, formats: frozenset[str]) -> Image.Im
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise ApplicationError.invalid_field(
-                field, "The image has too many pixels.", code=IMAGE_TOO_LARGE
+                field, _("The image has too many pixels."), code=IMAGE_TOO_LARGE
             ) from error
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
             raise ApplicationError.invalid_field(
-                field, "This file is not a valid image.", code=IMAGE_INVALID
+                field, _("This file is not a valid image."), code=IMAGE_INVALID
             ) from error
     return image
 
@@ -144,7 +147,8 @@ def _check_declared_type(upload, sniffed: str, field: str) -> None:
     if declared and declared != sniffed and not same_family:
         raise ApplicationError.invalid_field(
             field,
-            f"This file is not a .{extension}: its content is {sniffed}.",
+            _("This file is not a .%(extension)s: its content is %(sniffed)s.")
+            % {"extension": extension, "sniffed": sniffed},
             code=FILE_TYPE_MISMATCH,
         )
 
@@ -160,7 +164,7 @@ def document_clean(
     if data.startswith(_PDF_MAGIC):
         if b"%%EOF" not in data[-2048:]:
             raise ApplicationError.invalid_field(
-                field, "This PDF is damaged or incomplete.", code=IMAGE_INVALID
+                field, _("This PDF is damaged or incomplete."), code=IMAGE_INVALID
             )
         _check_declared_type(upload, "application/pdf", field)
         return CleanFile(
@@ -174,7 +178,7 @@ def document_clean(
     except ApplicationError as error:
         if error.code in (IMAGE_INVALID, FILE_TYPE_NOT_ALLOWED):
             raise ApplicationError.invalid_field(
-                field, "Upload a PDF, JPEG, PNG or WebP file.", code=FILE_TYPE_NOT_ALLOWED
+                field, _("Upload a PDF, JPEG, PNG or WebP file."), code=FILE_TYPE_NOT_ALLOWED
             ) from error
         raise
     _check_declared_type(upload, "image/*", field)

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from quartier.platform.errors import ApplicationError
 from quartier.platform.money import Money
@@ -30,7 +31,7 @@ class Period:
         try:
             start = date.fromisoformat(f"{text}-01")
         except ValueError as error:
-            raise ApplicationError.invalid_field("period", "Use a month as YYYY-MM.") from error
+            raise ApplicationError.invalid_field("period", _("Use a month as YYYY-MM.")) from error
         end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
         return cls(start, end)
 

@@ -1,6 +1,7 @@
 """Reads on tenants (public schema)."""
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from quartier.platform.errors import NotFound
 from quartier.tenants.models import Domain, Tenant
@@ -19,7 +20,7 @@ def tenant_list() -> QuerySet[Tenant]:
 def tenant_get(*, slug: str) -> Tenant:
     tenant = tenant_list().filter(slug=slug).first()
     if tenant is None:
-        raise NotFound("No tenant with this slug.")
+        raise NotFound(_("No tenant with this slug."))
     return tenant
 
 

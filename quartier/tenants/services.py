@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 from django_tenants.utils import schema_exists
 
 from quartier.platform.errors import ApplicationError, Conflict
@@ -85,7 +86,9 @@ def tenant_provision(
     except IntegrityError as error:
         # Lost a race with a concurrent provisioning of the same slug or domain.
         raise ApplicationError(
-            errors.SLUG_TAKEN, "That slug or domain was just taken.", fields={"slug": [str(slug)]}
+            errors.SLUG_TAKEN,
+            gettext("That slug or domain was just taken."),
+            fields={"slug": [str(slug)]},
         ) from error
     activation_url = None if admin_password else _activation_url(tenant, admin_email)
     return ProvisionedTenant(tenant=tenant, admin_email=admin_email, activation_url=activation_url)
@@ -137,14 +140,16 @@ def _claim_schema(schema_name: str) -> None:
 def _validate_domains(slug: str, custom_domains) -> list[str]:
     if isinstance(custom_domains, str) or not isinstance(custom_domains, list | tuple):
         raise ApplicationError.invalid_field(
-            "domains", "Give a list of host names.", code=errors.INVALID_DOMAIN
+            "domains", gettext("Give a list of host names."), code=errors.INVALID_DOMAIN
         )
     hostnames = [platform_subdomain(slug)]
     for domain in custom_domains:
         hostname = validate_custom_domain(domain)
         if hostname in hostnames:
             raise ApplicationError.invalid_field(
-                "domains", f"{hostname} is listed twice.", code=errors.INVALID_DOMAIN
+                "domains",
+                gettext("%(hostname)s is listed twice.") % {"hostname": hostname},
+                code=errors.INVALID_DOMAIN,
             )
         hostnames.append(hostname)
     return hostnames
@@ -153,7 +158,9 @@ def _validate_domains(slug: str, custom_domains) -> list[str]:
 def _validate_language(language: str) -> None:
     if language not in dict(settings.LANGUAGES):
         raise ApplicationError.invalid_field(
-            "language", "Use one of " + ", ".join(code for code, _ in settings.LANGUAGES) + "."
+            "language",
+            gettext("Use one of %(languages)s.")
+            % {"languages": ", ".join(code for code, _name in settings.LANGUAGES)},
         )
 
 
@@ -165,7 +172,7 @@ def _validate_password(password: str, email: str) -> None:
     except ValidationError as error:
         raise ApplicationError(
             errors.WEAK_PASSWORD,
-            "Choose a stronger password.",
+            gettext("Choose a stronger password."),
             fields={"admin_password": list(error.messages)},
         ) from error
 
@@ -175,7 +182,9 @@ def _plan_for_code(plan_code: str | None) -> Plan:
     plan = plans.filter(code=plan_code).first() if plan_code else plans.first()
     if plan is None:
         raise ApplicationError.invalid_field(
-            "plan", f"Unknown plan {plan_code!r}.", code=errors.UNKNOWN_PLAN
+            "plan",
+            gettext("Unknown plan %(plan_code)s.") % {"plan_code": repr(plan_code)},
+            code=errors.UNKNOWN_PLAN,
         )
     return plan
 
@@ -183,13 +192,17 @@ def _plan_for_code(plan_code: str | None) -> Plan:
 def _check_not_taken(slug: str, domains: list[str]) -> None:
     if Tenant.objects.filter(slug=slug).exists() or schema_exists(schema_name_for_slug(slug)):
         raise ApplicationError.invalid_field(
-            "slug", f"{slug!r} is already taken.", code=errors.SLUG_TAKEN
+            "slug",
+            gettext("%(slug)s is already taken.") % {"slug": repr(slug)},
+            code=errors.SLUG_TAKEN,
         )
     taken = list(Domain.objects.filter(domain__in=domains).values_list("domain", flat=True))
     if taken:
         field = "slug" if taken[0] == domains[0] else "domains"
         raise ApplicationError.invalid_field(
-            field, f"{taken[0]} already belongs to a tenant.", code=errors.DOMAIN_TAKEN
+            field,
+            gettext("%(hostname)s already belongs to a tenant.") % {"hostname": taken[0]},
+            code=errors.DOMAIN_TAKEN,
         )
 
 
@@ -209,7 +222,8 @@ def _tenant_change_status(*, tenant: Tenant, operation: str, reason: str) -> Ten
     if tenant.status not in allowed:
         raise Conflict(
             errors.ILLEGAL_STATUS_CHANGE,
-            f"Cannot {operation} a tenant that is {tenant.status}.",
+            gettext("Cannot %(operation)s a tenant that is %(status)s.")
+            % {"operation": operation, "status": tenant.status},
             extra={"status": tenant.status},
         )
     tenant.status = target
@@ -245,7 +259,7 @@ def tenant_purge(*, tenant: Tenant) -> None:
     if tenant.status != Tenant.Status.DELETED:
         raise Conflict(
             errors.PURGE_REQUIRES_DELETE,
-            "Delete the tenant before purging it.",
+            gettext("Delete the tenant before purging it."),
             extra={"status": tenant.status},
         )
     hostnames = list(tenant.domains.values_list("domain", flat=True))
@@ -261,7 +275,9 @@ def domain_add(*, tenant: Tenant, domain: str) -> Domain:
     hostname = validate_custom_domain(domain, field="domain")
     if Domain.objects.filter(domain=hostname).exists():
         raise ApplicationError.invalid_field(
-            "domain", f"{hostname} already belongs to a tenant.", code=errors.DOMAIN_TAKEN
+            "domain",
+            gettext("%(hostname)s already belongs to a tenant.") % {"hostname": hostname},
+            code=errors.DOMAIN_TAKEN,
         )
     created = Domain.objects.create(
         tenant=tenant, domain=hostname, is_primary=False, is_custom=True
@@ -275,11 +291,13 @@ def domain_remove(*, tenant: Tenant, domain: str) -> None:
     found = Domain.objects.filter(tenant=tenant, domain=domain.lower()).first()
     if found is None:
         raise ApplicationError.invalid_field(
-            "domain", "No such domain on this tenant.", code=errors.INVALID_DOMAIN
+            "domain", gettext("No such domain on this tenant."), code=errors.INVALID_DOMAIN
         )
     if found.is_primary:
         raise ApplicationError.invalid_field(
-            "domain", "The primary domain cannot be removed.", code=errors.PRIMARY_DOMAIN_REMOVAL
+            "domain",
+            gettext("The primary domain cannot be removed."),
+            code=errors.PRIMARY_DOMAIN_REMOVAL,
         )
     hostname = found.domain
     found.delete()

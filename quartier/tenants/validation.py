@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from quartier.platform.errors import ApplicationError
 from quartier.tenants import errors
@@ -75,21 +76,23 @@ def schema_name_for_slug(slug: str) -> str:
 def validate_slug(slug: object) -> str:
     if not isinstance(slug, str) or not slug:
         raise ApplicationError.invalid_field(
-            "slug", "A slug is required.", code=errors.INVALID_SLUG
+            "slug", _("A slug is required."), code=errors.INVALID_SLUG
         )
     if len(slug) > SLUG_MAX_LENGTH:
         raise ApplicationError.invalid_field(
-            "slug", f"At most {SLUG_MAX_LENGTH} characters.", code=errors.INVALID_SLUG
+            "slug",
+            _("At most %(slug_max_length)s characters.") % {"slug_max_length": SLUG_MAX_LENGTH},
+            code=errors.INVALID_SLUG,
         )
     if not SLUG_PATTERN.match(slug):
         raise ApplicationError.invalid_field(
             "slug",
-            "Use 2-40 lowercase letters, digits and single hyphens, starting with a letter.",
+            _("Use 2-40 lowercase letters, digits and single hyphens, starting with a letter."),
             code=errors.INVALID_SLUG,
         )
     if slug in RESERVED_SLUGS or slug.startswith(("pg-", "pool-", "xn--")):
         raise ApplicationError.invalid_field(
-            "slug", f"{slug!r} is reserved.", code=errors.RESERVED_SLUG
+            "slug", _("%(slug)s is reserved.") % {"slug": repr(slug)}, code=errors.RESERVED_SLUG
         )
     return slug
 
@@ -97,12 +100,12 @@ def validate_slug(slug: object) -> str:
 def validate_name(name: object) -> str:
     if not isinstance(name, str) or not name.strip():
         raise ApplicationError.invalid_field(
-            "name", "A name is required.", code=errors.INVALID_NAME
+            "name", _("A name is required."), code=errors.INVALID_NAME
         )
     name = name.strip()
     if len(name) > 100 or any(ord(char) < 32 for char in name):
         raise ApplicationError.invalid_field(
-            "name", "At most 100 printable characters.", code=errors.INVALID_NAME
+            "name", _("At most 100 printable characters."), code=errors.INVALID_NAME
         )
     return name
 
@@ -110,11 +113,11 @@ def validate_name(name: object) -> str:
 def validate_admin_email(email: object) -> str:
     try:
         if not isinstance(email, str):
-            raise ValidationError("not a string")
+            raise ValidationError(_("not a string"))
         validate_email(email)
     except ValidationError as error:
         raise ApplicationError.invalid_field(
-            "admin_email", "Enter a valid email address.", code=errors.INVALID_EMAIL
+            "admin_email", _("Enter a valid email address."), code=errors.INVALID_EMAIL
         ) from error
     return email.strip().lower()
 
@@ -126,18 +129,21 @@ def platform_subdomain(slug: str) -> str:
 def validate_custom_domain(domain: object, *, field: str = "domains") -> str:
     if not isinstance(domain, str):
         raise ApplicationError.invalid_field(
-            field, "A domain must be a string.", code=errors.INVALID_DOMAIN
+            field, _("A domain must be a string."), code=errors.INVALID_DOMAIN
         )
     hostname = domain.strip().lower().rstrip(".")
     if len(hostname) > 253 or not HOSTNAME_PATTERN.match(hostname):
         raise ApplicationError.invalid_field(
-            field, f"{domain!r} is not a valid host name.", code=errors.INVALID_DOMAIN
+            field,
+            _("%(domain)s is not a valid host name.") % {"domain": repr(domain)},
+            code=errors.INVALID_DOMAIN,
         )
     platform = settings.PLATFORM_DOMAIN
     if hostname == platform or hostname.endswith("." + platform):
         raise ApplicationError.invalid_field(
             field,
-            f"Sub-domains of {platform} are assigned by the platform, not added by hand.",
+            _("Sub-domains of %(platform)s are assigned by the platform, not added by hand.")
+            % {"platform": platform},
             code=errors.INVALID_DOMAIN,
         )
     return hostname

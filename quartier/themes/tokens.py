@@ -332,6 +332,9 @@ def tokens_validate(data: dict) -> dict:
         code = errors.CONTRAST_TOO_LOW if only_contrast else errors.INVALID_THEME
         first_field = next(iter(problems.fields))
         raise ApplicationError(
-            code, f"{first_field}: {problems.fields[first_field][0]}", fields=problems.fields
+            code,
+            _("%(field)s: %(message)s")
+            % {"field": first_field, "message": problems.fields[first_field][0]},
+            fields=problems.fields,
         )
     return tokens

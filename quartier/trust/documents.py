@@ -13,6 +13,7 @@ from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from storages.backends.s3 import S3Storage
 
 from quartier.platform.errors import ApplicationError, NotFound
@@ -40,14 +41,16 @@ def document_from_token(token: str) -> Document:
     try:
         document_id = int(_signer().unsign(token, max_age=settings.PRIVATE_URL_SECONDS))
     except SignatureExpired as error:
-        raise ApplicationError(errors.LINK_EXPIRED, "This link has expired.", status=410) from error
+        raise ApplicationError(
+            errors.LINK_EXPIRED, _("This link has expired."), status=410
+        ) from error
     except (BadSignature, ValueError) as error:
-        raise NotFound("No such document.") from error
+        raise NotFound(_("No such document.")) from error
     document = (
         Document.objects.select_related("step__application__provider")
         .filter(pk=document_id)
         .first()
     )
     if document is None:
-        raise NotFound("No such document.")
+        raise NotFound(_("No such document."))
     return document

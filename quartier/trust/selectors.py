@@ -1,6 +1,7 @@
 """Reads on vetting and badges, fetched and authorised together."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.catalog.models import ProviderProfile
@@ -17,7 +18,7 @@ def requirements(*, include_inactive: bool = False) -> QuerySet[Requirement]:
 def requirement_get(*, requirement_id: int) -> Requirement:
     requirement = Requirement.objects.filter(pk=requirement_id).first()
     if requirement is None:
-        raise NotFound("No such requirement.")
+        raise NotFound(_("No such requirement."))
     return requirement
 
 
@@ -29,7 +30,7 @@ def quiz_get(*, quiz_id: int) -> Quiz:
         .first()
     )
     if quiz is None:
-        raise NotFound("No such quiz.")
+        raise NotFound(_("No such quiz."))
     return quiz
 
 
@@ -40,7 +41,7 @@ def applications() -> QuerySet[Application]:
 def application_get(*, application_id: int) -> Application:
     application = applications().filter(pk=application_id).first()
     if application is None:
-        raise NotFound("No such application.")
+        raise NotFound(_("No such application."))
     return application
 
 
@@ -52,7 +53,7 @@ def document_get_for_user(*, document_id: int, user: User) -> Document:
         .first()
     )
     if document is None or not document_is_visible(document, user):
-        raise NotFound("No such document.")
+        raise NotFound(_("No such document."))
     return document
 
 
@@ -70,14 +71,14 @@ def badges(*, include_inactive: bool = False) -> QuerySet[Badge]:
 def badge_get(*, badge_id: int) -> Badge:
     badge = badges(include_inactive=True).filter(pk=badge_id).first()
     if badge is None:
-        raise NotFound("No such badge.")
+        raise NotFound(_("No such badge."))
     return badge
 
 
 def award_get(*, award_id: int) -> BadgeAward:
     award = BadgeAward.objects.select_related("badge", "provider").filter(pk=award_id).first()
     if award is None:
-        raise NotFound("No such award.")
+        raise NotFound(_("No such award."))
     return award
 
 

@@ -1,5 +1,6 @@
 """Sign-up, token login/logout and the current user; on every tenant and on the platform."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -32,7 +33,7 @@ class TokenView(APIView):
         serializer.is_valid(raise_exception=True)
         user = user_authenticate(request=request, **serializer.validated_data)
         if user is None:
-            raise ApplicationError(INVALID_CREDENTIALS, "Wrong email or password.", status=401)
+            raise ApplicationError(INVALID_CREDENTIALS, _("Wrong email or password."), status=401)
         return Response(
             {"token": services.token_issue(user=user), "user": UserSerializer(user).data}
         )
@@ -54,7 +55,7 @@ class SignupView(APIView):
     def post(self, request):
         if request.tenant is None:
             raise ApplicationError(
-                "signup_closed", "Operator accounts are created by staff.", status=403
+                "signup_closed", _("Operator accounts are created by staff."), status=403
             )
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from quartier.billing.models import (
@@ -41,7 +42,7 @@ class PayoutSettingsWriteSerializer(serializers.Serializer):
         if isinstance(data, dict):
             for name, value in data.items():
                 if name.endswith(("_minor", "_basis_points", "_hours")) and type(value) is not int:
-                    raise serializers.ValidationError({name: ["Use a whole number."]})
+                    raise serializers.ValidationError({name: [_("Use a whole number.")]})
         return super().to_internal_value(data)
 
 

@@ -1,6 +1,7 @@
 """The billing API: payout settings, payments, cards, Connect onboarding, ledger, reports."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -112,7 +113,7 @@ class ConnectView(APIView):
         provider = provider_profile_require(request.user)
         account = ConnectedAccount.objects.filter(provider=provider).first()
         if account is None:
-            raise NotFound("You have not started payout onboarding yet.")
+            raise NotFound(_("You have not started payout onboarding yet."))
         return Response(s.ConnectedAccountSerializer(account).data)
 
 
@@ -141,7 +142,7 @@ class ConnectRefreshView(APIView):
         provider = provider_profile_require(request.user)
         account = ConnectedAccount.objects.filter(provider=provider).first()
         if account is None:
-            raise NotFound("You have not started payout onboarding yet.")
+            raise NotFound(_("You have not started payout onboarding yet."))
         account = connect.connected_account_refresh(account=account)
         return Response(s.ConnectedAccountSerializer(account).data)
 

@@ -1,6 +1,7 @@
 """Stripe Connect: a provider's Express account, its onboarding link, its status."""
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from quartier.billing import gateway
 from quartier.billing.models import BillingCustomer, ConnectedAccount
@@ -80,7 +81,7 @@ def payment_method_attach(*, user, payment_method_id: str) -> BillingCustomer:
     method = gateway.call("payment_methods", "retrieve", payment_method_id)
     if method.customer and method.customer != billing.stripe_customer_id:
         raise ApplicationError.invalid_field(
-            "payment_method", "This payment method belongs to someone else."
+            "payment_method", _("This payment method belongs to someone else.")
         )
     gateway.call(
         "payment_methods", "attach", payment_method_id, customer=billing.stripe_customer_id

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quartier.billing import errors, gateway, ledger
 from quartier.billing.fees import FeeTerms, cancellation_charge, customer_fee, settle
@@ -85,8 +86,8 @@ def _payment_method_of(customer) -> BillingCustomer:
     if billing is None or not billing.default_payment_method_id:
         raise ApplicationError(
             errors.PAYMENT_METHOD_REQUIRED,
-            "Add a payment method before confirming the booking.",
-            fields={"payment_method": ["Add a card to pay for this booking."]},
+            _("Add a payment method before confirming the booking."),
+            fields={"payment_method": [_("Add a card to pay for this booking.")]},
         )
     return billing
 
@@ -401,12 +402,13 @@ def payment_refund(*, payment: Payment, amount: Money, actor, reason: str) -> Pa
     ):
         raise Conflict(
             errors.NOT_REFUNDABLE,
-            "Only a captured online payment can be refunded.",
+            _("Only a captured online payment can be refunded."),
             extra={"status": payment.status},
         )
     if amount.currency != payment.currency or not 0 < amount.amount_minor <= refundable:
         raise ApplicationError.invalid_field(
-            "amount", f"Refund between 0.01 and {payment.money(refundable)}."
+            "amount",
+            _("Refund between 0.01 and %(most)s.") % {"most": payment.money(refundable)},
         )
     refund = gateway.call(
         "refunds",

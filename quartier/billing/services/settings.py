@@ -1,6 +1,7 @@
 """The tenant's payout settings: read and change (validated, audited)."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from quartier.billing.models import PayoutSettings
 from quartier.marketplace.services import audit_record
@@ -32,28 +33,28 @@ def payout_settings_validate(values: dict) -> None:
         if name.endswith(("_basis_points", "_minor", "_hours")) and (
             type(value) is not int or value < 0
         ):
-            problems[name] = ["Use a whole number, zero or more."]
+            problems[name] = [_("Use a whole number, zero or more.")]
         elif name.endswith("_minor") and value > MAX_AMOUNT_MINOR:
-            problems[name] = ["This amount is too large."]
+            problems[name] = [_("This amount is too large.")]
     if values.get("commission_basis_points", 0) >= BASIS_POINTS:
-        problems["commission_basis_points"] = ["The commission must be below 100 %."]
+        problems["commission_basis_points"] = [_("The commission must be below 100 %.")]
     for name in ("customer_fee_basis_points", "late_cancellation_basis_points"):
         if values.get(name, 0) > BASIS_POINTS:
-            problems[name] = ["Use at most 100 % (10000 basis points)."]
+            problems[name] = [_("Use at most 100 % (10000 basis points).")]
     if "currency" in values:
         try:
             validate_currency(values["currency"])
         except ApplicationError as error:
             problems.update(error.fields)
     if problems:
-        raise ApplicationError("invalid", "Check the payout settings.", fields=problems)
+        raise ApplicationError("invalid", _("Check the payout settings."), fields=problems)
 
 
 @transaction.atomic
 def payout_settings_update(*, actor, **changes) -> PayoutSettings:
     unknown = set(changes) - set(FIELDS)
     if unknown:
-        raise ApplicationError.invalid_field(sorted(unknown)[0], "Unknown setting.")
+        raise ApplicationError.invalid_field(sorted(unknown)[0], _("Unknown setting."))
     payout_settings = PayoutSettings.objects.select_for_update().get(pk=payout_settings_get().pk)
     payout_settings_validate(changes)
     before = {name: getattr(payout_settings, name) for name in changes}

@@ -13,6 +13,7 @@ from http import HTTPStatus
 import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from quartier.billing import errors, gateway
 from quartier.billing.models import Payment, Payout, WebhookEvent
@@ -43,7 +44,7 @@ def _verify(payload: bytes, signature: str) -> dict:
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise ApplicationError(
             errors.NOT_CONFIGURED,
-            "Webhooks are not configured.",
+            _("Webhooks are not configured."),
             status=HTTPStatus.SERVICE_UNAVAILABLE,
         )
     try:
@@ -52,7 +53,7 @@ def _verify(payload: bytes, signature: str) -> dict:
         )
     except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as error:
         raise ApplicationError(
-            errors.BAD_SIGNATURE, "The webhook signature or payload is not valid."
+            errors.BAD_SIGNATURE, _("The webhook signature or payload is not valid.")
         ) from error
     return event.to_dict()
 

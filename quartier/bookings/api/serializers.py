@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from quartier.bookings.models import Booking, BookingEvent, Message, Review, TimeOff
@@ -68,7 +69,7 @@ class BookingRequestSerializer(serializers.Serializer):
     def validate(self, data):
         if ("starts_at" in data) == ("windows" in data):
             raise serializers.ValidationError(
-                {"starts_at": "Give either a start time (a free slot) or windows."}
+                {"starts_at": _("Give either a start time (a free slot) or windows.")}
             )
         return data
 

@@ -1,6 +1,7 @@
 """The bookings API: schedules and slots, requests, the lifecycle, messages, reviews."""
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -83,7 +84,7 @@ class CalendarImportView(APIView):
         provider = provider_profile_require(request.user)
         current = schedule.schedule_get_or_create(provider)
         if not current.import_url:
-            raise ApplicationError.invalid_field("import_url", "Set a calendar URL first.")
+            raise ApplicationError.invalid_field("import_url", _("Set a calendar URL first."))
         calendar_import(schedule=current)
         return Response(s.ScheduleSerializer(current, context={"request": request}).data)
 
@@ -125,7 +126,7 @@ class BookingListView(ListAPIView):
             return Booking.objects.none()
         role = self.request.query_params.get("role")
         if role not in (None, "customer", "provider"):
-            raise ApplicationError.invalid_field("role", "Use customer or provider.")
+            raise ApplicationError.invalid_field("role", _("Use customer or provider."))
         return selectors.bookings_of_user(self.request.user, role=role)
 
     @extend_schema(request=s.BookingRequestSerializer, responses={201: s.BookingSerializer})
@@ -197,7 +198,7 @@ class BookingActionView(APIView):
     def post(self, request, pk):
         booking = selectors.booking_get_for_user(booking_id=pk, user=request.user)
         if not selectors.booking_is_party(booking, request.user):
-            raise NotFound("No such booking.")
+            raise NotFound(_("No such booking."))
         serializer = s.ActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         lifecycle.booking_transition(
@@ -223,7 +224,9 @@ class MessageListView(APIView):
         booking = selectors.booking_get_for_user(booking_id=pk, user=request.user)
         if not selectors.booking_is_party(booking, request.user):
             raise ApplicationError(
-                "read_only", "Admins read disputed threads; they do not write in them.", status=403
+                "read_only",
+                _("Admins read disputed threads; they do not write in them."),
+                status=403,
             )
         serializer = s.MessageWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -243,7 +246,7 @@ class MessageReadView(APIView):
     def post(self, request, pk):
         booking = selectors.booking_get_for_user(booking_id=pk, user=request.user)
         if not selectors.booking_is_party(booking, request.user):
-            raise NotFound("No such booking.")
+            raise NotFound(_("No such booking."))
         return Response(
             {"marked": conversation.messages_mark_read(booking=booking, reader=request.user)}
         )
@@ -257,7 +260,7 @@ class MessageAttachmentView(APIView):
         booking = selectors.booking_get_for_user(booking_id=pk, user=request.user)
         message = selectors.message_get(booking=booking, message_id=message_id)
         if not message.attachment:
-            raise NotFound("No attachment.")
+            raise NotFound(_("No attachment."))
         return FileResponse(
             message.attachment.open("rb"),
             as_attachment=True,

@@ -5,6 +5,7 @@ import html
 import nh3
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.bookings.models import Booking, Message
@@ -26,9 +27,11 @@ def clean_text(text: str) -> str:
 def message_send(*, booking: Booking, sender: User, body: str, attachment=None) -> Message:
     body = clean_text(body)
     if not body and attachment is None:
-        raise ApplicationError.invalid_field("body", "Write a message.")
+        raise ApplicationError.invalid_field("body", _("Write a message."))
     if len(body) > MAX_BODY:
-        raise ApplicationError.invalid_field("body", f"At most {MAX_BODY} characters.")
+        raise ApplicationError.invalid_field(
+            "body", _("At most %(max_body)s characters.") % {"max_body": MAX_BODY}
+        )
     message = Message(booking=booking, sender=sender, body=body)
     if attachment is not None:
         clean = document_clean(attachment, field="attachment")

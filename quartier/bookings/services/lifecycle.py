@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.bookings import errors
@@ -76,7 +77,7 @@ def booking_transition(
     """Apply `action` to a booking as `actor` (None: the system) at `now` (default: now)."""
     rule = RULES.get(action)
     if rule is None:
-        raise NotFound("Unknown action.")
+        raise NotFound(_("Unknown action."))
     booking = (
         Booking.objects.select_for_update(of=("self",))
         .select_related("provider", "customer")
@@ -87,7 +88,8 @@ def booking_transition(
     if booking.status not in rule.sources:
         raise Conflict(
             errors.ILLEGAL_TRANSITION,
-            f"A {booking.status} booking cannot be {_past(action)}.",
+            _("A %(status)s booking cannot be %(action)s.")
+            % {"status": booking.status, "action": _past(action)},
             extra={"status": booking.status},
         )
     target = _apply(booking, action, role, starts_at, now or timezone.now())
@@ -140,8 +142,10 @@ def _check_actor(rule: Rule, role: str) -> None:
     allowed = {"either": {"customer", "provider"}}.get(rule.who, {rule.who})
     if role not in allowed:
         if role == "other":
-            raise NotFound("No such booking.")
-        raise ApplicationError("not_your_turn", "This step belongs to the other party.", status=403)
+            raise NotFound(_("No such booking."))
+        raise ApplicationError(
+            "not_your_turn", _("This step belongs to the other party."), status=403
+        )
 
 
 def _apply(
@@ -161,7 +165,7 @@ def _apply(
         if booking.counter_starts_at is None:
             raise Conflict(
                 errors.ILLEGAL_TRANSITION,
-                "There is no counter-proposal.",
+                _("There is no counter-proposal."),
                 extra={"status": booking.status},
             )
         _set_time(booking, booking.counter_starts_at)
@@ -169,7 +173,7 @@ def _apply(
         if booking.starts_at is None or booking.starts_at > now:
             raise Conflict(
                 errors.ILLEGAL_TRANSITION,
-                "This can only happen once the job has started.",
+                _("This can only happen once the job has started."),
                 extra={"status": booking.status},
             )
         if action == "complete":
@@ -182,13 +186,13 @@ def _apply(
         if booking.status == S.COMPLETED and booking.completed_at + DISPUTE_WINDOW < now:
             raise Conflict(
                 errors.ILLEGAL_TRANSITION,
-                "The dispute window has closed.",
+                _("The dispute window has closed."),
                 extra={"status": booking.status},
             )
     elif action == "expire" and (booking.expires_at is None or booking.expires_at > now):
         raise Conflict(
             errors.ILLEGAL_TRANSITION,
-            "This request has not expired yet.",
+            _("This request has not expired yet."),
             extra={"status": booking.status},
         )
     elif action == "cancel":
@@ -199,15 +203,15 @@ def _apply(
 def _future(starts_at: datetime | None) -> datetime:
     if starts_at is None or timezone.is_naive(starts_at):
         raise ApplicationError.invalid_field(
-            "starts_at", "Give a start time with a UTC offset.", code=errors.INVALID_TIME
+            "starts_at", _("Give a start time with a UTC offset."), code=errors.INVALID_TIME
         )
     if starts_at <= timezone.now():
         raise ApplicationError.invalid_field(
-            "starts_at", "Choose a time in the future.", code=errors.INVALID_TIME
+            "starts_at", _("Choose a time in the future."), code=errors.INVALID_TIME
         )
     if starts_at > timezone.now() + timedelta(days=365):
         raise ApplicationError.invalid_field(
-            "starts_at", "Choose a time within a year.", code=errors.INVALID_TIME
+            "starts_at", _("Choose a time within a year."), code=errors.INVALID_TIME
         )
     return starts_at
 
@@ -222,8 +226,10 @@ def _start_in_windows(booking: Booking, starts_at: datetime | None) -> datetime:
             return starts_at
     raise ApplicationError.invalid_field(
         "starts_at",
-        "Choose a start inside one of the customer's windows (the job must end "
-        "inside it too), or send a counter-proposal.",
+        _(
+            "Choose a start inside one of the customer's windows (the job must end "
+            "inside it too), or send a counter-proposal."
+        ),
         code=errors.INVALID_TIME,
     )
 

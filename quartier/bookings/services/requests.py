@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.bookings import errors
@@ -34,10 +35,10 @@ def _duration(listing: Listing) -> int:
 def _check_bookable(listing: Listing, customer: User) -> None:
     if listing.status != Listing.Status.PUBLISHED or listing.provider.is_suspended:
         raise ApplicationError.invalid_field(
-            "listing", "This listing cannot be booked.", code=errors.NOT_BOOKABLE
+            "listing", _("This listing cannot be booked."), code=errors.NOT_BOOKABLE
         )
     if listing.provider.user_id == customer.pk:
-        raise PermissionDenied("You cannot book your own listing.")
+        raise PermissionDenied(_("You cannot book your own listing."))
 
 
 def _expiry(starts_at: datetime | None) -> datetime:
@@ -46,7 +47,7 @@ def _expiry(starts_at: datetime | None) -> datetime:
 
 
 def _create(booking: Booking, actor: User, **event_data) -> Booking:
-    write_or_conflict(booking.save, message="That time was just booked by someone else.")
+    write_or_conflict(booking.save, message=_("That time was just booked by someone else."))
     event = BookingEvent.objects.create(
         booking=booking,
         to_status=booking.status,
@@ -77,20 +78,20 @@ def booking_request_slot(
     _check_bookable(listing, customer)
     if timezone.is_naive(starts_at):
         raise ApplicationError.invalid_field(
-            "starts_at", "Give a time with a UTC offset.", code=errors.INVALID_TIME
+            "starts_at", _("Give a time with a UTC offset."), code=errors.INVALID_TIME
         )
     if starts_at <= timezone.now():
         raise ApplicationError.invalid_field(
-            "starts_at", "This time is in the past.", code=errors.INVALID_TIME
+            "starts_at", _("This time is in the past."), code=errors.INVALID_TIME
         )
     duration = _duration(listing)
     state = slot_state(provider=listing.provider, starts_at=starts_at, duration_minutes=duration)
     if state == "taken":
-        raise Conflict(errors.SLOT_TAKEN, "That time was just booked by someone else.")
+        raise Conflict(errors.SLOT_TAKEN, _("That time was just booked by someone else."))
     if state != "free":
         raise ApplicationError.invalid_field(
             "starts_at",
-            "This time is not one of the provider's free slots.",
+            _("This time is not one of the provider's free slots."),
             code=errors.SLOT_UNAVAILABLE,
         )
     buffer = timedelta(minutes=schedule_of(listing.provider).buffer_minutes)
@@ -111,7 +112,7 @@ def booking_request_slot(
 def clean_windows(windows, *, min_minutes: int = 0) -> list[dict]:
     if not isinstance(windows, list) or not 1 <= len(windows) <= MAX_WINDOWS:
         raise ApplicationError.invalid_field(
-            "windows", "Propose one to three time windows.", code=errors.INVALID_TIME
+            "windows", _("Propose one to three time windows."), code=errors.INVALID_TIME
         )
     now, cleaned = timezone.now(), []
     for window in windows:
@@ -126,26 +127,26 @@ def clean_windows(windows, *, min_minutes: int = 0) -> list[dict]:
         ):
             raise ApplicationError.invalid_field(
                 "windows",
-                "Each window needs a start and an end with a UTC offset.",
+                _("Each window needs a start and an end with a UTC offset."),
                 code=errors.INVALID_TIME,
             )
         if end <= start:
             raise ApplicationError.invalid_field(
-                "windows", "A window must end after it starts.", code=errors.INVALID_TIME
+                "windows", _("A window must end after it starts."), code=errors.INVALID_TIME
             )
         if start <= now:
             raise ApplicationError.invalid_field(
-                "windows", "Windows must be in the future.", code=errors.INVALID_TIME
+                "windows", _("Windows must be in the future."), code=errors.INVALID_TIME
             )
         if start > now + MAX_AHEAD or end - start > MAX_WINDOW:
             raise ApplicationError.invalid_field(
                 "windows",
-                "Windows must lie within a year and last at most 12 hours.",
+                _("Windows must lie within a year and last at most 12 hours."),
                 code=errors.INVALID_TIME,
             )
         if (end - start) < timedelta(minutes=min_minutes):
             raise ApplicationError.invalid_field(
-                "windows", "A window is shorter than the job.", code=errors.INVALID_TIME
+                "windows", _("A window is shorter than the job."), code=errors.INVALID_TIME
             )
         cleaned.append({"start": start.isoformat(), "end": end.isoformat()})
     return sorted(cleaned, key=lambda window: window["start"])
@@ -242,7 +243,7 @@ def booking_broadcast(
     """Urgent help: the request goes at once to every vetted provider in range."""
     if timezone.is_naive(starts_at) or starts_at <= timezone.now():
         raise ApplicationError.invalid_field(
-            "starts_at", "Choose a time in the future.", code=errors.INVALID_TIME
+            "starts_at", _("Choose a time in the future."), code=errors.INVALID_TIME
         )
     point = postal_code_point(postal_code).projected()
     candidates = [
@@ -253,7 +254,7 @@ def booking_broadcast(
     if not candidates:
         raise ApplicationError.invalid_field(
             "postal_code",
-            "No vetted helper serves this place for this category yet.",
+            _("No vetted helper serves this place for this category yet."),
             code=errors.NO_PROVIDERS,
         )
     booking = Booking(
@@ -286,7 +287,7 @@ def broadcast_accept(*, booking: Booking, provider: ProviderProfile) -> Booking:
         .first()
     )
     if invite is None:
-        raise ApplicationError("not_invited", "This request was not sent to you.", status=404)
+        raise ApplicationError("not_invited", _("This request was not sent to you."), status=404)
     buffer = timedelta(minutes=schedule_of(provider).buffer_minutes)
     listing = invite.listing
 
@@ -307,11 +308,13 @@ def broadcast_accept(*, booking: Booking, provider: ProviderProfile) -> Booking:
             updated_at=timezone.now(),
         )
 
-    won = write_or_conflict(take, message="You are already booked at that time.")
+    won = write_or_conflict(take, message=_("You are already booked at that time."))
     if not won:
         current = Booking.objects.get(pk=booking.pk)
         raise Conflict(
-            errors.BROADCAST_TAKEN, "Another helper was faster.", extra={"status": current.status}
+            errors.BROADCAST_TAKEN,
+            _("Another helper was faster."),
+            extra={"status": current.status},
         )
     booking = Booking.objects.get(pk=booking.pk)
     event = BookingEvent.objects.create(

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.bookings import errors
@@ -39,7 +40,7 @@ def review_write(*, booking: Booking, author: User, rating: int, text: str = "")
     )
     if booking.status != Booking.Status.COMPLETED:
         raise ApplicationError(
-            errors.REVIEW_NOT_ALLOWED, "Reviews open once the job is completed.", status=409
+            errors.REVIEW_NOT_ALLOWED, _("Reviews open once the job is completed."), status=409
         )
     if author.pk == booking.customer_id:
         direction = Review.Direction.OF_PROVIDER
@@ -48,15 +49,15 @@ def review_write(*, booking: Booking, author: User, rating: int, text: str = "")
     else:
         raise ApplicationError(
             errors.REVIEW_NOT_ALLOWED,
-            "Only the customer and the provider review a booking.",
+            _("Only the customer and the provider review a booking."),
             status=403,
         )
     if type(rating) is not int or not 1 <= rating <= 5:
         raise ApplicationError.invalid_field(
-            "rating", "Give 1 to 5 stars.", code=errors.INVALID_RATING
+            "rating", _("Give 1 to 5 stars."), code=errors.INVALID_RATING
         )
     if Review.objects.filter(booking=booking, direction=direction).exists():
-        raise Conflict(errors.REVIEW_EXISTS, "You already reviewed this booking.")
+        raise Conflict(errors.REVIEW_EXISTS, _("You already reviewed this booking."))
     from quartier.bookings.services.conversation import clean_text
 
     review = Review.objects.create(
@@ -119,7 +120,7 @@ def review_hide(*, review: Review, admin: User, reason: str) -> Review:
     """A tenant admin hides a review: it is kept, and the decision is audited."""
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError.invalid_field("reason", "Say why the review is hidden.")
+        raise ApplicationError.invalid_field("reason", _("Say why the review is hidden."))
     before = {"is_hidden": review.is_hidden, "hidden_reason": review.hidden_reason}
     review.is_hidden, review.hidden_reason = True, reason[:500]
     review.save(update_fields=["is_hidden", "hidden_reason"])

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from quartier.bookings import errors
 from quartier.bookings.models import Schedule, TimeOff, WeeklyHours
@@ -39,13 +40,17 @@ def schedule_update(
 
 def _replace_hours(provider: ProviderProfile, weekly_hours: list[dict]) -> None:
     if len(weekly_hours) > MAX_RULES:
-        raise ApplicationError.invalid_field("weekly_hours", f"At most {MAX_RULES} periods.")
+        raise ApplicationError.invalid_field(
+            "weekly_hours", gettext("At most %(max_rules)s periods.") % {"max_rules": MAX_RULES}
+        )
     rows = []
     for entry in weekly_hours:
         starts, ends = entry["starts"], entry["ends"]
         if not isinstance(starts, time) or not isinstance(ends, time) or ends <= starts:
             raise ApplicationError.invalid_field(
-                "weekly_hours", "Each period must end after it starts.", code=errors.INVALID_TIME
+                "weekly_hours",
+                gettext("Each period must end after it starts."),
+                code=errors.INVALID_TIME,
             )
         rows.append(
             WeeklyHours(provider=provider, weekday=entry["weekday"], starts=starts, ends=ends)
@@ -55,7 +60,7 @@ def _replace_hours(provider: ProviderProfile, weekly_hours: list[dict]) -> None:
         previous = by_day.setdefault(row.weekday, [])
         if previous and previous[-1].ends > row.starts:
             raise ApplicationError.invalid_field(
-                "weekly_hours", "Periods of one day overlap.", code=errors.INVALID_TIME
+                "weekly_hours", gettext("Periods of one day overlap."), code=errors.INVALID_TIME
             )
         previous.append(row)
     WeeklyHours.objects.filter(provider=provider).delete()
@@ -68,11 +73,11 @@ def time_off_add(
 ) -> TimeOff:
     if ends_at <= starts_at:
         raise ApplicationError.invalid_field(
-            "ends_at", "The end must come after the start.", code=errors.INVALID_TIME
+            "ends_at", gettext("The end must come after the start."), code=errors.INVALID_TIME
         )
     if (ends_at - starts_at).days > 366:
         raise ApplicationError.invalid_field(
-            "ends_at", "At most a year at a time.", code=errors.INVALID_TIME
+            "ends_at", gettext("At most a year at a time."), code=errors.INVALID_TIME
         )
     return TimeOff.objects.create(
         provider=provider,
@@ -102,12 +107,12 @@ def check_calendar_url(url: str) -> str:
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise ApplicationError.invalid_field(
-            "import_url", "Give an http(s) calendar URL.", code=errors.INVALID_URL
+            "import_url", gettext("Give an http(s) calendar URL."), code=errors.INVALID_URL
         )
     if not settings.CALENDAR_IMPORT_ALLOW_PRIVATE and _is_private(parsed.hostname):
         raise ApplicationError.invalid_field(
             "import_url",
-            "This address is not reachable from the internet.",
+            gettext("This address is not reachable from the internet."),
             code=errors.INVALID_URL,
         )
     return url

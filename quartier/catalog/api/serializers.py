@@ -1,4 +1,5 @@
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from quartier.catalog.models import (
@@ -204,27 +205,27 @@ class SearchQuerySerializer(serializers.Serializer):
     def validate(self, data):
         if ("latitude" in data) != ("longitude" in data):
             raise serializers.ValidationError(
-                {"longitude" if "latitude" in data else "latitude": "Give both coordinates."}
+                {"longitude" if "latitude" in data else "latitude": _("Give both coordinates.")}
             )
         if "postal_code" in data and "latitude" in data:
             raise serializers.ValidationError(
-                {"postal_code": "Give a postal code or coordinates, not both."}
+                {"postal_code": _("Give a postal code or coordinates, not both.")}
             )
         if (
             data.get("price_min") is not None
             and data.get("price_max") is not None
             and data["price_min"] > data["price_max"]
         ):
-            raise serializers.ValidationError({"price_max": "Must not be below price_min."})
+            raise serializers.ValidationError({"price_max": _("Must not be below price_min.")})
         has_place = "postal_code" in data or "latitude" in data
         if not has_place and not data.get("q", "").strip():
             # A neighbourhood search is about a place or a need; an empty search would
             # count the whole catalog for its facets.
             raise serializers.ValidationError(
-                {"postal_code": "Give a postal code (or coordinates) or words to search for."}
+                {"postal_code": _("Give a postal code (or coordinates) or words to search for.")}
             )
         if data.get("sort") == "distance" and not has_place:
-            raise serializers.ValidationError({"sort": "Sorting by distance needs a place."})
+            raise serializers.ValidationError({"sort": _("Sorting by distance needs a place.")})
         return data
 
 

@@ -1,6 +1,7 @@
 """The catalog API: thin views that validate, call one service or selector, render."""
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -409,7 +410,7 @@ class OfferActionView(APIView):
         elif self.action_name == "decline":
             offer = tasks.offer_decline(offer=offer, customer=request.user)
         else:
-            raise ApplicationError("unknown_action", "Unknown action.", status=404)
+            raise ApplicationError("unknown_action", _("Unknown action."), status=404)
         return Response(s.OfferSerializer(offer).data)
 
 

@@ -2,6 +2,7 @@
 together, so views never call a bare .objects.get()."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.catalog.models import (
@@ -23,7 +24,7 @@ def category_list(*, include_inactive: bool = False) -> QuerySet[Category]:
 def category_get(*, category_id: int) -> Category:
     category = Category.objects.filter(pk=category_id).first()
     if category is None:
-        raise NotFound("No such category.")
+        raise NotFound(_("No such category."))
     return category
 
 
@@ -32,7 +33,7 @@ def category_ids_with_children(value: str) -> tuple[int, ...]:
     lookup = Q(pk=int(value)) if str(value).isdigit() else Q(slug=str(value))
     category = Category.objects.filter(lookup, is_active=True).first()
     if category is None:
-        raise ApplicationError.invalid_field("category", "Unknown category.")
+        raise ApplicationError.invalid_field("category", _("Unknown category."))
     children = Category.objects.filter(parent=category, is_active=True)
     return (category.pk, *children.values_list("pk", flat=True))
 
@@ -45,7 +46,7 @@ def provider_profile_get(*, profile_id: int, viewer: User | None = None) -> Prov
     """A profile anyone may see; a suspended one only by its owner or an admin."""
     profile = _profiles().filter(pk=profile_id).first()
     if profile is None or (profile.is_suspended and not _is_owner_or_admin(profile, viewer)):
-        raise NotFound("No such provider.")
+        raise NotFound(_("No such provider."))
     return profile
 
 
@@ -70,24 +71,24 @@ def listing_get_visible(*, listing_id: int, viewer: User | None) -> Listing:
     for tenant admins. Anything else is a 404, never a 403 (no existence leak)."""
     listing = _listings().filter(pk=listing_id).first()
     if listing is None:
-        raise NotFound("No such listing.")
+        raise NotFound(_("No such listing."))
     visible = listing.status == Listing.Status.PUBLISHED and not listing.provider.is_suspended
     if not visible and not _is_owner_or_admin(listing.provider, viewer):
-        raise NotFound("No such listing.")
+        raise NotFound(_("No such listing."))
     return listing
 
 
 def listing_get_owned(*, listing_id: int, user: User) -> Listing:
     listing = _listings().filter(pk=listing_id, provider__user=user).first()
     if listing is None:
-        raise NotFound("No such listing.")
+        raise NotFound(_("No such listing."))
     return listing
 
 
 def listing_get_for_moderation(*, listing_id: int) -> Listing:
     listing = _listings().filter(pk=listing_id).first()
     if listing is None:
-        raise NotFound("No such listing.")
+        raise NotFound(_("No such listing."))
     return listing
 
 
@@ -102,7 +103,7 @@ def listings_of_provider(profile: ProviderProfile) -> QuerySet[Listing]:
 def listing_photo_get_owned(*, listing: Listing, photo_id: int) -> ListingPhoto:
     photo = listing.photos.filter(pk=photo_id).first()
     if photo is None:
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     return photo
 
 
@@ -114,14 +115,14 @@ def task_get_visible(*, task_id: int, user: User) -> TaskRequest:
     """The customer's own tasks; open tasks for providers; any task for tenant admins."""
     task = _tasks().filter(pk=task_id).first()
     if task is None:
-        raise NotFound("No such task.")
+        raise NotFound(_("No such task."))
     is_provider = provider_profile_of(user) is not None
     if not (
         task.customer_id == user.pk
         or user.is_tenant_admin
         or (is_provider and task.status == TaskRequest.Status.OPEN)
     ):
-        raise NotFound("No such task.")
+        raise NotFound(_("No such task."))
     return task
 
 
@@ -140,7 +141,7 @@ def offers_for_task(*, task: TaskRequest, user: User) -> QuerySet[Offer]:
 def offer_get_for_user(*, offer_id: int, user: User) -> Offer:
     offer = Offer.objects.select_related("task", "provider").filter(pk=offer_id).first()
     if offer is None or user.pk not in (offer.task.customer_id, offer.provider.user_id):
-        raise NotFound("No such offer.")
+        raise NotFound(_("No such offer."))
     return offer
 
 

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from quartier.catalog.models import Category
 from quartier.platform.errors import ApplicationError
@@ -180,7 +181,10 @@ def listing_search(search: ListingSearch, *, with_facets: bool = True) -> Search
     their details.
     """
     if len(search.text) > MAX_QUERY_LENGTH:
-        raise ApplicationError.invalid_field("q", f"At most {MAX_QUERY_LENGTH} characters.")
+        raise ApplicationError.invalid_field(
+            "q",
+            _("At most %(max_query_length)s characters.") % {"max_query_length": MAX_QUERY_LENGTH},
+        )
     tsquery = text_query(search.text) if search.text else ""
     # Facets describe the whole result set: computed for the first page only.
     with_facets = with_facets and not search.cursor
@@ -274,7 +278,7 @@ def _decode_cursor(cursor: str, sort: str):
         return value, data["i"]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
         raise ApplicationError.invalid_field(
-            "cursor", "This cursor is not valid for this search.", code=INVALID_CURSOR
+            "cursor", _("This cursor is not valid for this search."), code=INVALID_CURSOR
         ) from error
 
 

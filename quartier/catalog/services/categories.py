@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext
 
 from quartier.catalog import errors
 from quartier.catalog.models import Category
@@ -123,13 +124,19 @@ def categories_create_defaults() -> None:
 
 def _clean_names(names: object) -> dict[str, str]:
     if not isinstance(names, dict) or not names:
-        raise ApplicationError.invalid_field("names", "Give at least one name, by language.")
+        raise ApplicationError.invalid_field(
+            "names", gettext("Give at least one name, by language.")
+        )
     cleaned = {}
     for language, name in names.items():
         if language not in LANGUAGES:
-            raise ApplicationError.invalid_field("names", f"Unknown language {language!r}.")
+            raise ApplicationError.invalid_field(
+                "names", gettext("Unknown language %(language)s.") % {"language": repr(language)}
+            )
         if not isinstance(name, str) or not name.strip() or len(name) > 80:
-            raise ApplicationError.invalid_field("names", "Each name needs 1-80 characters.")
+            raise ApplicationError.invalid_field(
+                "names", gettext("Each name needs 1-80 characters.")
+            )
         cleaned[language] = name.strip()
     return cleaned
 
@@ -140,13 +147,13 @@ def _check_parent(category: Category | None, parent: Category | None) -> None:
     if parent.parent_id is not None:
         raise ApplicationError.invalid_field(
             "parent",
-            "Categories have two levels: choose a top-level parent.",
+            gettext("Categories have two levels: choose a top-level parent."),
             code=errors.INVALID_CATEGORY,
         )
     if category is not None and (parent.pk == category.pk or category.children.exists()):
         raise ApplicationError.invalid_field(
             "parent",
-            "A category cannot move under itself or take its children below another.",
+            gettext("A category cannot move under itself or take its children below another."),
             code=errors.INVALID_CATEGORY,
         )
 
@@ -162,7 +169,7 @@ def category_create(
 ) -> Category:
     _check_parent(None, parent)
     if Category.objects.filter(slug=slug).exists():
-        raise ApplicationError.invalid_field("slug", "This slug is taken.")
+        raise ApplicationError.invalid_field("slug", gettext("This slug is taken."))
     return Category.objects.create(
         slug=slug, names=_clean_names(names), parent=parent, position=position, is_active=is_active
     )
@@ -178,7 +185,7 @@ def category_update(*, category: Category, **changes) -> Category:
         "slug" in changes
         and Category.objects.filter(slug=changes["slug"]).exclude(pk=category.pk).exists()
     ):
-        raise ApplicationError.invalid_field("slug", "This slug is taken.")
+        raise ApplicationError.invalid_field("slug", gettext("This slug is taken."))
     for field, value in changes.items():
         setattr(category, field, value)
     category.save()
@@ -192,5 +199,5 @@ def category_delete(*, category: Category) -> None:
     except ProtectedError as error:
         raise Conflict(
             errors.CATEGORY_IN_USE,
-            "Listings, tasks or sub-categories use this category; deactivate it instead.",
+            gettext("Listings, tasks or sub-categories use this category; deactivate it instead."),
         ) from error

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from quartier.catalog import errors
 from quartier.catalog.models import Category, Listing, ListingPhoto, ProviderProfile
@@ -34,21 +35,23 @@ _EDITABLE = {
 def _check_price(price: Money) -> None:
     if price.amount_minor <= 0 or price.amount_minor > MAX_AMOUNT_MINOR:
         raise ApplicationError.invalid_field(
-            "price", "Give a price above zero and below CHF 10 million.", code=errors.INVALID_PRICE
+            "price",
+            _("Give a price above zero and below CHF 10 million."),
+            code=errors.INVALID_PRICE,
         )
 
 
 def _check_category(category: Category) -> None:
     if not category.is_active:
         raise ApplicationError.invalid_field(
-            "category", "This category is not active.", code=errors.INVALID_CATEGORY
+            "category", _("This category is not active."), code=errors.INVALID_CATEGORY
         )
 
 
 def _apply(listing: Listing, changes: dict) -> None:
     unknown = set(changes) - _EDITABLE
     if unknown:
-        raise ApplicationError.invalid_field(sorted(unknown)[0], "Not a listing field.")
+        raise ApplicationError.invalid_field(sorted(unknown)[0], _("Not a listing field."))
     for field, value in changes.items():
         if field == "price":
             _check_price(value)
@@ -58,7 +61,7 @@ def _apply(listing: Listing, changes: dict) -> None:
             listing.category = value
         elif field == "title":
             if not value.strip():
-                raise ApplicationError.invalid_field("title", "A title is required.")
+                raise ApplicationError.invalid_field("title", _("A title is required."))
             listing.title = value.strip()
         else:
             setattr(listing, field, value)
@@ -71,7 +74,7 @@ def _locate(listing: Listing) -> None:
         return
     if not listing.postal_code:
         raise ApplicationError.invalid_field(
-            "postal_code", "Give the postal code where you work, or mark the service remote."
+            "postal_code", _("Give the postal code where you work, or mark the service remote.")
         )
     for name, value in location_fields(listing.postal_code).items():
         setattr(listing, name, value)
@@ -111,7 +114,7 @@ def listing_create(
 ) -> Listing:
     """A new listing, always a draft until the provider publishes it."""
     if provider.is_suspended:
-        raise ApplicationError("provider_suspended", "Your profile is suspended.", status=403)
+        raise ApplicationError("provider_suspended", _("Your profile is suspended."), status=403)
     listing = Listing(provider=provider, status=Listing.Status.DRAFT)
     fields.setdefault("postal_code", provider.home_postal_code)
     fields.setdefault("radius_km", provider.service_radius_km)
@@ -152,7 +155,8 @@ def listing_set_status(*, listing: Listing, status: str) -> Listing:
     if listing.status not in _OWNER_TRANSITIONS.get(status, set()):
         raise Conflict(
             errors.ILLEGAL_STATUS_CHANGE,
-            f"A {listing.status} listing cannot become {status}.",
+            _("A %(status)s listing cannot become %(status2)s.")
+            % {"status": listing.status, "status2": status},
             extra={"status": listing.status},
         )
     if status == Listing.Status.PUBLISHED:
@@ -165,10 +169,10 @@ def listing_set_status(*, listing: Listing, status: str) -> Listing:
 
 def _check_may_publish(provider: ProviderProfile) -> None:
     if provider.is_suspended:
-        raise ApplicationError("provider_suspended", "Your profile is suspended.", status=403)
+        raise ApplicationError("provider_suspended", _("Your profile is suspended."), status=403)
     if marketplace_settings().vetting_required and not provider.is_vetted:
         raise ApplicationError(
-            errors.VETTING_REQUIRED, "Complete vetting before you publish listings.", status=403
+            errors.VETTING_REQUIRED, _("Complete vetting before you publish listings."), status=403
         )
 
 
@@ -177,7 +181,7 @@ def listing_hide(*, listing: Listing, reason: str) -> Listing:
     """A moderator hides a listing; the owner sees why."""
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError.invalid_field("reason", "Say why the listing is hidden.")
+        raise ApplicationError.invalid_field("reason", _("Say why the listing is hidden."))
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     listing.status, listing.hidden_reason = Listing.Status.HIDDEN, reason[:500]
     listing.save(update_fields=["status", "hidden_reason", "updated_at"])
@@ -190,7 +194,7 @@ def listing_unhide(*, listing: Listing) -> Listing:
     if listing.status != Listing.Status.HIDDEN:
         raise Conflict(
             errors.ILLEGAL_STATUS_CHANGE,
-            "This listing is not hidden.",
+            _("This listing is not hidden."),
             extra={"status": listing.status},
         )
     listing.status, listing.hidden_reason = Listing.Status.PAUSED, ""
@@ -218,7 +222,9 @@ def listing_photo_add(*, listing: Listing, upload) -> ListingPhoto:
     count = listing.photos.count()
     if count >= MAX_PHOTOS:
         raise ApplicationError.invalid_field(
-            "image", f"At most {MAX_PHOTOS} photos.", code=errors.TOO_MANY_PHOTOS
+            "image",
+            _("At most %(max_photos)s photos.") % {"max_photos": MAX_PHOTOS},
+            code=errors.TOO_MANY_PHOTOS,
         )
     clean = image_clean(upload, field="image")
     photo = ListingPhoto(listing=listing, position=count)

@@ -4,6 +4,7 @@ from urllib.parse import urlparse
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.catalog import errors
@@ -26,17 +27,19 @@ MAX_SKILLS = 20
 
 def _clean_languages(languages) -> list[str]:
     if not isinstance(languages, list) or any(code not in Language.values for code in languages):
-        raise ApplicationError.invalid_field("languages", "Use language codes de, fr, it, en.")
+        raise ApplicationError.invalid_field("languages", _("Use language codes de, fr, it, en."))
     return sorted(set(languages))
 
 
 def _clean_skills(skills) -> list[str]:
     if not isinstance(skills, list) or len(skills) > MAX_SKILLS:
-        raise ApplicationError.invalid_field("skills", f"Give at most {MAX_SKILLS} skills.")
+        raise ApplicationError.invalid_field(
+            "skills", _("Give at most %(max_skills)s skills.") % {"max_skills": MAX_SKILLS}
+        )
     cleaned = []
     for skill in skills:
         if not isinstance(skill, str) or not skill.strip() or len(skill.strip()) > 60:
-            raise ApplicationError.invalid_field("skills", "Each skill needs 1-60 characters.")
+            raise ApplicationError.invalid_field("skills", _("Each skill needs 1-60 characters."))
         if skill.strip() not in cleaned:
             cleaned.append(skill.strip())
     return cleaned
@@ -44,14 +47,16 @@ def _clean_skills(skills) -> list[str]:
 
 def _clean_social_links(links) -> list[tuple[str, str]]:
     if not isinstance(links, list) or len(links) > len(SOCIAL_HOSTS):
-        raise ApplicationError.invalid_field("social_links", "Give a list of links.")
+        raise ApplicationError.invalid_field("social_links", _("Give a list of links."))
     cleaned: dict[str, str] = {}
     for link in links:
         network, url = (
             (link.get("network"), link.get("url")) if isinstance(link, dict) else (None, None)
         )
         if network not in SOCIAL_HOSTS:
-            raise ApplicationError.invalid_field("social_links", f"Unknown network {network!r}.")
+            raise ApplicationError.invalid_field(
+                "social_links", _("Unknown network %(network)s.") % {"network": repr(network)}
+            )
         cleaned[network] = _check_social_url(network, url)
     return list(cleaned.items())
 
@@ -64,7 +69,9 @@ def _check_social_url(network: str, url: object) -> str:
     if parsed.scheme != "https" or not host or not host_ok or len(url) > 300:
         where = f" on {' or '.join(allowed)}" if allowed else ""
         raise ApplicationError.invalid_field(
-            "social_links", f"{network}: give an https:// link{where}."
+            "social_links",
+            _("%(network)s: give an https:// link%(where)s.")
+            % {"network": network, "where": where},
         )
     return url
 
@@ -84,7 +91,7 @@ def _apply(profile: ProviderProfile, changes: dict) -> list[tuple[str, str]] | N
                 setattr(profile, name, located)
         setattr(profile, field, value)
     if profile.kind == ProviderProfile.Kind.COMPANY and not profile.company_name.strip():
-        raise ApplicationError.invalid_field("company_name", "A company needs its name.")
+        raise ApplicationError.invalid_field("company_name", _("A company needs its name."))
     return links
 
 
@@ -118,13 +125,13 @@ def provider_profile_create(
     if ProviderProfile.objects.filter(user=user).exists():
         raise ApplicationError(
             "profile_exists",
-            "You already have a provider profile.",
-            fields={"user": ["You already have a provider profile."]},
+            _("You already have a provider profile."),
+            fields={"user": [_("You already have a provider profile.")]},
             status=409,
         )
     unknown = set(fields) - _EDITABLE
     if unknown:
-        raise ApplicationError.invalid_field(sorted(unknown)[0], "Not a profile field.")
+        raise ApplicationError.invalid_field(sorted(unknown)[0], _("Not a profile field."))
     profile = ProviderProfile(user=user)
     links = _apply(
         profile, {"display_name": display_name, "home_postal_code": home_postal_code, **fields}
@@ -141,7 +148,7 @@ def provider_profile_create(
 def provider_profile_update(*, profile: ProviderProfile, **changes) -> ProviderProfile:
     unknown = set(changes) - _EDITABLE
     if unknown:
-        raise ApplicationError.invalid_field(sorted(unknown)[0], "Not a profile field.")
+        raise ApplicationError.invalid_field(sorted(unknown)[0], _("Not a profile field."))
     links = _apply(profile, changes)
     profile.save()
     _replace_links(profile, links)
@@ -162,6 +169,6 @@ def provider_profile_require(user: User) -> ProviderProfile:
     profile = getattr(user, "provider_profile", None) if user.is_authenticated else None
     if profile is None:
         raise ApplicationError(
-            errors.PROFILE_REQUIRED, "Create your provider profile first.", status=403
+            errors.PROFILE_REQUIRED, _("Create your provider profile first."), status=403
         )
     return profile

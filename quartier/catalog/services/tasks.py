@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.catalog import errors
@@ -26,7 +27,7 @@ def _clean_windows(windows) -> list[dict]:
     if not isinstance(windows, list) or len(windows) > MAX_WINDOWS:
         raise ApplicationError.invalid_field(
             "preferred_windows",
-            f"Give up to {MAX_WINDOWS} time windows.",
+            _("Give up to %(max_windows)s time windows.") % {"max_windows": MAX_WINDOWS},
             code=errors.INVALID_WINDOWS,
         )
     now, cleaned = timezone.now(), []
@@ -35,13 +36,13 @@ def _clean_windows(windows) -> list[dict]:
         if end <= start:
             raise ApplicationError.invalid_field(
                 "preferred_windows",
-                "Each window must end after it starts.",
+                _("Each window must end after it starts."),
                 code=errors.INVALID_WINDOWS,
             )
         if start < now or start > now + MAX_AHEAD or end - start > MAX_WINDOW:
             raise ApplicationError.invalid_field(
                 "preferred_windows",
-                "Windows must be in the next 12 months and at most 12 hours long.",
+                _("Windows must be in the next 12 months and at most 12 hours long."),
                 code=errors.INVALID_WINDOWS,
             )
         cleaned.append({"start": start.isoformat(), "end": end.isoformat()})
@@ -51,7 +52,7 @@ def _clean_windows(windows) -> list[dict]:
 def _window_bounds(window) -> tuple[datetime, datetime]:
     if not isinstance(window, dict):
         raise ApplicationError.invalid_field(
-            "preferred_windows", "A window has start and end.", code=errors.INVALID_WINDOWS
+            "preferred_windows", _("A window has start and end."), code=errors.INVALID_WINDOWS
         )
     bounds = []
     for key in ("start", "end"):
@@ -64,7 +65,7 @@ def _window_bounds(window) -> tuple[datetime, datetime]:
         if parsed is None or timezone.is_naive(parsed):
             raise ApplicationError.invalid_field(
                 "preferred_windows",
-                f"{key} must be an ISO 8601 time with a UTC offset.",
+                _("%(key)s must be an ISO 8601 time with a UTC offset.") % {"key": key},
                 code=errors.INVALID_WINDOWS,
             )
         bounds.append(parsed)
@@ -75,7 +76,7 @@ def _clean_budget(budget: Money | None) -> Money | None:
     if budget is not None and not (0 < budget.amount_minor <= MAX_AMOUNT_MINOR):
         raise ApplicationError.invalid_field(
             "budget",
-            "Give a budget above zero and below CHF 10 million.",
+            _("Give a budget above zero and below CHF 10 million."),
             code=errors.INVALID_PRICE,
         )
     return budget
@@ -94,10 +95,10 @@ def task_request_create(
 ) -> TaskRequest:
     if not category.is_active:
         raise ApplicationError.invalid_field(
-            "category", "This category is not active.", code=errors.INVALID_CATEGORY
+            "category", _("This category is not active."), code=errors.INVALID_CATEGORY
         )
     if not title.strip():
-        raise ApplicationError.invalid_field("title", "A title is required.")
+        raise ApplicationError.invalid_field("title", _("A title is required."))
     budget = _clean_budget(budget)
     task = TaskRequest(
         customer=customer,
@@ -118,10 +119,12 @@ def task_request_create(
 def task_request_cancel(*, task: TaskRequest, customer: User) -> TaskRequest:
     task = TaskRequest.objects.select_for_update().get(pk=task.pk)
     if task.customer_id != customer.pk:
-        raise PermissionDenied("Only the customer who posted it can cancel this task.")
+        raise PermissionDenied(_("Only the customer who posted it can cancel this task."))
     if task.status != TaskRequest.Status.OPEN:
         raise Conflict(
-            errors.TASK_NOT_OPEN, "Only open tasks can be cancelled.", extra={"status": task.status}
+            errors.TASK_NOT_OPEN,
+            _("Only open tasks can be cancelled."),
+            extra={"status": task.status},
         )
     task.status = TaskRequest.Status.CANCELLED
     task.save(update_fields=["status", "updated_at"])
@@ -132,21 +135,24 @@ def task_request_cancel(*, task: TaskRequest, customer: User) -> TaskRequest:
 def _check_may_offer(task: TaskRequest, provider: ProviderProfile) -> None:
     if task.status != TaskRequest.Status.OPEN:
         raise Conflict(
-            errors.TASK_NOT_OPEN, "This task no longer takes offers.", extra={"status": task.status}
+            errors.TASK_NOT_OPEN,
+            _("This task no longer takes offers."),
+            extra={"status": task.status},
         )
     if provider.is_suspended:
-        raise ApplicationError("provider_suspended", "Your profile is suspended.", status=403)
+        raise ApplicationError("provider_suspended", _("Your profile is suspended."), status=403)
     if marketplace_settings().vetting_required and not provider.is_vetted:
         raise ApplicationError(
-            errors.VETTING_REQUIRED, "Complete vetting before you send offers.", status=403
+            errors.VETTING_REQUIRED, _("Complete vetting before you send offers."), status=403
         )
     if task.customer_id == provider.user_id:
-        raise PermissionDenied("You cannot send an offer for your own task.")
+        raise PermissionDenied(_("You cannot send an offer for your own task."))
     distance = plane_distance_km(task.location, provider.location)
     if distance > provider.service_radius_km:
         raise ApplicationError(
             errors.OUT_OF_RANGE,
-            f"This task is {distance:.1f} km away, beyond your service radius.",
+            _("This task is %(distance)s km away, beyond your service radius.")
+            % {"distance": f"{distance:.1f}"},
             status=403,
         )
 
@@ -165,12 +171,14 @@ def offer_create(
     _check_may_offer(task, provider)
     if not (0 < price.amount_minor <= MAX_AMOUNT_MINOR):
         raise ApplicationError.invalid_field(
-            "price", "Give a price above zero and below CHF 10 million.", code=errors.INVALID_PRICE
+            "price",
+            _("Give a price above zero and below CHF 10 million."),
+            code=errors.INVALID_PRICE,
         )
     if proposed_start is not None and proposed_start < timezone.now():
-        raise ApplicationError.invalid_field("proposed_start", "Propose a time in the future.")
+        raise ApplicationError.invalid_field("proposed_start", _("Propose a time in the future."))
     if Offer.objects.filter(task=task, provider=provider).exists():
-        raise Conflict(errors.OFFER_EXISTS, "You already sent an offer for this task.")
+        raise Conflict(errors.OFFER_EXISTS, _("You already sent an offer for this task."))
     return Offer.objects.create(
         task=task,
         provider=provider,
@@ -186,11 +194,11 @@ def offer_create(
 def offer_withdraw(*, offer: Offer, provider: ProviderProfile) -> Offer:
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.provider_id != provider.pk:
-        raise PermissionDenied("This is not your offer.")
+        raise PermissionDenied(_("This is not your offer."))
     if offer.status != Offer.Status.PENDING:
         raise Conflict(
             errors.OFFER_NOT_PENDING,
-            "Only pending offers can be withdrawn.",
+            _("Only pending offers can be withdrawn."),
             extra={"status": offer.status},
         )
     offer.status = Offer.Status.WITHDRAWN
@@ -202,11 +210,11 @@ def offer_withdraw(*, offer: Offer, provider: ProviderProfile) -> Offer:
 def offer_decline(*, offer: Offer, customer: User) -> Offer:
     offer = Offer.objects.select_for_update().select_related("task").get(pk=offer.pk)
     if offer.task.customer_id != customer.pk:
-        raise PermissionDenied("Only the customer who posted the task can decline offers.")
+        raise PermissionDenied(_("Only the customer who posted the task can decline offers."))
     if offer.status != Offer.Status.PENDING:
         raise Conflict(
             errors.OFFER_NOT_PENDING,
-            "Only pending offers can be declined.",
+            _("Only pending offers can be declined."),
             extra={"status": offer.status},
         )
     offer.status = Offer.Status.DECLINED
@@ -224,15 +232,15 @@ def offer_accept(*, offer: Offer, customer: User) -> Offer:
     task = TaskRequest.objects.select_for_update().get(pk=offer.task_id)
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if task.customer_id != customer.pk:
-        raise PermissionDenied("Only the customer who posted the task can accept offers.")
+        raise PermissionDenied(_("Only the customer who posted the task can accept offers."))
     if task.status != TaskRequest.Status.OPEN:
         raise Conflict(
-            errors.TASK_NOT_OPEN, "This task is no longer open.", extra={"status": task.status}
+            errors.TASK_NOT_OPEN, _("This task is no longer open."), extra={"status": task.status}
         )
     if offer.status != Offer.Status.PENDING:
         raise Conflict(
             errors.OFFER_NOT_PENDING,
-            "This offer is no longer pending.",
+            _("This offer is no longer pending."),
             extra={"status": offer.status},
         )
     offer.status = Offer.Status.ACCEPTED

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -30,7 +31,7 @@ def exception_handler(exc, context):
 def _database_unavailable() -> Response:
     body = {
         "code": "database_unavailable",
-        "message": "The service is briefly unavailable. Please retry in a few seconds.",
+        "message": _("The service is briefly unavailable. Please retry in a few seconds."),
         "fields": {},
     }
     return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
@@ -50,12 +51,15 @@ def _flatten_validation(detail) -> tuple[dict, str]:
         fields = {str(key): _messages(value) for key, value in detail.items()}
         first_field = next(iter(fields), None)
         if first_field in (None, "non_field_errors"):
-            message = fields.get("non_field_errors", ["Invalid input."])[0]
+            message = fields.get("non_field_errors", [_("Invalid input.")])[0]
         else:
-            message = f"{first_field}: {fields[first_field][0]}"
+            message = _("%(field)s: %(message)s") % {
+                "field": first_field,
+                "message": fields[first_field][0],
+            }
         return fields, message
     messages = _messages(detail)
-    return {"non_field_errors": messages}, messages[0] if messages else "Invalid input."
+    return {"non_field_errors": messages}, messages[0] if messages else _("Invalid input.")
 
 
 def _messages(value) -> list:

@@ -1,5 +1,6 @@
 """Serializer fields shared by every app's API."""
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -22,11 +23,13 @@ class MoneyField(serializers.Field):
 
     default_error_messages = {
         # Doubled braces: DRF formats these messages with str.format().
-        "invalid": 'Give {{"amount_minor": <integer>, "currency": <ISO code>}}.',
-        "not_integer": "amount_minor must be an integer number of minor units (cents).",
-        "negative": "The amount must not be negative.",
-        "too_large": "The amount is too large.",
-        "currency": "Unknown currency; use one of {currencies}.",
+        "invalid": gettext_lazy('Give {{"amount_minor": <integer>, "currency": <ISO code>}}.'),
+        "not_integer": gettext_lazy(
+            "amount_minor must be an integer number of minor units (cents)."
+        ),
+        "negative": gettext_lazy("The amount must not be negative."),
+        "too_large": gettext_lazy("The amount is too large."),
+        "currency": gettext_lazy("Unknown currency; use one of {currencies}."),
     }
 
     def __init__(

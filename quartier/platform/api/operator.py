@@ -1,5 +1,6 @@
 """Operator API of the platform app: the dead letters of background tasks."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -57,7 +58,7 @@ class DeadLetterListView(ListAPIView):
         if raw is None or raw == "":
             return dead_letter_list()
         if raw.lower() not in _BOOLEAN:
-            raise ApplicationError.invalid_field("is_retried", "Use true or false.")
+            raise ApplicationError.invalid_field("is_retried", _("Use true or false."))
         return dead_letter_list(is_retried=_BOOLEAN[raw.lower()])
 
 

@@ -1,6 +1,7 @@
 """The operator's REST API (platform domain only): provision and manage tenants."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -102,7 +103,7 @@ class TenantPurgeView(OperatorView):
         serializer = PurgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if serializer.validated_data["confirm"] != slug:
-            raise ApplicationError.invalid_field("confirm", "Type the tenant's slug to confirm.")
+            raise ApplicationError.invalid_field("confirm", _("Type the tenant's slug to confirm."))
         services.tenant_purge(tenant=tenant_get(slug=slug))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -167,7 +168,7 @@ class InvoicePdfView(OperatorView):
     def get(self, request, pk):
         invoice = TenantInvoice.objects.select_related("tenant").filter(pk=pk).first()
         if invoice is None:
-            raise NotFound("No such invoice.")
+            raise NotFound(_("No such invoice."))
         response = HttpResponse(invoicing.invoice_pdf(invoice), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
         return response

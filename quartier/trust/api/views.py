@@ -1,5 +1,6 @@
 """The trust API: vetting rules and quizzes, applications, documents, badges, audit."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -71,7 +72,7 @@ class RuleQuizView(APIView):
         requirement = selectors.requirement_get(requirement_id=pk)
         quiz = getattr(requirement, "quiz", None)
         if quiz is None:
-            raise NotFound("This requirement has no quiz.")
+            raise NotFound(_("This requirement has no quiz."))
         serializer = s.QuizWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         vetting.quiz_set(actor=request.user, quiz=quiz, **serializer.validated_data)

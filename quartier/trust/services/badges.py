@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from quartier.accounts.models import User
 from quartier.catalog.models import Listing, ProviderProfile
@@ -22,7 +23,9 @@ LANGUAGES = ("de", "fr", "it", "en")
 
 def _clean_texts(values, field: str, *, required: bool, limit: int) -> dict:
     if not isinstance(values, dict) or (required and not values):
-        raise ApplicationError.invalid_field(field, "Give the text by language (de/fr/it/en).")
+        raise ApplicationError.invalid_field(
+            field, gettext("Give the text by language (de/fr/it/en).")
+        )
     for language, text in values.items():
         if (
             language not in LANGUAGES
@@ -31,7 +34,8 @@ def _clean_texts(values, field: str, *, required: bool, limit: int) -> dict:
             or (required and not text.strip())
         ):
             raise ApplicationError.invalid_field(
-                field, f"Texts by language, up to {limit} characters each."
+                field,
+                gettext("Texts by language, up to %(limit)s characters each.") % {"limit": limit},
             )
     return {language: text.strip() for language, text in values.items()}
 
@@ -42,20 +46,22 @@ def _check_rule(rule: str, threshold, min_reviews) -> None:
     ):
         raise ApplicationError.invalid_field(
             "threshold",
-            "Top rated needs a rating between 1.00 and 5.00 (x100) and a "
-            "minimum number of reviews.",
+            gettext(
+                "Top rated needs a rating between 1.00 and 5.00 (x100) and a "
+                "minimum number of reviews."
+            ),
             code=errors.BADGE_RULE,
         )
     if rule == Badge.Rule.COMPLETED_JOBS and not threshold:
         raise ApplicationError.invalid_field(
-            "threshold", "Give the number of completed jobs.", code=errors.BADGE_RULE
+            "threshold", gettext("Give the number of completed jobs."), code=errors.BADGE_RULE
         )
 
 
 @transaction.atomic
 def badge_create(*, slug: str, names: dict, actor: User, categories=(), **fields) -> Badge:
     if Badge.objects.filter(slug=slug).exists():
-        raise ApplicationError.invalid_field("slug", "This slug is taken.")
+        raise ApplicationError.invalid_field("slug", gettext("This slug is taken."))
     fields["descriptions"] = _clean_texts(
         fields.get("descriptions", {}), "descriptions", required=False, limit=500
     )
@@ -107,11 +113,11 @@ def badge_award(
     reason: str = "",
 ) -> BadgeAward:
     if BadgeAward.objects.filter(badge=badge, provider=provider, revoked_at__isnull=True).exists():
-        raise Conflict("badge_held", "This provider already holds the badge.")
+        raise Conflict("badge_held", gettext("This provider already holds the badge."))
     if valid_until is None and badge.validity_days:
         valid_until = timezone.now() + timedelta(days=badge.validity_days)
     if valid_until is not None and valid_until <= timezone.now():
-        raise ApplicationError.invalid_field("valid_until", "Choose a date in the future.")
+        raise ApplicationError.invalid_field("valid_until", gettext("Choose a date in the future."))
     award = BadgeAward.objects.create(
         badge=badge, provider=provider, awarded_by=actor, valid_until=valid_until
     )
@@ -134,10 +140,10 @@ def badge_award(
 def badge_revoke(*, award: BadgeAward, actor: User | None, reason: str) -> BadgeAward:
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError.invalid_field("reason", "Say why the badge is revoked.")
+        raise ApplicationError.invalid_field("reason", gettext("Say why the badge is revoked."))
     award = BadgeAward.objects.select_for_update().get(pk=award.pk)
     if award.revoked_at is not None:
-        raise Conflict("badge_revoked", "This badge was already revoked.")
+        raise Conflict("badge_revoked", gettext("This badge was already revoked."))
     award.revoked_at, award.revoked_by, award.revoke_reason = timezone.now(), actor, reason[:500]
     award.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     audit_record(

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from quartier.accounts.models import User
 from quartier.catalog.models import ProviderProfile
@@ -55,7 +56,7 @@ def _clean_titles(titles) -> dict:
     ):
         raise ApplicationError.invalid_field(
             "titles",
-            "Give a title by language (de/fr/it/en), up to 120 characters.",
+            gettext("Give a title by language (de/fr/it/en), up to 120 characters."),
             code=errors.INVALID_RULE,
         )
     return {language: text.strip() for language, text in titles.items()}
@@ -64,11 +65,13 @@ def _clean_titles(titles) -> dict:
 def _check_threshold(kind: str, threshold) -> None:
     if kind == Kind.MIN_COMPLETED_BOOKINGS and not threshold:
         raise ApplicationError.invalid_field(
-            "threshold", "Give the number of bookings.", code=errors.INVALID_RULE
+            "threshold", gettext("Give the number of bookings."), code=errors.INVALID_RULE
         )
     if kind == Kind.MIN_RATING and (threshold is None or not 100 <= threshold <= 500):
         raise ApplicationError.invalid_field(
-            "threshold", "Give a rating from 100 (1.00) to 500 (5.00).", code=errors.INVALID_RULE
+            "threshold",
+            gettext("Give a rating from 100 (1.00) to 500 (5.00)."),
+            code=errors.INVALID_RULE,
         )
 
 
@@ -76,7 +79,7 @@ def _check_threshold(kind: str, threshold) -> None:
 def requirement_create(*, actor: User, kind: str, titles: dict, **fields) -> Requirement:
     if kind not in Kind.values:
         raise ApplicationError.invalid_field(
-            "kind", "Unknown requirement type.", code=errors.INVALID_RULE
+            "kind", gettext("Unknown requirement type."), code=errors.INVALID_RULE
         )
     _check_threshold(kind, fields.get("threshold"))
     requirement = Requirement.objects.create(kind=kind, titles=_clean_titles(titles), **fields)
@@ -138,12 +141,12 @@ def quiz_set(
 ) -> Quiz:
     """Replace a quiz's questions: each has a text and choices, exactly one correct."""
     if not questions or len(questions) > 50:
-        raise ApplicationError.invalid_field("questions", "Give 1 to 50 questions.")
+        raise ApplicationError.invalid_field("questions", gettext("Give 1 to 50 questions."))
     for question in questions:
         choices = question.get("choices", [])
         if not 2 <= len(choices) <= 8 or sum(bool(c.get("is_correct")) for c in choices) != 1:
             raise ApplicationError.invalid_field(
-                "questions", "Each question needs 2 to 8 choices, exactly one correct."
+                "questions", gettext("Each question needs 2 to 8 choices, exactly one correct.")
             )
     quiz.questions.all().delete()
     for position, question in enumerate(questions):
@@ -225,7 +228,7 @@ def application_states(application: Application, *, now: datetime | None = None)
 def document_upload(*, provider: ProviderProfile, requirement: Requirement, upload) -> Document:
     if requirement.kind not in Requirement.DOCUMENT_KINDS or not requirement.is_active:
         raise ApplicationError.invalid_field(
-            "requirement", "This step takes no document.", code=errors.NOT_A_DOCUMENT_STEP
+            "requirement", gettext("This step takes no document."), code=errors.NOT_A_DOCUMENT_STEP
         )
     clean = document_clean(upload, field="file", max_bytes=MAX_DOCUMENT_BYTES)
     application = application_for(provider)
@@ -243,10 +246,14 @@ def quiz_attempt(*, provider: ProviderProfile, quiz: Quiz, answers: dict) -> Qui
     """Score the answers server-side; a pass approves the quiz step at once."""
     used = QuizAttempt.objects.filter(quiz=quiz, provider=provider).count()
     if used >= quiz.max_attempts:
-        raise ApplicationError(errors.QUIZ_LOCKED, "No attempts left for this quiz.", status=409)
+        raise ApplicationError(
+            errors.QUIZ_LOCKED, gettext("No attempts left for this quiz."), status=409
+        )
     questions = list(quiz.questions.prefetch_related("choices"))
     if not questions:
-        raise ApplicationError(errors.QUIZ_ANSWERS, "This quiz has no questions yet.", status=409)
+        raise ApplicationError(
+            errors.QUIZ_ANSWERS, gettext("This quiz has no questions yet."), status=409
+        )
     chosen = _check_answers(questions, answers)
     correct = sum(
         1
@@ -270,7 +277,7 @@ def quiz_attempt(*, provider: ProviderProfile, quiz: Quiz, answers: dict) -> Qui
 def _check_answers(questions, answers) -> dict[int, int]:
     if not isinstance(answers, dict):
         raise ApplicationError.invalid_field(
-            "answers", "Answer every question.", code=errors.QUIZ_ANSWERS
+            "answers", gettext("Answer every question."), code=errors.QUIZ_ANSWERS
         )
     chosen = {}
     for question in questions:
@@ -279,13 +286,13 @@ def _check_answers(questions, answers) -> dict[int, int]:
         if type(choice_id) is not int or choice_id not in valid:
             raise ApplicationError.invalid_field(
                 "answers",
-                "Answer every question with one of its choices.",
+                gettext("Answer every question with one of its choices."),
                 code=errors.QUIZ_ANSWERS,
             )
         chosen[question.pk] = choice_id
     if len(answers) != len(questions):
         raise ApplicationError.invalid_field(
-            "answers", "Answer exactly this quiz's questions.", code=errors.QUIZ_ANSWERS
+            "answers", gettext("Answer exactly this quiz's questions."), code=errors.QUIZ_ANSWERS
         )
     return chosen
 
@@ -296,7 +303,7 @@ def application_submit(*, provider: ProviderProfile) -> Application:
     if application.status == Application.Status.SUBMITTED:
         raise Conflict(
             errors.APPLICATION_STATE,
-            "Your application is already waiting.",
+            gettext("Your application is already waiting."),
             extra={"status": application.status},
         )
     # Everything the provider can do must be done; the interview happens after submitting.
@@ -309,7 +316,7 @@ def application_submit(*, provider: ProviderProfile) -> Application:
     if open_steps:
         raise ApplicationError(
             errors.APPLICATION_INCOMPLETE,
-            "Complete these steps first: " + ", ".join(open_steps),
+            gettext("Complete these steps first: %(steps)s") % {"steps": ", ".join(open_steps)},
             fields={"steps": open_steps},
             status=409,
         )
@@ -323,7 +330,7 @@ def application_submit(*, provider: ProviderProfile) -> Application:
 
 def _check_not_own(application: Application, admin: User) -> None:
     if application.provider.user_id == admin.pk:
-        raise PermissionDenied("You cannot decide on your own application.")
+        raise PermissionDenied(gettext("You cannot decide on your own application."))
 
 
 def _approve_step(step: Step, *, actor: User | None, reason: str) -> None:
@@ -362,15 +369,19 @@ def step_review(
     _check_not_own(application, admin)
     if requirement.kind not in Requirement.REVIEWED_KINDS:
         raise ApplicationError.invalid_field(
-            "requirement", "This step is decided automatically.", code=errors.INVALID_RULE
+            "requirement", gettext("This step is decided automatically."), code=errors.INVALID_RULE
         )
     step = _step(application, requirement)
     if requirement.kind in Requirement.DOCUMENT_KINDS and not step.documents.exists():
         raise ApplicationError.invalid_field(
-            "requirement", "No document was uploaded yet.", code=errors.APPLICATION_INCOMPLETE
+            "requirement",
+            gettext("No document was uploaded yet."),
+            code=errors.APPLICATION_INCOMPLETE,
         )
     if not approve and not reason.strip():
-        raise ApplicationError.invalid_field("reason", "Say why, so the provider can fix it.")
+        raise ApplicationError.invalid_field(
+            "reason", gettext("Say why, so the provider can fix it.")
+        )
     step.note = note[:1000]
     if approve:
         _approve_step(step, actor=admin, reason=reason)
@@ -413,7 +424,7 @@ def application_decide(
     if application.status != Application.Status.SUBMITTED:
         raise Conflict(
             errors.APPLICATION_STATE,
-            "Only submitted applications are decided.",
+            gettext("Only submitted applications are decided."),
             extra={"status": application.status},
         )
     if approve:
@@ -423,12 +434,14 @@ def application_decide(
         if missing:
             raise ApplicationError(
                 errors.APPLICATION_INCOMPLETE,
-                "These steps are not satisfied: " + ", ".join(missing),
+                gettext("These steps are not satisfied: %(steps)s") % {"steps": ", ".join(missing)},
                 fields={"steps": missing},
                 status=409,
             )
     elif not reason.strip():
-        raise ApplicationError.invalid_field("reason", "Say why the application is rejected.")
+        raise ApplicationError.invalid_field(
+            "reason", gettext("Say why the application is rejected.")
+        )
     provider = application.provider
     before = {"status": application.status, "is_vetted": provider.is_vetted}
     application.status = Application.Status.APPROVED if approve else Application.Status.REJECTED
@@ -531,9 +544,11 @@ def provider_suspend(*, admin: User, provider: ProviderProfile, reason: str) -> 
     from quartier.bookings.models import BLOCKING_STATUSES, Booking
 
     if not reason.strip():
-        raise ApplicationError.invalid_field("reason", "Say why the provider is suspended.")
+        raise ApplicationError.invalid_field(
+            "reason", gettext("Say why the provider is suspended.")
+        )
     if provider.user_id == admin.pk:
-        raise PermissionDenied("You cannot suspend yourself.")
+        raise PermissionDenied(gettext("You cannot suspend yourself."))
     ProviderProfile.objects.filter(pk=provider.pk).update(is_suspended=True)
     flagged = Booking.objects.filter(
         provider=provider, starts_at__gte=timezone.now(), status__in=BLOCKING_STATUSES
