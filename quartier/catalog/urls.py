@@ -1,10 +1,12 @@
 from django.urls import path
 
-from quartier.catalog import views
+from quartier.catalog import seo, views
 
 app_name = "catalog"
 
 urlpatterns = [
+    path("sitemap.xml", seo.sitemap, name="sitemap"),
+    path("robots.txt", seo.robots, name="robots"),
     path("search/", views.search, name="search"),
     path("listings/<int:pk>/", views.listing_detail, name="listing"),
     path("providers/<int:pk>/", views.provider_detail, name="provider"),

@@ -13,6 +13,7 @@ from quartier.catalog.forms import OfferResponseForm, TaskForm
 from quartier.catalog.models import TaskRequest
 from quartier.catalog.selectors import catalog as selectors
 from quartier.catalog.selectors.search import listing_search
+from quartier.catalog.seo import service_json_ld
 from quartier.catalog.services import tasks as task_services
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
@@ -120,6 +121,7 @@ def listing_detail(request, pk):
             ],
             "reviews": list(public_reviews_of(listing.provider)[:20]),
             "rating": _rating(listing.provider),
+            "json_ld": service_json_ld(request, listing),
         },
     )
 

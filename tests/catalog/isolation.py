@@ -74,6 +74,11 @@ def _offer(handle):
     return {**params, "offer": offer.pk}
 
 
+def _sitemap_entry(handle):
+    listing = _listing(handle)
+    return {"marker": f"{handle.host}/listings/{listing['pk']}/"}
+
+
 def _b_provider(handle):
     if not ProviderProfile.objects.filter(user=handle.users["provider"]).exists():
         make_provider(user=handle.users["provider"], display_name="Other tenant's helper")
@@ -359,6 +364,8 @@ ENDPOINTS = [
         cross=200,
     ),
     Endpoint("listings/<int:pk>/", path="/listings/{pk}/", make=_listing, is_api=False),
+    Endpoint("sitemap.xml", make=_sitemap_entry, is_api=False, cross=200),
+    Endpoint("robots.txt", is_api=False, cross=200),
     Endpoint("providers/<int:pk>/", path="/providers/{pk}/", make=_profile, is_api=False),
     Endpoint("tasks/new/", actor="customer", is_api=False, cross=200),
     # B's customer sending A's category id: the default tree gives B the same ids, so
