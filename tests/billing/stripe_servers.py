@@ -16,6 +16,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -215,12 +216,17 @@ class StripeServers:
     def __init__(self):
         self.localstripe_port = free_port()
         binary = shutil.which("localstripe") or str(Path(sys.executable).with_name("localstripe"))
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(  # noqa: S603 - a fixed local test binary
             [binary, "--port", str(self.localstripe_port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
-        _wait_for_port(self.localstripe_port, self.process)
+        try:
+            _wait_for_port(self.localstripe_port, self.process)
+        except RuntimeError as error:
+            self.log.seek(0)
+            raise RuntimeError(f"localstripe: {self.log.read()[-2000:]!r}") from error
         self.state = FrontState(localstripe_port=self.localstripe_port)
         fixtures = json.loads(FIXTURES.read_text())
         handler = type("Handler", (FrontHandler,), {"state": self.state, "fixtures": fixtures})
@@ -250,3 +256,4 @@ class StripeServers:
         self.server.shutdown()
         self.process.terminate()
         self.process.wait(timeout=10)
+        self.log.close()

@@ -115,7 +115,8 @@ def _after_commit(task_name: str, payment: Payment) -> None:
         with schema_context(schema):
             task.delay(payment_id=payment_id)
 
-    transaction.on_commit(queue)
+    # robust: the booking is committed either way; a payment not queued is swept later.
+    transaction.on_commit(queue, robust=True)
 
 
 def _idempotency_key(payment: Payment, operation: str) -> str:

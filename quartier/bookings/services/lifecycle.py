@@ -107,7 +107,7 @@ def booking_transition(
     )
     if target:
         run_transition_hooks(booking=booking, transition=target, actor=actor)
-    transaction.on_commit(lambda: _notify(booking.pk, event.pk))
+    transaction.on_commit(lambda: _notify(booking.pk, event.pk), robust=True)
     return booking
 
 
@@ -255,6 +255,8 @@ def _event_data(booking: Booking, action: str) -> dict:
 
 
 def _notify(booking_id: int, event_id: int) -> None:
+    # Queued after commit with robust=True: if the queue (or, in-process, the database)
+    # fails, the committed booking still answers 201 and the failure is logged.
     from quartier.bookings.tasks import booking_notify
 
     booking_notify.delay(booking_id=booking_id, event_id=event_id)

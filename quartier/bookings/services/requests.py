@@ -54,7 +54,7 @@ def _create(booking: Booking, actor: User, **event_data) -> Booking:
         actor=actor,
         data={"action": "request", **event_data},
     )
-    transaction.on_commit(lambda: _notify(booking.pk, event.pk))
+    transaction.on_commit(lambda: _notify(booking.pk, event.pk), robust=True)
     return booking
 
 
@@ -325,5 +325,5 @@ def broadcast_accept(*, booking: Booking, provider: ProviderProfile) -> Booking:
         data={"action": "broadcast_accept"},
     )
     run_transition_hooks(booking=booking, transition=booking.status, actor=provider.user)
-    transaction.on_commit(lambda: _notify(booking.pk, event.pk))
+    transaction.on_commit(lambda: _notify(booking.pk, event.pk), robust=True)
     return booking
