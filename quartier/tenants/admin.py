@@ -5,9 +5,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from quartier.platform.errors import ApplicationError
-from quartier.platform.forms import add_application_error
 from quartier.tenants import services
-from quartier.tenants.forms import TenantProvisionForm
+from quartier.tenants.forms import TenantProvisionForm, activation_message
 from quartier.tenants.models import Domain, Plan, PoolSchema, Tenant
 
 
@@ -68,27 +67,9 @@ class TenantAdmin(admin.ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         form = TenantProvisionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                provisioned = services.tenant_provision(
-                    name=data["name"],
-                    slug=data["slug"],
-                    admin_email=data["admin_email"],
-                    admin_password=data["admin_password"] or None,
-                    plan_code=data["plan"].code,
-                    custom_domains=data["custom_domains"],
-                    language=data["language"],
-                    currency=data["currency"],
-                )
-            except ApplicationError as error:
-                add_application_error(form, error)
-            else:
-                message = f"Provisioned {provisioned.tenant.name}."
-                if provisioned.activation_url:
-                    message += f" Send the admin this activation link: {provisioned.activation_url}"
-                self.message_user(request, message)
-                return redirect("admin:tenants_tenant_change", provisioned.tenant.pk)
+        if request.method == "POST" and form.is_valid() and (provisioned := form.provision()):
+            self.message_user(request, activation_message(provisioned))
+            return redirect("admin:tenants_tenant_change", provisioned.tenant.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": "Provision a tenant",

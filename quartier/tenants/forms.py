@@ -31,3 +31,39 @@ class TenantProvisionForm(forms.Form):
     def clean_custom_domains(self) -> list[str]:
         raw = self.cleaned_data.get("custom_domains") or ""
         return [domain.strip() for domain in raw.split(",") if domain.strip()]
+
+    def provision(self):
+        """Provision from the valid form; a refusal becomes form errors and None."""
+        from quartier.platform.errors import ApplicationError
+        from quartier.platform.forms import add_application_error
+        from quartier.tenants.services import tenant_provision
+
+        data = self.cleaned_data
+        try:
+            return tenant_provision(
+                name=data["name"],
+                slug=data["slug"],
+                admin_email=data["admin_email"],
+                admin_password=data["admin_password"] or None,
+                plan_code=data["plan"].code,
+                custom_domains=data["custom_domains"],
+                language=data["language"],
+                currency=data["currency"],
+            )
+        except ApplicationError as error:
+            # The service names the list "domains"; the form's field is custom_domains.
+            if "domains" in error.fields:
+                error.fields["custom_domains"] = error.fields.pop("domains")
+            add_application_error(self, error)
+            return None
+
+
+def activation_message(provisioned) -> str:
+    from django.utils.translation import gettext
+
+    message = gettext("Provisioned %(name)s.") % {"name": provisioned.tenant.name}
+    if provisioned.activation_url:
+        message += " " + gettext("Send the admin this activation link: %(url)s") % {
+            "url": provisioned.activation_url
+        }
+    return message

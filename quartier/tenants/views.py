@@ -21,7 +21,7 @@ from quartier.platform.forms import add_application_error
 from quartier.platform.health import readiness_checks
 from quartier.platform.selectors import dead_letter_list
 from quartier.tenants import services
-from quartier.tenants.forms import TenantProvisionForm
+from quartier.tenants.forms import TenantProvisionForm, activation_message
 from quartier.tenants.pool import pool_size
 from quartier.tenants.selectors import tenant_get, tenant_list, tenant_primary_url
 
@@ -93,32 +93,9 @@ def _console(request, *, form, status_forms=None, status=200):
 @operator_page
 def console(request):
     form = TenantProvisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            provisioned = services.tenant_provision(
-                name=data["name"],
-                slug=data["slug"],
-                admin_email=data["admin_email"],
-                admin_password=data["admin_password"] or None,
-                plan_code=data["plan"].code,
-                custom_domains=data["custom_domains"],
-                language=data["language"],
-                currency=data["currency"],
-            )
-        except ApplicationError as error:
-            # The service names the list "domains"; the form's field is custom_domains.
-            if "domains" in error.fields:
-                error.fields["custom_domains"] = error.fields.pop("domains")
-            add_application_error(form, error)
-        else:
-            message = _("Provisioned %(name)s.") % {"name": provisioned.tenant.name}
-            if provisioned.activation_url:
-                message += " " + _("Send the admin this activation link: %(url)s") % {
-                    "url": provisioned.activation_url
-                }
-            messages.success(request, message)
-            return redirect("tenants:console")
+    if request.method == "POST" and form.is_valid() and (provisioned := form.provision()):
+        messages.success(request, activation_message(provisioned))
+        return redirect("tenants:console")
     return _console(request, form=form, status=400 if form.errors else 200)
 
 
