@@ -218,7 +218,9 @@ class StripeServers:
         binary = shutil.which("localstripe") or str(Path(sys.executable).with_name("localstripe"))
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(  # noqa: S603 - a fixed local test binary
-            [binary, "--port", str(self.localstripe_port)],
+            # --from-scratch: localstripe keeps its state in one file, /tmp/localstripe.pickle,
+            # shared by every run on the machine; never load another run's (or a torn) copy.
+            [binary, "--port", str(self.localstripe_port), "--from-scratch"],
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
