@@ -3,7 +3,7 @@
 import random
 import time
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from quartier.bookings import errors
@@ -14,6 +14,22 @@ from quartier.platform.errors import Conflict
 # (without it, a crowd of writers tends to deadlock again in the same order).
 DEADLOCK_DETECTED = "40P01"
 ATTEMPTS = 6
+
+
+def provider_write_lock(provider_id: int | None) -> None:
+    """Queue writers of one provider's calendar behind each other until commit.
+
+    The exclusion constraint is what forbids an overlap; this only orders the writers,
+    so that two inserts never wait on each other's uncommitted rows (a deadlock that
+    PostgreSQL needs deadlock_timeout, 1 s by default, to break). Keyed by schema and
+    provider, so tenants and providers do not wait on each other.
+    """
+    if provider_id is None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(current_schema()), %s)", [provider_id]
+        )
 
 
 def write_or_conflict(write, *, message: str | None = None):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from quartier.accounts.models import User
 from quartier.bookings import errors
 from quartier.bookings.availability import schedule_of
-from quartier.bookings.guard import write_or_conflict
+from quartier.bookings.guard import provider_write_lock, write_or_conflict
 from quartier.bookings.models import Booking, BookingEvent, BookingStatus
 from quartier.catalog.models import ProviderProfile
 from quartier.platform.errors import ApplicationError, Conflict, NotFound
@@ -243,6 +243,7 @@ def _set_time(booking: Booking, starts_at: datetime) -> None:
 
 def _save_times(booking: Booking) -> None:
     """Save so that the no-overlap constraint becomes a clean 409."""
+    provider_write_lock(booking.provider_id)
     write_or_conflict(booking.save)
 
 

@@ -14,7 +14,7 @@ from quartier.bookings.availability import (
     schedule_of,
     slot_state,
 )
-from quartier.bookings.guard import write_or_conflict
+from quartier.bookings.guard import provider_write_lock, write_or_conflict
 from quartier.bookings.models import Booking, BookingEvent, BroadcastInvite
 from quartier.bookings.services.lifecycle import _notify, run_transition_hooks
 from quartier.catalog.models import Category, Listing, Offer, ProviderProfile
@@ -47,6 +47,7 @@ def _expiry(starts_at: datetime | None) -> datetime:
 
 
 def _create(booking: Booking, actor: User, **event_data) -> Booking:
+    provider_write_lock(booking.provider_id)
     write_or_conflict(booking.save, message=_("That time was just booked by someone else."))
     event = BookingEvent.objects.create(
         booking=booking,
@@ -308,6 +309,7 @@ def broadcast_accept(*, booking: Booking, provider: ProviderProfile) -> Booking:
             updated_at=timezone.now(),
         )
 
+    provider_write_lock(provider.pk)
     won = write_or_conflict(take, message=_("You are already booked at that time."))
     if not won:
         current = Booking.objects.get(pk=booking.pk)
