@@ -242,34 +242,51 @@ def _next_url(request, value: str, booking: Booking) -> str:
     return reverse("bookings:detail", args=[booking.pk])
 
 
-@login_required
-@require_POST
-def booking_transition_view(request, pk):
-    booking = _party_booking(request, pk)
-    form = TransitionForm(request.POST, prefix="transition")
+def _detail_post(request, booking: Booking, form, form_name: str, act, done):
+    """A form on the booking page: act on the valid form, or show the page with its errors.
+
+    `act(data)` calls one service; `done(data)` gives the success message and where to go.
+    """
     status = 400
     if form.is_valid():
-        action = form.cleaned_data["action"]
         try:
-            lifecycle.booking_transition(
-                booking=booking,
-                action=action,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                starts_at=form.cleaned_data["starts_at"],
-            )
+            act(form.cleaned_data)
         except ApplicationError as error:
             add_application_error(form, error)
             status = error.status
         else:
-            messages.success(request, DONE_MESSAGES[action])
-            return redirect(_next_url(request, form.cleaned_data["next"], booking))
+            message, target = done(form.cleaned_data)
+            messages.success(request, message)
+            return redirect(target)
     booking.refresh_from_db()
     return render(
         request,
         "bookings/booking_detail.html",
-        _detail_context(request, booking, transition_form=form),
+        _detail_context(request, booking, **{form_name: form}),
         status=status,
+    )
+
+
+@login_required
+@require_POST
+def booking_transition_view(request, pk):
+    booking = _party_booking(request, pk)
+    return _detail_post(
+        request,
+        booking,
+        TransitionForm(request.POST, prefix="transition"),
+        "transition_form",
+        act=lambda data: lifecycle.booking_transition(
+            booking=booking,
+            action=data["action"],
+            actor=request.user,
+            reason=data["reason"],
+            starts_at=data["starts_at"],
+        ),
+        done=lambda data: (
+            DONE_MESSAGES[data["action"]],
+            _next_url(request, data["next"], booking),
+        ),
     )
 
 
@@ -277,24 +294,18 @@ def booking_transition_view(request, pk):
 @require_POST
 def booking_message_view(request, pk):
     booking = _party_booking(request, pk)
-    form = MessageForm(request.POST, prefix="message")
-    status = 400
-    if form.is_valid():
-        try:
-            conversation.message_send(
-                booking=booking, sender=request.user, body=form.cleaned_data["body"]
-            )
-        except ApplicationError as error:
-            add_application_error(form, error)
-            status = error.status
-        else:
-            messages.success(request, _("Your message was sent."))
-            return redirect(reverse("bookings:detail", args=[booking.pk]) + "#messages")
-    return render(
+    return _detail_post(
         request,
-        "bookings/booking_detail.html",
-        _detail_context(request, booking, message_form=form),
-        status=status,
+        booking,
+        MessageForm(request.POST, prefix="message"),
+        "message_form",
+        act=lambda data: conversation.message_send(
+            booking=booking, sender=request.user, body=data["body"]
+        ),
+        done=lambda data: (
+            _("Your message was sent."),
+            reverse("bookings:detail", args=[booking.pk]) + "#messages",
+        ),
     )
 
 
@@ -302,28 +313,18 @@ def booking_message_view(request, pk):
 @require_POST
 def booking_review_view(request, pk):
     booking = _party_booking(request, pk)
-    form = ReviewForm(request.POST, prefix="review")
-    status = 400
-    if form.is_valid():
-        try:
-            reviews.review_write(
-                booking=booking,
-                author=request.user,
-                rating=form.cleaned_data["rating"],
-                text=form.cleaned_data["text"],
-            )
-        except ApplicationError as error:
-            add_application_error(form, error)
-            status = error.status
-        else:
-            messages.success(request, _("Thank you for your review."))
-            return redirect(reverse("bookings:detail", args=[booking.pk]) + "#reviews")
-    booking.refresh_from_db()
-    return render(
+    return _detail_post(
         request,
-        "bookings/booking_detail.html",
-        _detail_context(request, booking, review_form=form),
-        status=status,
+        booking,
+        ReviewForm(request.POST, prefix="review"),
+        "review_form",
+        act=lambda data: reviews.review_write(
+            booking=booking, author=request.user, rating=data["rating"], text=data["text"]
+        ),
+        done=lambda data: (
+            _("Thank you for your review."),
+            reverse("bookings:detail", args=[booking.pk]) + "#reviews",
+        ),
     )
 
 
