@@ -19,14 +19,24 @@ DECIMAL_PATTERN = re.compile(r"^\d{1,9}(\.\d+)?$")
 LANGUAGES = (("de", _("German")), ("fr", _("French")), ("it", _("Italian")), ("en", _("English")))
 
 
-class _NamesMixin:
-    """One text input per language; at least one must be filled."""
+class NamesForm(forms.Form):
+    """A form with one text input per language for a name; at least one must be filled."""
 
     names_prefix = "name"
     names_label = _("Name")
     names_max_length = 80
 
-    def add_name_fields(self, *, initial: dict | None = None) -> None:
+    def __init__(self, *args, names: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_name_fields(initial=names)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.cleaned_names():
+            self.add_error(f"{self.names_prefix}_en", _("Give the name in at least one language."))
+        return cleaned
+
+    def _add_name_fields(self, *, initial: dict | None = None) -> None:
         for code, language in LANGUAGES:
             self.fields[f"{self.names_prefix}_{code}"] = forms.CharField(
                 label=f"{self.names_label} ({language})",
@@ -42,12 +52,8 @@ class _NamesMixin:
             if self.cleaned_data.get(f"{self.names_prefix}_{code}", "").strip()
         }
 
-    def check_names(self) -> None:
-        if not self.cleaned_names():
-            self.add_error(f"{self.names_prefix}_en", _("Give the name in at least one language."))
 
-
-class CategoryForm(_NamesMixin, forms.Form):
+class CategoryForm(NamesForm):
     slug = forms.SlugField(label=_("Slug"), max_length=60)
     parent = forms.ModelChoiceField(
         label=_("Parent category"),
@@ -69,15 +75,9 @@ class CategoryForm(_NamesMixin, forms.Form):
                     "is_active": category.is_active,
                 },
             )
-        super().__init__(*args, **kwargs)
-        self.add_name_fields(initial=category.names if category else None)
+        super().__init__(*args, names=category.names if category else None, **kwargs)
         if category is not None:
             self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=category.pk)
-
-    def clean(self):
-        cleaned = super().clean()
-        self.check_names()
-        return cleaned
 
     def values(self) -> dict:
         return {
@@ -89,7 +89,7 @@ class CategoryForm(_NamesMixin, forms.Form):
         }
 
 
-class RequirementForm(_NamesMixin, forms.Form):
+class RequirementForm(NamesForm):
     names_prefix = "title"
     names_label = _("Title")
     names_max_length = 120
@@ -108,15 +108,6 @@ class RequirementForm(_NamesMixin, forms.Form):
         required=False,
         help_text=_("Completed bookings, or the rating x100, for those kinds of step."),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_name_fields()
-
-    def clean(self):
-        cleaned = super().clean()
-        self.check_names()
-        return cleaned
 
 
 class DecisionForm(forms.Form):
@@ -142,7 +133,7 @@ class DecisionForm(forms.Form):
         return self.cleaned_data["decision"] == "approve"
 
 
-class BadgeForm(_NamesMixin, forms.Form):
+class BadgeForm(NamesForm):
     names_max_length = 60
 
     slug = forms.SlugField(label=_("Slug"), max_length=60)
@@ -153,15 +144,6 @@ class BadgeForm(_NamesMixin, forms.Form):
     validity_days = forms.IntegerField(
         label=_("Valid for (days)"), min_value=1, max_value=3650, required=False
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_name_fields()
-
-    def clean(self):
-        cleaned = super().clean()
-        self.check_names()
-        return cleaned
 
 
 class AwardForm(forms.Form):
