@@ -31,7 +31,7 @@ from quartier.catalog.selectors.catalog import (
 from quartier.catalog.services.categories import category_create, category_update
 from quartier.catalog.services.listings import listing_hide, listing_unhide
 from quartier.platform.errors import ApplicationError, PermissionDenied
-from quartier.platform.forms import add_application_error
+from quartier.platform.forms import add_application_error, form_apply
 from quartier.platform.money import Money
 from quartier.trust import selectors as trust_selectors
 from quartier.trust.documents import document_link
@@ -262,55 +262,47 @@ def badges(request):
     error_seen = False
     if request.method == "POST" and action == "create":
         create_form = f.BadgeForm(request.POST, prefix="badge")
-        if create_form.is_valid():
-            data = create_form.cleaned_data
-            try:
-                badge_create(
-                    slug=data["slug"],
-                    names=create_form.cleaned_names(),
-                    actor=request.user,
-                    icon=data["icon"],
-                    rule=data["rule"],
-                    threshold=data["threshold"],
-                    min_reviews=data["min_reviews"],
-                    validity_days=data["validity_days"],
-                )
-            except ApplicationError as error:
-                add_application_error(create_form, error)
-            else:
-                messages.success(request, _("Badge created."))
-                return redirect("backoffice:badges")
+        created = form_apply(
+            create_form,
+            lambda data: badge_create(
+                slug=data["slug"],
+                names=create_form.cleaned_names(),
+                actor=request.user,
+                icon=data["icon"],
+                rule=data["rule"],
+                threshold=data["threshold"],
+                min_reviews=data["min_reviews"],
+                validity_days=data["validity_days"],
+            ),
+        )
+        if created == 200:
+            messages.success(request, _("Badge created."))
+            return redirect("backoffice:badges")
         error_seen = True
     elif request.method == "POST" and action == "award":
         badge = trust_selectors.badge_get(badge_id=_object_id(request) or 0)
         form = f.AwardForm(request.POST, prefix=f"award-{badge.pk}")
         award_forms[badge.pk] = form
-        if form.is_valid():
-            try:
-                badge_award(
-                    badge=badge,
-                    provider=form.cleaned_data["provider"],
-                    actor=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except ApplicationError as error:
-                add_application_error(form, error)
-            else:
-                messages.success(request, _("Badge awarded."))
-                return redirect("backoffice:badges")
+        awarded = form_apply(
+            form,
+            lambda data: badge_award(
+                badge=badge, provider=data["provider"], actor=request.user, reason=data["reason"]
+            ),
+        )
+        if awarded == 200:
+            messages.success(request, _("Badge awarded."))
+            return redirect("backoffice:badges")
         error_seen = True
     elif request.method == "POST" and action == "revoke":
         award = trust_selectors.award_get(award_id=_object_id(request) or 0)
         form = f.ReasonForm(request.POST, prefix=f"revoke-{award.pk}")
         revoke_forms[award.pk] = form
-        if form.is_valid():
-            try:
-                badge_revoke(award=award, actor=request.user, reason=form.cleaned_data["reason"])
-            except ApplicationError as error:
-                add_application_error(form, error)
-            else:
-                messages.success(request, _("Badge revoked."))
-                return redirect("backoffice:badges")
+        revoked = form_apply(
+            form, lambda data: badge_revoke(award=award, actor=request.user, reason=data["reason"])
+        )
+        if revoked == 200:
+            messages.success(request, _("Badge revoked."))
+            return redirect("backoffice:badges")
         error_seen = True
     elif request.method == "POST":
         create_form.add_error(None, _("Unknown action."))

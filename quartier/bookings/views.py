@@ -32,7 +32,7 @@ from quartier.catalog.selectors.catalog import (
     tasks_of_customer,
 )
 from quartier.platform.errors import ApplicationError, NotFound
-from quartier.platform.forms import add_application_error
+from quartier.platform.forms import add_application_error, form_apply
 
 SLOT_DAYS = 7
 # The buttons each party sees, in the order of the state machine.
@@ -247,17 +247,11 @@ def _detail_post(request, booking: Booking, form, form_name: str, act, done):
 
     `act(data)` calls one service; `done(data)` gives the success message and where to go.
     """
-    status = 400
-    if form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except ApplicationError as error:
-            add_application_error(form, error)
-            status = error.status
-        else:
-            message, target = done(form.cleaned_data)
-            messages.success(request, message)
-            return redirect(target)
+    status = form_apply(form, act)
+    if status == 200:
+        message, target = done(form.cleaned_data)
+        messages.success(request, message)
+        return redirect(target)
     booking.refresh_from_db()
     return render(
         request,

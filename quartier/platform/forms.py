@@ -14,3 +14,19 @@ def add_application_error(form: forms.Form, error: ApplicationError) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, str(message))
+
+
+def form_apply(form: forms.Form, act) -> int:
+    """Validate `form`, then run `act(cleaned_data)` (one service call).
+
+    Returns 200 when both succeeded; otherwise the status the page answers with (400 for
+    invalid input, the service error's own status for a refusal), the errors on the form.
+    """
+    if not form.is_valid():
+        return 400
+    try:
+        act(form.cleaned_data)
+    except ApplicationError as error:
+        add_application_error(form, error)
+        return error.status
+    return 200
