@@ -405,6 +405,17 @@ ENDPOINTS = [
         is_api=False,
     ),
     Endpoint(
+        "bookings/<int:pk>/messages/read/",
+        method="post",
+        actor="provider",
+        path="/bookings/{pk}/messages/read/",
+        make=_message,
+        make_other=_b_provider,
+        ok=302,
+        state=_message_state,
+        is_api=False,
+    ),
+    Endpoint(
         "bookings/<int:pk>/review/",
         method="post",
         actor="customer",
