@@ -11,12 +11,51 @@ from quartier.bookings.services.reviews import review_write
 from quartier.catalog.models import Category, Listing
 from quartier.catalog.services.categories import category_create
 from quartier.catalog.services.listings import listing_hide
+from quartier.trust.models import Badge, Requirement
 from tests.bookings.factories import bookable_listing, completed_booking
-from tests.catalog.factories import make_listing
-from tests.catalog.isolation import MARKER, _own_profile
+from tests.catalog.factories import make_listing, tenant_provider
 from tests.conftest import PASSWORD
-from tests.tenancy.matrix import Endpoint
-from tests.trust.isolation import _award, _badge, _rule, _submitted, _trust_state
+from tests.tenancy.matrix import MARKER, Endpoint
+from tests.trust.factories import (
+    award,
+    make_badge,
+    submitted_application,
+    trust_state,
+    vetting_rule,
+)
+
+
+def _own_profile(handle):
+    return tenant_provider(handle, display_name=MARKER)
+
+
+def _rule(handle):
+    requirement = vetting_rule(admin=handle.users["admin"], title=MARKER)
+    return {"pk": requirement.pk, "marker": MARKER}
+
+
+def _submitted(handle):
+    params = _rule(handle)
+    application, _document = submitted_application(
+        provider=_own_profile(handle), requirement=Requirement.objects.get(pk=params["pk"])
+    )
+    return {**params, "application": application.pk}
+
+
+def _badge(handle):
+    badge = make_badge(admin=handle.users["admin"], name=MARKER)
+    return {"pk": badge.pk, "provider": _own_profile(handle).pk, "marker": MARKER}
+
+
+def _award(handle):
+    params = _badge(handle)
+    awarded = award(badge=Badge.objects.get(pk=params["pk"]), provider=_own_profile(handle))
+    return {**params, "award": awarded.pk}
+
+
+def _trust_state(handle):
+    with handle.context():
+        return trust_state()
 
 
 def _category(handle):

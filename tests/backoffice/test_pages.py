@@ -12,10 +12,9 @@ from quartier.bookings.services.reviews import review_write
 from quartier.catalog.models import Category, Listing
 from quartier.catalog.services.listings import listing_hide
 from quartier.trust.models import Application, Badge, BadgeAward, Requirement
+from tests.backoffice.isolation import _award, _own_profile, _rule, _submitted
 from tests.bookings.factories import bookable_listing, completed_booking
 from tests.catalog.factories import make_listing
-from tests.catalog.isolation import _own_profile
-from tests.trust.isolation import _award, _rule, _submitted
 
 PAGES = [
     "/back-office/",

@@ -11,8 +11,12 @@ from quartier.billing.services.settings import payout_settings_get
 from quartier.platform.money import Money
 from tests.billing.factories import add_card, captured_payment, complete, confirmed, go_online
 from tests.bookings.factories import bookable_listing
-from tests.catalog.isolation import MARKER, _b_provider, _own_profile
-from tests.tenancy.matrix import Endpoint
+from tests.catalog.factories import tenant_provider
+from tests.tenancy.matrix import MARKER, Endpoint
+
+
+def _own_profile(handle):
+    return tenant_provider(handle, display_name=MARKER)
 
 
 def _offline_payment(handle):
@@ -151,14 +155,14 @@ ENDPOINTS = [
         "api/billing/connect/",
         actor="provider",
         make=_account,
-        make_other=_b_provider,
+        make_other=tenant_provider,
     ),
     Endpoint(
         "api/billing/connect/onboard/",
         method="post",
         actor="provider",
         make=_onboarded,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {},
         cross=200,
         state=_account_state,
@@ -168,7 +172,7 @@ ENDPOINTS = [
         method="post",
         actor="provider",
         make=_onboarded,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_account_state,
     ),
     Endpoint("api/billing/payouts/", actor="provider", cross=200),
@@ -181,7 +185,7 @@ ENDPOINTS = [
         "api/billing/statements/earnings.csv",
         actor="provider",
         make=_marked_statement,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         cross=200,
     ),
     Endpoint(

@@ -15,10 +15,14 @@ from tests.bookings.factories import (
     confirmed_booking,
     next_local,
 )
-from tests.catalog.isolation import MARKER, _b_provider, _own_profile
-from tests.tenancy.matrix import Endpoint
+from tests.catalog.factories import tenant_provider
+from tests.tenancy.matrix import MARKER, Endpoint
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _own_profile(handle):
+    return tenant_provider(handle, display_name=MARKER)
 
 
 def _listing(handle):
@@ -159,7 +163,7 @@ def _action(action, make, role, *, body=None, label=""):
         actor=role,
         path=f"/api/bookings/{{pk}}/{action.replace('_', '-')}/",
         make=make,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=body,
         state=_booking_state,
         label=label,
@@ -167,14 +171,16 @@ def _action(action, make, role, *, body=None, label=""):
 
 
 ENDPOINTS = [
-    Endpoint("api/schedule/", actor="provider", make=_schedule, make_other=_b_provider, cross=200),
+    Endpoint(
+        "api/schedule/", actor="provider", make=_schedule, make_other=tenant_provider, cross=200
+    ),
     Endpoint(
         "api/schedule/",
         method="patch",
         actor="provider",
         label="update",
         make=_schedule,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {"buffer_minutes": 45},
         cross=200,
         state=_schedule_state,
@@ -184,7 +190,7 @@ ENDPOINTS = [
         method="post",
         actor="provider",
         make=_schedule,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         ok=201,
         cross=201,
         state=_schedule_state,
@@ -199,7 +205,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/schedule/time-off/{pk}/",
         make=_time_off,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         ok=204,
         state=_schedule_state,
     ),
@@ -208,7 +214,7 @@ ENDPOINTS = [
         method="post",
         actor="provider",
         make=_schedule,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         cross=200,
         state=_schedule_state,
     ),
@@ -217,7 +223,7 @@ ENDPOINTS = [
         method="post",
         actor="provider",
         make=_schedule,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         ok=400,
         cross=400,
         state=_schedule_state,
@@ -291,7 +297,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/bookings/{pk}/messages/read/",
         make=_message,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_message_state,
     ),
     Endpoint(
@@ -299,7 +305,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/bookings/{pk}/messages/{message}/attachment/",
         make=_message,
-        make_other=_b_provider,
+        make_other=tenant_provider,
     ),
     Endpoint(
         "api/bookings/<int:pk>/reviews/",
@@ -319,7 +325,7 @@ ENDPOINTS = [
         state=_review_state,
     ),
     Endpoint(
-        "api/broadcasts/", actor="provider", make=_broadcast, make_other=_b_provider, cross=200
+        "api/broadcasts/", actor="provider", make=_broadcast, make_other=tenant_provider, cross=200
     ),
     Endpoint(
         "api/broadcasts/<int:pk>/accept/",
@@ -327,7 +333,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/broadcasts/{pk}/accept/",
         make=_broadcast,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_booking_state,
     ),
     Endpoint(
@@ -377,7 +383,7 @@ ENDPOINTS = [
         "dashboard/provider/",
         actor="provider",
         make=_requested,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         is_api=False,
         cross=200,
     ),
@@ -387,7 +393,7 @@ ENDPOINTS = [
         actor="provider",
         path="/bookings/{pk}/transition/",
         make=_requested,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {"transition-action": "accept"},
         ok=302,
         state=_booking_state,
@@ -410,7 +416,7 @@ ENDPOINTS = [
         actor="provider",
         path="/bookings/{pk}/messages/read/",
         make=_message,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         ok=302,
         state=_message_state,
         is_api=False,

@@ -9,15 +9,12 @@ from quartier.catalog.models import Category, Listing, Offer, ProviderProfile, T
 from quartier.catalog.services.listings import listing_hide, listing_photo_add
 from quartier.catalog.services.tasks import offer_create, task_request_create
 from quartier.platform.money import Money
-from tests.catalog.factories import category, make_listing, make_provider, png_bytes
-from tests.tenancy.matrix import Endpoint
-
-MARKER = "Isolation-Marker-7f3a"
+from tests.catalog.factories import category, make_listing, png_bytes, tenant_provider
+from tests.tenancy.matrix import MARKER, Endpoint
 
 
 def _own_profile(handle) -> ProviderProfile:
-    existing = ProviderProfile.objects.filter(user=handle.users["provider"]).first()
-    return existing or make_provider(user=handle.users["provider"], display_name=MARKER)
+    return tenant_provider(handle, display_name=MARKER)
 
 
 def _profile(handle):
@@ -77,11 +74,6 @@ def _offer(handle):
 def _sitemap_entry(handle):
     listing = _listing(handle)
     return {"marker": f"{handle.host}/listings/{listing['pk']}/"}
-
-
-def _b_provider(handle):
-    if not ProviderProfile.objects.filter(user=handle.users["provider"]).exists():
-        make_provider(user=handle.users["provider"], display_name="Other tenant's helper")
 
 
 def _listing_state(handle):
@@ -150,7 +142,7 @@ ENDPOINTS = [
         state=_category_state,
     ),
     Endpoint(
-        "api/providers/me/", actor="provider", make=_profile, make_other=_b_provider, cross=200
+        "api/providers/me/", actor="provider", make=_profile, make_other=tenant_provider, cross=200
     ),
     Endpoint(
         "api/providers/me/",
@@ -168,7 +160,7 @@ ENDPOINTS = [
         actor="provider",
         label="update",
         make=_profile,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {"bio": "changed"},
         cross=200,
         state=_profile_state,
@@ -178,21 +170,23 @@ ENDPOINTS = [
         method="post",
         actor="provider",
         make=_profile,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=_photo_body,
         format="multipart",
         cross=200,
         state=_profile_state,
     ),
     Endpoint("api/providers/<int:pk>/", path="/api/providers/{pk}/", make=_profile),
-    Endpoint("api/listings/", actor="provider", make=_listing, make_other=_b_provider, cross=200),
+    Endpoint(
+        "api/listings/", actor="provider", make=_listing, make_other=tenant_provider, cross=200
+    ),
     Endpoint(
         "api/listings/",
         method="post",
         actor="provider",
         label="create",
         make=_task,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {**LISTING_BODY, "category": p["category"]},
         ok=201,
         cross=201,
@@ -212,7 +206,7 @@ ENDPOINTS = [
         label="update",
         path="/api/listings/{pk}/",
         make=_listing,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {"title": "Taken over"},
         state=_listing_state,
     ),
@@ -223,7 +217,7 @@ ENDPOINTS = [
         label="delete",
         path="/api/listings/{pk}/",
         make=_listing,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         ok=204,
         state=_listing_state,
     ),
@@ -233,7 +227,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/listings/{pk}/publish/",
         make=_draft,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_listing_state,
     ),
     Endpoint(
@@ -242,7 +236,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/listings/{pk}/pause/",
         make=_listing,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_listing_state,
     ),
     Endpoint(
@@ -251,7 +245,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/listings/{pk}/unpublish/",
         make=_listing,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_listing_state,
     ),
     Endpoint(
@@ -277,7 +271,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/listings/{pk}/photos/",
         make=_listing,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=_photo_body,
         format="multipart",
         ok=201,
@@ -289,7 +283,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/listings/{pk}/photos/{photo_id}/",
         make=_photo,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         ok=204,
         state=_listing_state,
     ),
@@ -305,7 +299,9 @@ ENDPOINTS = [
         cross=201,
         state=_task_state,
     ),
-    Endpoint("api/tasks/search/", actor="provider", make=_task, make_other=_b_provider, cross=200),
+    Endpoint(
+        "api/tasks/search/", actor="provider", make=_task, make_other=tenant_provider, cross=200
+    ),
     Endpoint("api/tasks/<int:pk>/", actor="customer", path="/api/tasks/{pk}/", make=_task),
     Endpoint(
         "api/tasks/<int:pk>/cancel/",
@@ -325,12 +321,14 @@ ENDPOINTS = [
         label="offer",
         path="/api/tasks/{pk}/offers/",
         make=_task,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {"price": {"amount_minor": 7000, "currency": "CHF"}},
         ok=201,
         state=_offer_state,
     ),
-    Endpoint("api/offers/mine/", actor="provider", make=_offer, make_other=_b_provider, cross=200),
+    Endpoint(
+        "api/offers/mine/", actor="provider", make=_offer, make_other=tenant_provider, cross=200
+    ),
     Endpoint(
         "api/offers/<int:pk>/accept/",
         method="post",
@@ -353,7 +351,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/offers/{offer}/withdraw/",
         make=_offer,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_offer_state,
     ),
     Endpoint(

@@ -24,11 +24,7 @@ def _ids(endpoints):
 
 
 def _client(handle, endpoint):
-    return (
-        handle.client(endpoint.actor)
-        if endpoint.is_api
-        else (handle.session_client(endpoint.actor) if endpoint.actor else handle.client())
-    )
+    return endpoint.client_for(handle)
 
 
 def test_every_tenant_route_is_in_the_matrix():
