@@ -1,5 +1,6 @@
 """Catalog endpoints and pages in the isolation matrix (see tests/tenancy/matrix.py)."""
 
+import itertools
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,8 +10,14 @@ from quartier.catalog.models import Category, Listing, Offer, ProviderProfile, T
 from quartier.catalog.services.listings import listing_hide, listing_photo_add
 from quartier.catalog.services.tasks import offer_create, task_request_create
 from quartier.platform.money import Money
-from tests.catalog.factories import category, make_listing, png_bytes, tenant_provider
-from tests.tenancy.matrix import MARKER, Endpoint
+from tests.catalog.factories import (
+    category,
+    make_listing,
+    make_provider,
+    png_bytes,
+    tenant_provider,
+)
+from tests.tenancy.matrix import AGAIN, MARKER, Endpoint
 
 
 def _own_profile(handle) -> ProviderProfile:
@@ -19,6 +26,12 @@ def _own_profile(handle) -> ProviderProfile:
 
 def _profile(handle):
     return {"pk": _own_profile(handle).pk, "marker": MARKER}
+
+
+def _profile_with_a_listing(handle):
+    params = _profile(handle)
+    _listing(handle)
+    return params
 
 
 def _listing(handle, *, publish=True):
@@ -76,6 +89,27 @@ def _sitemap_entry(handle):
     return {"marker": f"{handle.host}/listings/{listing['pk']}/"}
 
 
+_numbers = itertools.count(1)
+
+
+def _another_category(handle, params):
+    Category.objects.create(slug=f"only-in-a-{next(_numbers)}", names={"en": MARKER})
+
+
+def _another_listing(handle, params):
+    _listing(handle)
+
+
+def _another_offer(handle, params):
+    """Another helper's offer on the same task."""
+    offer_create(
+        task=TaskRequest.objects.get(pk=params["pk"]),
+        provider=make_provider(),
+        price=Money(8000, "CHF"),
+        message=MARKER,
+    )
+
+
 def _listing_state(handle):
     with handle.context():
         return list(Listing.objects.values_list("pk", "title", "status", "hidden_reason"))
@@ -112,7 +146,7 @@ LISTING_BODY = {
 }
 
 ENDPOINTS = [
-    Endpoint("api/categories/", make=_category, cross=200),
+    Endpoint("api/categories/", make=_category, cross=200, grow=_another_category),
     Endpoint(
         "api/categories/",
         method="post",
@@ -178,7 +212,12 @@ ENDPOINTS = [
     ),
     Endpoint("api/providers/<int:pk>/", path="/api/providers/{pk}/", make=_profile),
     Endpoint(
-        "api/listings/", actor="provider", make=_listing, make_other=tenant_provider, cross=200
+        "api/listings/",
+        actor="provider",
+        make=_listing,
+        make_other=tenant_provider,
+        cross=200,
+        grow=AGAIN,
     ),
     Endpoint(
         "api/listings/",
@@ -197,6 +236,7 @@ ENDPOINTS = [
         path="/api/listings/search/?postal_code=8004",
         make=_listing,
         cross=200,
+        grow=AGAIN,
     ),
     Endpoint("api/listings/<int:pk>/", path="/api/listings/{pk}/", make=_listing),
     Endpoint(
@@ -287,7 +327,7 @@ ENDPOINTS = [
         ok=204,
         state=_listing_state,
     ),
-    Endpoint("api/tasks/", actor="customer", make=_task, cross=200),
+    Endpoint("api/tasks/", actor="customer", make=_task, cross=200, grow=AGAIN),
     Endpoint(
         "api/tasks/",
         method="post",
@@ -300,7 +340,12 @@ ENDPOINTS = [
         state=_task_state,
     ),
     Endpoint(
-        "api/tasks/search/", actor="provider", make=_task, make_other=tenant_provider, cross=200
+        "api/tasks/search/",
+        actor="provider",
+        make=_task,
+        make_other=tenant_provider,
+        cross=200,
+        grow=AGAIN,
     ),
     Endpoint("api/tasks/<int:pk>/", actor="customer", path="/api/tasks/{pk}/", make=_task),
     Endpoint(
@@ -312,7 +357,11 @@ ENDPOINTS = [
         state=_task_state,
     ),
     Endpoint(
-        "api/tasks/<int:pk>/offers/", actor="customer", path="/api/tasks/{pk}/offers/", make=_offer
+        "api/tasks/<int:pk>/offers/",
+        actor="customer",
+        path="/api/tasks/{pk}/offers/",
+        make=_offer,
+        grow=_another_offer,
     ),
     Endpoint(
         "api/tasks/<int:pk>/offers/",
@@ -327,7 +376,12 @@ ENDPOINTS = [
         state=_offer_state,
     ),
     Endpoint(
-        "api/offers/mine/", actor="provider", make=_offer, make_other=tenant_provider, cross=200
+        "api/offers/mine/",
+        actor="provider",
+        make=_offer,
+        make_other=tenant_provider,
+        cross=200,
+        grow=AGAIN,
     ),
     Endpoint(
         "api/offers/<int:pk>/accept/",
@@ -360,11 +414,18 @@ ENDPOINTS = [
         make=_listing,
         is_api=False,
         cross=200,
+        grow=AGAIN,
     ),
     Endpoint("listings/<int:pk>/", path="/listings/{pk}/", make=_listing, is_api=False),
-    Endpoint("sitemap.xml", make=_sitemap_entry, is_api=False, cross=200),
+    Endpoint("sitemap.xml", make=_sitemap_entry, is_api=False, cross=200, grow=AGAIN),
     Endpoint("robots.txt", is_api=False, cross=200),
-    Endpoint("providers/<int:pk>/", path="/providers/{pk}/", make=_profile, is_api=False),
+    Endpoint(
+        "providers/<int:pk>/",
+        path="/providers/{pk}/",
+        make=_profile_with_a_listing,
+        is_api=False,
+        grow=_another_listing,  # the listings on the profile
+    ),
     Endpoint("tasks/new/", actor="customer", is_api=False, cross=200),
     # B's customer sending A's category id: the default tree gives B the same ids, so
     # B gets its own task; A's tasks stay as they were.
@@ -380,7 +441,14 @@ ENDPOINTS = [
         state=_task_state,
         is_api=False,
     ),
-    Endpoint("tasks/<int:pk>/", actor="customer", path="/tasks/{pk}/", make=_offer, is_api=False),
+    Endpoint(
+        "tasks/<int:pk>/",
+        actor="customer",
+        path="/tasks/{pk}/",
+        make=_offer,
+        is_api=False,
+        grow=_another_offer,
+    ),
     Endpoint(
         "offers/<int:pk>/respond/",
         method="post",
