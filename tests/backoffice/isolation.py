@@ -4,6 +4,8 @@ List pages answer 200 on B's host with B's own data (never A's marker); pages an
 forms that take an id of A's answer 404 on B's host and leave A unchanged.
 """
 
+import itertools
+
 from quartier.accounts.models import User
 from quartier.accounts.services import user_create
 from quartier.bookings.models import Review
@@ -15,7 +17,7 @@ from quartier.trust.models import Badge, Requirement
 from tests.bookings.factories import bookable_listing, completed_booking
 from tests.catalog.factories import make_listing, tenant_provider
 from tests.conftest import PASSWORD
-from tests.tenancy.matrix import MARKER, Endpoint
+from tests.tenancy.matrix import AGAIN, MARKER, Endpoint
 from tests.trust.factories import (
     award,
     make_badge,
@@ -122,6 +124,22 @@ def _review_state(handle):
         return list(Review.objects.order_by("pk").values_list("pk", "is_hidden", "hidden_reason"))
 
 
+_numbers = itertools.count(1)
+
+
+def _another_category(handle, params):
+    category_create(slug=f"marker-category-{next(_numbers)}", names={"en": MARKER})
+
+
+def _another_user(handle, params):
+    user_create(
+        email=f"marker-user-{next(_numbers)}@telco.test",
+        password=PASSWORD,
+        full_name=MARKER,
+        role=User.Role.CUSTOMER,
+    )
+
+
 def _page(route, make=None, **fields):
     return Endpoint(route, actor="admin", is_api=False, make=make, cross=200, **fields)
 
@@ -143,7 +161,7 @@ def _action(route, *, make, state, path="", body=None):
 
 ENDPOINTS = [
     _page("back-office/"),
-    _page("back-office/categories/", make=_category),
+    _page("back-office/categories/", make=_category, grow=_another_category),
     Endpoint(
         "back-office/categories/<int:pk>/",
         actor="admin",
@@ -168,7 +186,7 @@ ENDPOINTS = [
         ok=302,
         state=_category_state,
     ),
-    _page("back-office/vetting/", make=_rule),
+    _page("back-office/vetting/", make=_rule, grow=AGAIN),
     Endpoint(
         "back-office/vetting/",
         method="post",
@@ -202,7 +220,7 @@ ENDPOINTS = [
         body=lambda params: {f"step-{params['pk']}-decision": "approve"},
         state=_trust_state,
     ),
-    _page("back-office/badges/", make=_badge),
+    _page("back-office/badges/", make=_badge, grow=AGAIN),
     Endpoint(
         "back-office/badges/",
         method="post",
@@ -232,7 +250,7 @@ ENDPOINTS = [
         body=lambda params: {f"revoke-{params['award']}-reason": "Left the programme"},
         state=_trust_state,
     ),
-    _page("back-office/moderation/", make=_listing),
+    _page("back-office/moderation/", make=_listing, grow=AGAIN),
     _action(
         "back-office/moderation/listings/<int:pk>/hide/",
         make=_listing,
@@ -247,7 +265,7 @@ ENDPOINTS = [
         state=_review_state,
     ),
     _page("back-office/payouts/"),
-    _page("back-office/users/", make=_user),
+    _page("back-office/users/", make=_user, grow=_another_user),
     _action("back-office/users/<int:pk>/deactivate/", make=_user, state=_user_state),
     _action("back-office/users/<int:pk>/activate/", make=_inactive_user, state=_user_state),
     _page("back-office/analytics/"),

@@ -7,8 +7,8 @@ from quartier.marketplace.services import audit_record
 from quartier.trust.documents import document_link
 from quartier.trust.models import Badge, Requirement, Step
 from quartier.trust.services.vetting import document_upload, quiz_set, requirement_create
-from tests.catalog.factories import tenant_provider
-from tests.tenancy.matrix import MARKER, Endpoint
+from tests.catalog.factories import make_provider, tenant_provider
+from tests.tenancy.matrix import AGAIN, MARKER, Endpoint
 from tests.trust.factories import (
     PDF,
     award,
@@ -119,6 +119,16 @@ def _audit(handle):
     return {"marker": MARKER}
 
 
+def _another_application(handle, params):
+    submitted_application(
+        provider=make_provider(), requirement=Requirement.objects.get(pk=params["pk"])
+    )
+
+
+def _another_award(handle, params):
+    award(badge=make_badge(admin=handle.users["admin"], name=MARKER), provider=_own_profile(handle))
+
+
 def _trust_state(handle):
     with handle.context():
         return trust_state()
@@ -129,7 +139,7 @@ def _upload(params):
 
 
 ENDPOINTS = [
-    Endpoint("api/vetting/rules/", actor="provider", make=_rule, cross=200),
+    Endpoint("api/vetting/rules/", actor="provider", make=_rule, cross=200, grow=AGAIN),
     Endpoint(
         "api/vetting/rules/",
         method="post",
@@ -221,7 +231,13 @@ ENDPOINTS = [
         state=_trust_state,
         body=lambda p: {"answers": {str(p["question"]): p["choice"]}},
     ),
-    Endpoint("api/vetting/applications/", actor="admin", make=_submitted, cross=200),
+    Endpoint(
+        "api/vetting/applications/",
+        actor="admin",
+        make=_submitted,
+        cross=200,
+        grow=_another_application,
+    ),
     Endpoint(
         "api/vetting/applications/<int:pk>/",
         actor="admin",
@@ -268,8 +284,9 @@ ENDPOINTS = [
         actor="customer",
         path="/api/providers/{provider}/badges/",
         make=_award,
+        grow=_another_award,
     ),
-    Endpoint("api/badges/", actor="customer", make=_badge, cross=200),
+    Endpoint("api/badges/", actor="customer", make=_badge, cross=200, grow=AGAIN),
     Endpoint(
         "api/badges/",
         method="post",
@@ -308,7 +325,7 @@ ENDPOINTS = [
         body=lambda p: {"reason": "test"},
         state=_trust_state,
     ),
-    Endpoint("api/audit/", actor="admin", make=_audit, cross=200),
+    Endpoint("api/audit/", actor="admin", make=_audit, cross=200, grow=AGAIN),
     Endpoint(
         "trust/documents/<str:token>/",
         actor="admin",
