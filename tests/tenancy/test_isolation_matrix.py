@@ -10,15 +10,6 @@ WITH_ACTOR = [endpoint for endpoint in ENDPOINTS if endpoint.actor]
 API_WITH_ACTOR = [endpoint for endpoint in WITH_ACTOR if endpoint.is_api]
 
 
-@pytest.fixture(autouse=True)
-def _payments_backend(request):
-    """Billing endpoints talk to Stripe: point them at the test servers."""
-    callspec = getattr(request.node, "callspec", None)
-    endpoint = callspec.params.get("endpoint") if callspec else None
-    if endpoint is not None and endpoint.route.startswith("api/billing/"):
-        request.getfixturevalue("stripe")
-
-
 def _ids(endpoints):
     return [endpoint.id for endpoint in endpoints]
 

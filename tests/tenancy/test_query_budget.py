@@ -23,15 +23,6 @@ BOUNDED = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _payments_backend(request):
-    """Billing endpoints talk to Stripe: point them at the test servers."""
-    callspec = getattr(request.node, "callspec", None)
-    endpoint = callspec.params.get("endpoint") if callspec else None
-    if endpoint is not None and endpoint.route.startswith("api/billing/"):
-        request.getfixturevalue("stripe")
-
-
 def _measure(endpoint, client, params):
     endpoint.request(client, params)  # warms the per-process caches (tenant, settings)
     with CaptureQueriesContext(connection) as queries:
