@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -87,6 +88,29 @@ def _press(request, act, *, done, to: str):
     else:
         messages.success(request, done(result) if callable(done) else done)
     return redirect(to)
+
+
+def _row_form_action(*, get, form_class, prefix: str, act, done, to: str, page):
+    """The view of one form on a row of a list page (award a badge, hide a listing...),
+    at its own POST URL: `get(pk)` is the row (404 if unknown), `act(request, row,
+    data)` the one service call; `page(request, form)` shows the list with the form's
+    errors when it fails."""
+
+    @admin_page
+    @require_POST
+    def view(request, pk: int):
+        row = get(pk)
+        form = form_class(request.POST, prefix=f"{prefix}-{row.pk}")
+        return _submit(
+            request,
+            form,
+            lambda data: act(request, row, data),
+            done=done,
+            to=to,
+            page=lambda form: page(request, form),
+        )
+
+    return view
 
 
 @admin_page
@@ -340,38 +364,6 @@ def badges(request):
     )
 
 
-@admin_page
-@require_POST
-def badge_award_view(request, pk: int):
-    badge = trust_selectors.badge_get(badge_id=pk)
-    form = f.AwardForm(request.POST, prefix=f"award-{badge.pk}")
-    return _submit(
-        request,
-        form,
-        lambda data: badge_award(
-            badge=badge, provider=data["provider"], actor=request.user, reason=data["reason"]
-        ),
-        done=_("Badge awarded."),
-        to="backoffice:badges",
-        page=lambda form: _badges_page(request, submitted=form),
-    )
-
-
-@admin_page
-@require_POST
-def badge_revoke_view(request, pk: int):
-    award = trust_selectors.award_get(award_id=pk)
-    form = f.ReasonForm(request.POST, prefix=f"revoke-{award.pk}")
-    return _submit(
-        request,
-        form,
-        lambda data: badge_revoke(award=award, actor=request.user, reason=data["reason"]),
-        done=_("Badge revoked."),
-        to="backoffice:badges",
-        page=lambda form: _badges_page(request, submitted=form),
-    )
-
-
 def _moderation_page(request, *, submitted=None):
     """Listings and reviews to moderate; a submitted reason form keeps its errors."""
     return _page(
@@ -396,19 +388,48 @@ def moderation(request):
     return _moderation_page(request)
 
 
-@admin_page
-@require_POST
-def listing_hide_view(request, pk: int):
-    listing = listing_get_for_moderation(listing_id=pk)
-    form = f.ReasonForm(request.POST, prefix=f"listing-{listing.pk}")
-    return _submit(
-        request,
-        form,
-        lambda data: listing_hide(listing=listing, reason=data["reason"]),
-        done=_("Listing hidden."),
-        to="backoffice:moderation",
-        page=lambda form: _moderation_page(request, submitted=form),
-    )
+badge_award_view = _row_form_action(
+    get=lambda pk: trust_selectors.badge_get(badge_id=pk),
+    form_class=f.AwardForm,
+    prefix="award",
+    act=lambda request, badge, data: badge_award(
+        badge=badge, provider=data["provider"], actor=request.user, reason=data["reason"]
+    ),
+    done=gettext_lazy("Badge awarded."),
+    to="backoffice:badges",
+    page=lambda request, form: _badges_page(request, submitted=form),
+)
+badge_revoke_view = _row_form_action(
+    get=lambda pk: trust_selectors.award_get(award_id=pk),
+    form_class=f.ReasonForm,
+    prefix="revoke",
+    act=lambda request, award, data: badge_revoke(
+        award=award, actor=request.user, reason=data["reason"]
+    ),
+    done=gettext_lazy("Badge revoked."),
+    to="backoffice:badges",
+    page=lambda request, form: _badges_page(request, submitted=form),
+)
+listing_hide_view = _row_form_action(
+    get=lambda pk: listing_get_for_moderation(listing_id=pk),
+    form_class=f.ReasonForm,
+    prefix="listing",
+    act=lambda request, listing, data: listing_hide(listing=listing, reason=data["reason"]),
+    done=gettext_lazy("Listing hidden."),
+    to="backoffice:moderation",
+    page=lambda request, form: _moderation_page(request, submitted=form),
+)
+review_hide_view = _row_form_action(
+    get=lambda pk: review_get(review_id=pk),
+    form_class=f.ReasonForm,
+    prefix="review",
+    act=lambda request, review, data: review_hide(
+        review=review, admin=request.user, reason=data["reason"]
+    ),
+    done=gettext_lazy("Review hidden."),
+    to="backoffice:moderation",
+    page=lambda request, form: _moderation_page(request, submitted=form),
+)
 
 
 @admin_page
@@ -420,21 +441,6 @@ def listing_unhide_view(request, pk: int):
         lambda: listing_unhide(listing=listing),
         done=_("Listing shown again (paused until its owner publishes it)."),
         to="backoffice:moderation",
-    )
-
-
-@admin_page
-@require_POST
-def review_hide_view(request, pk: int):
-    review = review_get(review_id=pk)
-    form = f.ReasonForm(request.POST, prefix=f"review-{review.pk}")
-    return _submit(
-        request,
-        form,
-        lambda data: review_hide(review=review, admin=request.user, reason=data["reason"]),
-        done=_("Review hidden."),
-        to="backoffice:moderation",
-        page=lambda form: _moderation_page(request, submitted=form),
     )
 
 
