@@ -70,6 +70,15 @@ def _requested(handle):
     return {"pk": booking.pk, "marker": MARKER, "listing": booking.listing_id}
 
 
+def _requested_with_a_reply(handle):
+    """A request with a message the customer has not read (opening the page keeps it so)."""
+    params = _requested(handle)
+    message_send(
+        booking=Booking.objects.get(pk=params["pk"]), sender=handle.users["provider"], body=MARKER
+    )
+    return params
+
+
 def _accepted(handle):
     params = _requested(handle)
     Booking.objects.filter(pk=params["pk"]).update(status="accepted")
@@ -434,7 +443,7 @@ ENDPOINTS = [
         "bookings/<int:pk>/",
         actor="customer",
         path="/bookings/{pk}/",
-        make=_requested,
+        make=_requested_with_a_reply,
         is_api=False,
         grow=_another_message,  # its thread
     ),
