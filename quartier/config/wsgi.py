@@ -1,7 +1,9 @@
+"""WSGI entry point: gunicorn serves `quartier.config.wsgi` (deploy/docker-entrypoint.sh)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quartier.platform.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quartier.config.settings")
 
 application = get_wsgi_application()

@@ -4,8 +4,8 @@ QUARTIER_ENV selects development (default: safe local defaults, embedded Postgre
 test, or production (strict: secrets required, HTTPS-only cookies, HSTS).
 """
 
-from quartier.platform.settings.base import *  # noqa: F403
-from quartier.platform.settings.database import *  # noqa: F403
-from quartier.platform.settings.integrations import *  # noqa: F403
-from quartier.platform.settings.security import *  # noqa: F403
-from quartier.platform.settings.storage import *  # noqa: F403
+from quartier.config.settings.base import *  # noqa: F403
+from quartier.config.settings.database import *  # noqa: F403
+from quartier.config.settings.integrations import *  # noqa: F403
+from quartier.config.settings.security import *  # noqa: F403
+from quartier.config.settings.storage import *  # noqa: F403
