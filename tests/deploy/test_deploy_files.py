@@ -36,9 +36,13 @@ def test_compose_file_parses_with_every_service():
 
 def test_compose_reads_only_variables_the_settings_know():
     """Every QUARTIER-side variable in compose is one the settings actually read."""
-    platform = DEPLOY.parent / "quartier" / "platform"
+    package = DEPLOY.parent / "quartier"
     settings_source = "".join(
-        path.read_text() for path in [platform / "env.py", *(platform / "settings").glob("*.py")]
+        path.read_text()
+        for path in [
+            package / "platform" / "env.py",
+            *(package / "config" / "settings").glob("*.py"),
+        ]
     )
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     environment = compose["services"]["app"]["environment"]
