@@ -38,8 +38,7 @@ def _python_files_only(directory, names):
     return [
         name
         for name in names
-        if not (name.endswith(".py") or (Path(directory) / name).is_dir())
-        or name == "__pycache__"
+        if not (name.endswith(".py") or (Path(directory) / name).is_dir()) or name == "__pycache__"
     ]
 
 
