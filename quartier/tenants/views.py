@@ -3,6 +3,8 @@
 Tenants with their status and plan, a provisioning form, suspend and resume with a
 reason, and the fleet's health. Tenant users never reach it: their sessions live in
 their tenant's schema, so on the platform domain they are anonymous.
+
+Also the platform host's landing page and the reverse proxy's TLS question (`tls_ask`).
 """
 
 from functools import wraps
