@@ -1,5 +1,3 @@
-"""WSGI entry point: gunicorn serves `quartier.config.wsgi` (deploy/docker-entrypoint.sh)."""
-
 import os
 
 from django.core.wsgi import get_wsgi_application
