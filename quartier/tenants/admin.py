@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from quartier.platform.errors import ApplicationError
 from quartier.platform.models import DeadLetter
 from quartier.tenants import services
+from quartier.tenants.dead_letters import dead_letter_retry
 from quartier.tenants.forms import TenantProvisionForm, activation_message
 from quartier.tenants.models import Domain, Plan, PoolSchema, Tenant
 
@@ -108,7 +109,7 @@ class PoolSchemaAdmin(admin.ModelAdmin):
 def retry_dead_letters(modeladmin, request, queryset):
     for dead_letter in queryset:
         try:
-            services.dead_letter_retry(dead_letter=dead_letter)
+            dead_letter_retry(dead_letter=dead_letter)
         except ApplicationError as error:
             modeladmin.message_user(request, f"{dead_letter}: {error.message}", messages.ERROR)
         else:

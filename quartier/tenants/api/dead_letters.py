@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 from quartier.platform.api.permissions import IsOperatorStaff
 from quartier.platform.errors import ApplicationError
 from quartier.platform.models import DeadLetter
+from quartier.tenants.dead_letters import dead_letter_retry
 from quartier.tenants.selectors import dead_letter_get, dead_letter_list
-from quartier.tenants.services import dead_letter_retry
 
 
 class DeadLetterSerializer(serializers.ModelSerializer):
