@@ -1,5 +1,6 @@
 """Writes on accounts: sign-up, tenant admins, tokens."""
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -91,7 +92,8 @@ def user_activation_path(*, user: User) -> str:
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": tenant_token_generator.make_token(user),
         },
-        urlconf="quartier.platform.urls_tenant",
+        # Reversed for a tenant's host even when called from the operator's side.
+        urlconf=settings.ROOT_URLCONF,
     )
 
 
@@ -159,9 +161,7 @@ def email_verification_path(*, user: User) -> str:
     from django.urls import reverse
 
     token = _email_signer().sign(f"{user.pk}:{_email_digest(user.email)}")
-    return reverse(
-        "accounts:verify-email", kwargs={"token": token}, urlconf="quartier.platform.urls_tenant"
-    )
+    return reverse("accounts:verify-email", kwargs={"token": token}, urlconf=settings.ROOT_URLCONF)
 
 
 def email_verification_send(*, user: User, base_url: str) -> None:

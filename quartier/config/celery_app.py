@@ -10,7 +10,7 @@ import os
 
 from tenant_schemas_celery.app import CeleryApp
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quartier.platform.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quartier.config.settings")
 
 app = CeleryApp("quartier", task_cls="quartier.platform.task_base:QuartierTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")

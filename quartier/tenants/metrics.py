@@ -184,8 +184,8 @@ def _pool_size():
 
 
 def _dead_letters():
-    from quartier.platform.selectors import dead_letter_open_count
     from quartier.platform.tenancy import public_context
+    from quartier.tenants.selectors import dead_letter_open_count
 
     with public_context():
         count = dead_letter_open_count()

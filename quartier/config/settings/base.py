@@ -20,6 +20,7 @@ QUARTIER_ENV = deployment()
 SHARED_APPS = [
     "quartier.platform",
     "quartier.tenants",
+    "quartier.config",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -52,6 +53,7 @@ TENANT_APPS = [
     "quartier.bookings",
     "quartier.billing",
     "quartier.themes",
+    "quartier.storefront",
     "quartier.backoffice",
 ]
 
@@ -60,8 +62,8 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 TENANT_MODEL = "tenants.Tenant"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
-PUBLIC_SCHEMA_URLCONF = "quartier.platform.urls_public"
-ROOT_URLCONF = "quartier.platform.urls_tenant"
+PUBLIC_SCHEMA_URLCONF = "quartier.config.urls_public"
+ROOT_URLCONF = "quartier.config.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 # The platform's own domain: tenants live at <slug>.<PLATFORM_DOMAIN>, the operator
@@ -128,7 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
 MIDDLEWARE = [
     # Outermost, so a request's time covers every other middleware and requests that
     # tenant resolution refuses are counted too; also answers /metrics.
-    "quartier.platform.metrics.RequestMetricsMiddleware",
+    "quartier.tenants.metrics.RequestMetricsMiddleware",
     # Health probes answer before tenant resolution: load balancers call them by IP.
     "quartier.platform.middleware.HealthProbeMiddleware",
     # Tenant resolution must run first of the rest: sessions, auth and CSRF all read
@@ -169,7 +171,7 @@ TEMPLATES = [
     }
 ]
 
-WSGI_APPLICATION = "quartier.platform.wsgi.application"
+WSGI_APPLICATION = "quartier.config.wsgi.application"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("de", "Deutsch"), ("fr", "Français"), ("it", "Italiano"), ("en", "English")]

@@ -5,16 +5,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from quartier.billing.api.webhook import StripeWebhookView
-from quartier.platform import views
+from quartier.tenants import views as operator_views
 
 urlpatterns = [
-    path("", views.operator_home, name="operator-home"),
+    path("", operator_views.operator_home, name="operator-home"),
     path("", include("quartier.tenants.urls")),
     path("admin/", admin.site.urls),
     path("api/operator/", include("quartier.tenants.api.urls")),
-    path("api/operator/", include("quartier.platform.api.urls")),
     # Caddy's on-demand TLS asks here before it gets a certificate for a custom domain.
-    path("internal/tls-ask", views.tls_ask, name="tls-ask"),
+    path("internal/tls-ask", operator_views.tls_ask, name="tls-ask"),
     path("api/", include("quartier.accounts.api.urls")),
     path("api/stripe/webhook/", StripeWebhookView.as_view(), name="stripe-webhook"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

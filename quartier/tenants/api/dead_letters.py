@@ -1,4 +1,4 @@
-"""Operator API of the platform app: the dead letters of background tasks."""
+"""Operator API: the dead letters of background tasks, listed and queued again."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 from quartier.platform.api.permissions import IsOperatorStaff
 from quartier.platform.errors import ApplicationError
 from quartier.platform.models import DeadLetter
-from quartier.platform.selectors import dead_letter_get, dead_letter_list
-from quartier.platform.services import dead_letter_retry
+from quartier.tenants.dead_letters import dead_letter_retry
+from quartier.tenants.selectors import dead_letter_get, dead_letter_list
 
 
 class DeadLetterSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from quartier.platform import views
+from quartier.storefront import views as storefront_views
 
 TENANT_APPS_WITH_URLS = [
     "catalog",
@@ -23,7 +23,8 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", views.storefront_home, name="home"),
+    path("", storefront_views.home, name="home"),
+    path("", include("quartier.storefront.urls")),
     path("accounts/", include("quartier.accounts.urls")),
     path("api/", include(api_patterns)),
     *[path("", include(f"quartier.{app}.urls")) for app in TENANT_APPS_WITH_URLS],

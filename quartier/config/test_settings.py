@@ -10,7 +10,7 @@ os.environ["QUARTIER_ENV"] = "test"
 os.environ.setdefault("THROTTLE_LOGIN_RATE", "10000/minute")
 os.environ.setdefault("THROTTLE_SIGNUP_RATE", "10000/minute")
 
-from quartier.platform.settings import *  # noqa: E402, F403
+from quartier.config.settings import *  # noqa: E402, F403
 
 # Hashing at full strength makes every login in the suite slow; tests need only
 # correctness of the flow, not a password's resistance to brute force.
