@@ -419,7 +419,11 @@ def race_tenant(django_db_setup, django_db_blocker):
     """A tenant of its own: the other tests' rolled-back data is invisible to threads."""
     with django_db_blocker.unblock(), public_context():
         tenant = tenant_provision(
-            name="Idem", slug="idem", admin_email="a@idem.test", admin_password=PASSWORD
+            name="Idem",
+            slug="idem",
+            admin_email="a@idem.test",
+            admin_password=PASSWORD,
+            language="en",
         ).tenant
     yield tenant
     with django_db_blocker.unblock(), public_context():
