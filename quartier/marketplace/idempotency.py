@@ -47,7 +47,7 @@ def idempotency_key_check(key: str) -> str:
 def request_fingerprint(*, method: str, path: str, body: bytes) -> str:
     """SHA-256 of the method, the path and the body, each length-prefixed."""
     digest = hashlib.sha256()
-    for part in (method.upper().encode(), path.encode(), body):
+    for part in (method.upper().encode(), path.encode(errors="surrogatepass"), body):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()

@@ -181,6 +181,24 @@ def test_a_refused_request_leaves_no_key_behind(tenant_a, listing):
     assert _count(tenant_a, Booking, listing=listing) == 1
 
 
+def test_a_body_refused_by_the_serializer_is_refused_alike_with_a_key(tenant_a, listing):
+    with tenant_a.context():
+        booking = confirmed_booking(listing=listing, customer=tenant_a.users["customer"])
+    # a lone surrogate is valid JSON but no text: the key must not turn the 400 into a 500
+    body = '{"body": "a\\ud800b"}'
+
+    response = tenant_a.client("customer").post(
+        f"/api/bookings/{booking.pk}/messages/",
+        body,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY=KEY,
+    )
+
+    assert (response.status_code, list(response.json()["fields"])) == (400, ["body"])
+    assert _count(tenant_a, Message, booking=booking) == 0
+    assert _count(tenant_a, IdempotencyKey) == 0
+
+
 def test_without_the_header_nothing_changes(tenant_a, listing):
     with tenant_a.context():
         booking = confirmed_booking(listing=listing, customer=tenant_a.users["customer"])

@@ -102,9 +102,8 @@ def _canonical_body(request) -> bytes:
             [name, [_file_digest(value) if hasattr(value, "chunks") else value for value in values]]
             for name, values in sorted(data.lists())
         ]
-    return json.dumps(
-        data, cls=JSONEncoder, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode()
+    # ASCII escapes: a lone surrogate (valid in JSON as an escape) must not fail to encode.
+    return json.dumps(data, cls=JSONEncoder, sort_keys=True, separators=(",", ":")).encode()
 
 
 def _file_digest(upload) -> dict:
@@ -116,7 +115,7 @@ def _file_digest(upload) -> dict:
 
 
 def _json_text(data) -> str:
-    return "" if data is None else json.dumps(data, cls=JSONEncoder, ensure_ascii=False)
+    return "" if data is None else json.dumps(data, cls=JSONEncoder)
 
 
 def _replay(stored: idempotency.StoredAnswer) -> Response:
