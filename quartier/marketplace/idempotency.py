@@ -4,7 +4,7 @@ A client that lost the answer to a POST (a timeout, a dropped connection) sends 
 with the same `Idempotency-Key`. Keys are scoped to the tenant (the table lives in each
 tenant's schema) and to the user, and kept for `KEY_LIFETIME`.
 
-The API layer (quartier.platform.api.idempotency) runs the whole request in one
+The API layer (quartier.marketplace.api.idempotency) runs the whole request in one
 transaction: `idempotency_key_claim`, the view, `idempotency_key_record`. So a committed
 write always has its answer stored, and a rolled-back one leaves no key behind.
 """

@@ -14,7 +14,7 @@ from quartier.billing.models import ConnectedAccount, JournalEntry, Payment, Pay
 from quartier.billing.services import connect, payments, payouts
 from quartier.billing.services.settings import payout_settings_get, payout_settings_update
 from quartier.catalog.services.profiles import provider_profile_require
-from quartier.platform.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
+from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
 from quartier.platform.api.permissions import IsTenantAdmin
 from quartier.platform.errors import NotFound, PermissionDenied
 from quartier.platform.pagination import CursorPagination

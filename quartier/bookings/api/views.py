@@ -18,7 +18,7 @@ from quartier.bookings.models import Booking
 from quartier.bookings.services import conversation, lifecycle, requests, reviews, schedule
 from quartier.catalog.selectors.catalog import listing_get_visible, provider_profile_get
 from quartier.catalog.services.profiles import provider_profile_require
-from quartier.platform.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
+from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
 from quartier.platform.api.permissions import IsTenantAdmin
 from quartier.platform.errors import ApplicationError, NotFound
 

@@ -23,8 +23,8 @@ from quartier.catalog.selectors.search import (
 from quartier.catalog.services import categories, listings, profiles, tasks
 from quartier.geo.projection import project
 from quartier.geo.selectors import postal_code_point
+from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
 from quartier.marketplace.selectors import marketplace_settings
-from quartier.platform.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
 from quartier.platform.api.permissions import IsTenantAdmin
 from quartier.platform.errors import ApplicationError
 
