@@ -22,13 +22,15 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from quartier.marketplace import idempotency
-from quartier.platform.api.serializers import ErrorSerializer
+from quartier.platform.api.schema import ErrorSerializer
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     name=idempotency.HEADER,
-    type={"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+    # HTTP drops spaces around a header value, so the schema offers none there (the server
+    # takes any 1-255 printable ASCII characters that reach it).
+    type={"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]([ -~]*[!-~])?$"},
     location=OpenApiParameter.HEADER,
     required=False,
     description=(
