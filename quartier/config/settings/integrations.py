@@ -85,6 +85,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
         "kwargs": {"task_name": "billing.payouts"},
     },
+    # Idempotency keys answer retries for 24 hours; older ones are deleted.
+    "marketplace-idempotency-keys-expire": {
+        "task": "platform.fan_out",
+        "schedule": crontab(minute=40),
+        "kwargs": {"task_name": "marketplace.idempotency_keys_expire"},
+    },
     "tenants-pool-refill": {
         "task": "tenants.pool_refill",
         "schedule": crontab(minute="*/10"),
