@@ -20,6 +20,7 @@ from quartier.billing import errors, gateway, ledger
 from quartier.billing.fees import FeeTerms, cancellation_charge, customer_fee, settle
 from quartier.billing.models import BillingCustomer, JournalEntry, LedgerLine, Payment, PaymentMode
 from quartier.billing.services.settings import payout_settings_get
+from quartier.bookings.events import BookingTransitioned
 from quartier.bookings.models import Booking, BookingStatus
 from quartier.platform.errors import ApplicationError, Conflict
 from quartier.platform.money import Money
@@ -34,8 +35,16 @@ SETTLING = {
 }
 
 
-def booking_transitioned(*, booking: Booking, transition: str, actor) -> None:
-    """BOOKING_TRANSITION_HOOKS entry: runs inside the booking's transaction."""
+def booking_transitioned(event: BookingTransitioned) -> None:
+    """Subscriber of BookingTransitioned: runs inside the booking's transaction."""
+    transition = event.to_status
+    if not event.status_changed or transition not in {
+        BookingStatus.CONFIRMED,
+        BookingStatus.COMPLETED,
+        *SETTLING,
+    }:
+        return
+    booking = Booking.objects.select_related("customer").get(pk=event.booking_id)
     if transition == BookingStatus.CONFIRMED:
         payment_open(booking=booking)
         return
@@ -44,12 +53,12 @@ def booking_transitioned(*, booking: Booking, transition: str, actor) -> None:
         return
     if transition == BookingStatus.COMPLETED:
         _settle_later(payment, payment.price_minor + payment.customer_fee_minor)
-    elif transition in SETTLING:
+    else:
         charge = cancellation_charge(
             payment.money(payment.price_minor),
             FeeTerms.of(payout_settings_get()),
             starts_at=booking.starts_at,
-            cancelled_at=timezone.now(),
+            cancelled_at=event.occurred_at,
             by_provider=transition == BookingStatus.CANCELLED_BY_PROVIDER,
         )
         _settle_later(payment, charge.amount_minor)

@@ -85,6 +85,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
         "kwargs": {"task_name": "billing.payouts"},
     },
+    # Delivers outbox rows whose on-commit kick was lost or whose retry is due.
+    "outbox-sweep": {
+        "task": "platform.fan_out",
+        "schedule": crontab(minute="*"),
+        "kwargs": {"task_name": "outbox.dispatch"},
+    },
     "tenants-pool-refill": {
         "task": "tenants.pool_refill",
         "schedule": crontab(minute="*/10"),
