@@ -6,7 +6,10 @@ from django_tenants.utils import schema_exists
 from quartier.accounts.models import User
 from quartier.marketplace.models import MarketplaceSettings
 from quartier.platform.errors import ApplicationError
-from quartier.platform.initialisers import tenant_initialiser_register, tenant_initialiser_unregister
+from quartier.platform.initialisers import (
+    tenant_initialiser_register,
+    tenant_initialiser_unregister,
+)
 from quartier.platform.tenancy import tenant_context
 from quartier.tenants.models import Domain, PoolSchema, Tenant
 from quartier.tenants.pool import pool_fill, pool_size
