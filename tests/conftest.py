@@ -169,9 +169,7 @@ def _no_network_inside_transactions(request, monkeypatch):
         return guard
 
     monkeypatch.setattr(gateway, "call", guarded("Stripe", gateway.call))
-    monkeypatch.setattr(
-        EmailBackend, "send_messages", guarded("Mail", EmailBackend.send_messages)
-    )
+    monkeypatch.setattr(EmailBackend, "send_messages", guarded("Mail", EmailBackend.send_messages))
     monkeypatch.setattr(LocmemSMS, "send", guarded("SMS", LocmemSMS.send))
 
 
