@@ -56,6 +56,10 @@ def outbox_handler_register(
     _deliveries[kind] = _Delivery(handler, keep_payload)
 
 
+def outbox_handler_unregister(kind: str) -> None:
+    _deliveries.pop(kind, None)
+
+
 def outbox_kinds() -> dict[str, Callable[[dict], object]]:
     return {kind: delivery.handler for kind, delivery in _deliveries.items()}
 
