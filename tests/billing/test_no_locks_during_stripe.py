@@ -88,6 +88,8 @@ def test_a_stripe_timeout_during_settlement_holds_no_row_lock(stall_tenant, comm
         assert Booking.objects.filter(pk=booking.pk).update(note="Ring twice.") == 1
         assert Payment.objects.filter(pk=payment.pk).update(updated_at=timezone.now()) == 1
         assert worker.is_alive()  # the capture had not come back yet
+        # what the claim left behind: a mark that keeps the sweep away, not a lock
+        assert Payment.objects.get(pk=payment.pk).in_flight_until is not None
     worker.join(timeout=30)
 
     # and the retry under the same idempotency key captured it, once
@@ -95,6 +97,7 @@ def test_a_stripe_timeout_during_settlement_holds_no_row_lock(stall_tenant, comm
     with tenant_context(stall_tenant):
         payment.refresh_from_db()
         assert (payment.status, payment.captured_minor) == ("captured", 6000)
+        assert payment.in_flight_until is None
         assert Booking.objects.get(pk=booking.pk).note == "Ring twice."
     assert (
         stripe.processed("POST", f"/v1/payment_intents/{payment.stripe_payment_intent_id}/capture")

@@ -14,6 +14,7 @@ changes nothing.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -147,17 +148,42 @@ def _metadata(payment: Payment) -> dict:
 # --- authorise -------------------------------------------------------------------------
 #
 # Every Stripe call below runs with no transaction open and no row locked: claim (a short
-# transaction: lock the payment, check and count the attempt, read what to send, commit)
+# transaction: lock the payment, check it, mark it in flight, read what to send, commit)
 # -> call Stripe (retried with pauses by the gateway) -> record (a new short transaction
-# that locks the payment again and moves it forward only). A concurrent or repeated call
-# is safe: it carries the same idempotency key, so Stripe answers it with the first
-# result, and each record_* posts its ledger entry under a key, once.
+# that locks the payment again, moves it forward only and clears the mark). While the
+# mark holds, another run (the sweep) leaves the payment alone; if the worker died, the
+# mark runs out. A repeated call is safe anyway: it carries the same idempotency key, so
+# Stripe answers it with the first result, and each record_* posts under a key, once.
 
 
 def _locked(payment_id: int) -> Payment:
     return (
         Payment.objects.select_for_update(of=("self",)).select_related("booking").get(pk=payment_id)
     )
+
+
+def _claim(payment: Payment) -> bool:
+    """Mark the (locked) payment in flight for one Stripe call, unless another run has it."""
+    now = timezone.now()
+    if payment.in_flight_until is not None and payment.in_flight_until > now:
+        return False
+    # Longer than the gateway's slowest failure: every attempt timing out, plus pauses.
+    lease = settings.STRIPE_ATTEMPTS * (settings.STRIPE_TIMEOUT_SECONDS + 30)
+    payment.in_flight_until = now + timedelta(seconds=lease)
+    return True
+
+
+def _release(payment_id: int) -> None:
+    Payment.objects.filter(pk=payment_id).update(in_flight_until=None)
+
+
+def _recorded(payment_id: int) -> Payment:
+    """Open the record step: the payment locked again, its in-flight mark cleared."""
+    payment = _locked(payment_id)
+    if payment.in_flight_until is not None:
+        payment.in_flight_until = None
+        payment.save(update_fields=["in_flight_until", "updated_at"])
+    return payment
 
 
 def payment_authorise(*, payment_id: int) -> Payment:
@@ -169,8 +195,10 @@ def payment_authorise(*, payment_id: int) -> Payment:
         if payment.capture_due_minor == 0:
             return _mark_released(payment)  # cancelled for free before Stripe ever answered
         billing = _payment_method_of(payment.booking.customer)
+        if not _claim(payment):
+            return payment
         payment.attempts += 1
-        payment.save(update_fields=["attempts", "updated_at"])
+        payment.save(update_fields=["attempts", "in_flight_until", "updated_at"])
         generation = payment.authorisation_generation
         request = {
             "idempotency_key": _idempotency_key(payment, f"authorise:{generation}"),
@@ -188,10 +216,13 @@ def payment_authorise(*, payment_id: int) -> Payment:
         return _record_error(payment_id, error.message)
     except gateway.PaymentDeclined as error:
         return _record_error(payment_id, error.message, failed=True)
+    except Exception:
+        _release(payment_id)  # a refusal or a bug: the next run may try again at once
+        raise
     if intent.status != "requires_capture":
         return _record_error(payment_id, f"Stripe answered {intent.status}.", failed=True)
     with transaction.atomic():
-        payment = _locked(payment_id)
+        payment = _recorded(payment_id)
         if payment.authorisation_generation != generation:
             return payment  # renewed meanwhile: this answer belongs to an older generation
         return record_authorised(payment=payment, intent_id=intent.id, amount_minor=intent.amount)
@@ -200,7 +231,7 @@ def payment_authorise(*, payment_id: int) -> Payment:
 def _record_error(payment_id: int, message: str, *, failed: bool = False) -> Payment:
     """Note what went wrong; a declined card fails the payment unless it moved on meanwhile."""
     with transaction.atomic():
-        payment = _locked(payment_id)
+        payment = _recorded(payment_id)
         if failed and payment.status == Payment.Status.PENDING:
             payment.status = Payment.Status.FAILED
         return _note_error(payment, message)
@@ -251,8 +282,12 @@ def payment_settle(*, payment_id: int) -> Payment:
         return payment_authorise(payment_id=payment_id)
     if payment.status == Payment.Status.PENDING:
         payment = payment_authorise(payment_id=payment_id)
-    if payment.status != Payment.Status.AUTHORISED:
-        return payment
+    with transaction.atomic():
+        payment = _locked(payment_id)
+        if payment.status != Payment.Status.AUTHORISED or not _claim(payment):
+            return payment
+        payment.save(update_fields=["in_flight_until", "updated_at"])
+        due = payment.capture_due_minor
     if due == 0:
         return _cancel_intent(payment, "cancel")
     try:
@@ -265,14 +300,17 @@ def payment_settle(*, payment_id: int) -> Payment:
         )
     except gateway.StripeUnavailable as error:
         return _record_error(payment_id, error.message)
+    except Exception:
+        _release(payment_id)
+        raise
     with transaction.atomic():
         return record_captured(
-            payment=_locked(payment_id), amount_minor=gateway.amount_received(intent)
+            payment=_recorded(payment_id), amount_minor=gateway.amount_received(intent)
         )
 
 
 def _cancel_intent(payment: Payment, operation: str, *, expired: bool = False) -> Payment:
-    """Cancel the authorisation at Stripe (no transaction open), then record the release."""
+    """Cancel the (claimed) authorisation at Stripe, then record the release."""
     try:
         gateway.call(
             "payment_intents",
@@ -284,8 +322,11 @@ def _cancel_intent(payment: Payment, operation: str, *, expired: bool = False) -
         )
     except gateway.StripeUnavailable as error:
         return _record_error(payment.pk, error.message)
+    except Exception:
+        _release(payment.pk)
+        raise
     with transaction.atomic():
-        return record_released(payment=_locked(payment.pk), expired=expired)
+        return record_released(payment=_recorded(payment.pk), expired=expired)
 
 
 def record_captured(*, payment: Payment, amount_minor: int) -> Payment:
@@ -401,11 +442,17 @@ def _mark_released(payment: Payment) -> Payment:
 
 def payment_renew_authorisation(*, payment_id: int) -> Payment:
     """Replace an authorisation about to expire with a fresh one."""
-    payment = Payment.objects.select_related("booking").get(pk=payment_id)
-    if payment.status != Payment.Status.AUTHORISED or payment.capture_due_minor is not None:
-        return payment
-    # record_released checks the status again under the lock: a capture that became due
-    # meanwhile is not turned into a renewal.
+    with transaction.atomic():
+        payment = _locked(payment_id)
+        if (
+            payment.status != Payment.Status.AUTHORISED
+            or payment.capture_due_minor is not None
+            or not _claim(payment)
+        ):
+            return payment
+        payment.save(update_fields=["in_flight_until", "updated_at"])
+    # record_released checks again under the lock: a capture that became due meanwhile
+    # is not turned into a renewal.
     return _cancel_intent(payment, "renew", expired=True)
 
 
@@ -468,7 +515,7 @@ def payment_refund(*, payment: Payment, amount: Money, actor, reason: str) -> Pa
     )
     with transaction.atomic():
         return record_refunded(
-            payment=_locked(payment.pk), refund_id=refund.id, amount_minor=refund.amount
+            payment=_recorded(payment.pk), refund_id=refund.id, amount_minor=refund.amount
         )
 
 
