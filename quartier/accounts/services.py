@@ -164,18 +164,22 @@ def email_verification_path(*, user: User) -> str:
     return reverse("accounts:verify-email", kwargs={"token": token}, urlconf=settings.ROOT_URLCONF)
 
 
+@transaction.atomic
 def email_verification_send(*, user: User, base_url: str) -> None:
-    from django.core.mail import send_mail
-    from django.utils.translation import gettext
+    """Queue the confirmation link (sent after commit, in the request's language)."""
+    from django.conf import settings
+    from django.utils import translation
 
-    send_mail(
-        subject=gettext("Confirm your email address"),
-        message=gettext("Open this link to confirm your email address:")
-        + "\n"
-        + base_url.rstrip("/")
-        + email_verification_path(user=user),
-        from_email=None,
-        recipient_list=[user.email],
+    from quartier.accounts.notifications import EMAIL_VERIFICATION
+    from quartier.outbox.services import outbox_enqueue
+
+    outbox_enqueue(
+        kind=EMAIL_VERIFICATION,
+        payload={
+            "user_id": user.pk,
+            "base_url": base_url,
+            "language": translation.get_language() or settings.LANGUAGE_CODE,
+        },
     )
 
 
@@ -203,6 +207,7 @@ def _phone_key(user: User) -> str:
     return f"phone-code:{user.pk}"
 
 
+@transaction.atomic
 def phone_verification_send(*, user: User) -> None:
     import secrets
 
@@ -210,7 +215,8 @@ def phone_verification_send(*, user: User) -> None:
     from django.core.cache import cache
     from django.utils.translation import gettext
 
-    from quartier.accounts.sms import send_sms
+    from quartier.accounts.notifications import SMS
+    from quartier.outbox.services import outbox_enqueue
 
     if not user.phone:
         raise ApplicationError.invalid_field("phone", gettext("Add your phone number first."))
@@ -220,7 +226,13 @@ def phone_verification_send(*, user: User) -> None:
         {"hash": make_password(code), "phone": user.phone, "attempts": 0},
         PHONE_CODE_SECONDS,
     )
-    send_sms(to=user.phone, text=gettext("Your verification code: %(code)s") % {"code": code})
+    outbox_enqueue(
+        kind=SMS,
+        payload={
+            "to": user.phone,
+            "text": gettext("Your verification code: %(code)s") % {"code": code},
+        },
+    )
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ SHARED_APPS = [
     "django.contrib.postgres",
     "quartier.accounts",
     "quartier.geo",
+    "quartier.outbox",
 ]
 
 # Apps whose tables exist in every tenant's schema. Accounts, sessions and tokens are
@@ -55,6 +56,7 @@ TENANT_APPS = [
     "quartier.themes",
     "quartier.storefront",
     "quartier.backoffice",
+    "quartier.outbox",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -78,37 +80,17 @@ PLATFORM_EXTRA_HOSTS = env_list("PLATFORM_EXTRA_HOSTS")
 TENANT_POOL_SIZE = env_int("TENANT_POOL_SIZE", 3 if QUARTIER_ENV == "test" else 5)
 # Refill the pool after each claim (a Celery task, or a thread without a broker).
 TENANT_POOL_AUTO_REFILL = env_bool("TENANT_POOL_AUTO_REFILL", QUARTIER_ENV != "test")
-# Functions run inside a freshly claimed schema, in order, to make the tenant complete.
-TENANT_INITIALISERS = [
-    "quartier.accounts.services.tenant_admin_initialise",
-    "quartier.marketplace.services.marketplace_settings_initialise",
-    "quartier.catalog.setup.tenant_initialise",
-    "quartier.trust.setup.tenant_initialise",
-    "quartier.bookings.setup.tenant_initialise",
-    "quartier.billing.setup.tenant_initialise",
-    "quartier.themes.setup.tenant_initialise",
-]
-
-# Called as hook(offer=...) when a customer accepts a task offer; returns the booking id.
-OFFER_ACCEPTED_HOOK = "quartier.bookings.services.requests.booking_create_from_offer"
-# Called as hook(booking=..., transition=<new status>, actor=...) inside the transaction
-# of every booking status change.
-BOOKING_TRANSITION_HOOKS: list[str] = ["quartier.billing.services.payments.booking_transitioned"]
-# Called as hook(listing=...) after a listing is created or changed.
-LISTING_CHANGED_HOOKS = ["quartier.trust.services.badges.listing_badges_refresh"]
-# Called as hook(provider=...) when a provider's trust facts change (vetting, ratings...).
-PROVIDER_FACTS_CHANGED_HOOKS = ["quartier.trust.services.badges.badges_recompute"]
+# Each app registers its tenant initialisers, demo seeders and event subscribers in its
+# AppConfig.ready (quartier.platform.initialisers, quartier.platform.events). A system
+# check fails when an installed app below has not subscribed to the event it must see.
+EVENT_SUBSCRIBERS_REQUIRED = {
+    "quartier.bookings.events.BookingTransitioned": ["quartier.billing"],
+    "quartier.catalog.events.OfferAccepted": ["quartier.bookings"],
+    "quartier.catalog.events.ListingChanged": ["quartier.trust"],
+    "quartier.catalog.events.ProviderFactsChanged": ["quartier.trust"],
+}
 # Tests fetch calendars from a local server; production refuses private addresses.
 CALENDAR_IMPORT_ALLOW_PRIVATE = env_bool("CALENDAR_IMPORT_ALLOW_PRIVATE", False)
-
-# Sample data for `manage.py demo`, one function per app, run inside each demo tenant.
-DEMO_SEEDERS = [
-    "quartier.themes.setup.demo_seed",
-    "quartier.catalog.setup.demo_seed",
-    "quartier.trust.setup.demo_seed",
-    "quartier.bookings.setup.demo_seed",
-    "quartier.billing.setup.demo_seed",
-]
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

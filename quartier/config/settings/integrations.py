@@ -91,6 +91,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=40),
         "kwargs": {"task_name": "marketplace.idempotency_keys_expire"},
     },
+    # Delivers outbox rows whose on-commit kick was lost or whose retry is due.
+    "outbox-sweep": {
+        "task": "platform.fan_out",
+        "schedule": crontab(minute="*"),
+        "kwargs": {"task_name": "outbox.dispatch"},
+    },
+    # The operator bills every tenant for the month just ended, one task per tenant.
+    "tenants-invoices": {
+        "task": "tenants.invoices_issue",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
+    },
     "tenants-pool-refill": {
         "task": "tenants.pool_refill",
         "schedule": crontab(minute="*/10"),

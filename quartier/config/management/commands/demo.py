@@ -1,13 +1,14 @@
 """`manage.py demo`: the two demo marketplaces, with an admin each, ready to click through.
 
-Idempotent: existing demo tenants are kept; each app's demo seeder (DEMO_SEEDERS) adds
+Idempotent: existing demo tenants are kept; each app's demo seeder (registered in its
+AppConfig.ready, quartier.platform.initialisers) adds
 its sample data once.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
 
+from quartier.platform.initialisers import demo_seeders
 from quartier.platform.tenancy import public_context, tenant_context
 from quartier.tenants.models import Tenant
 from quartier.tenants.services import tenant_provision
@@ -30,8 +31,8 @@ class Command(BaseCommand):
         for demo in DEMO_TENANTS:
             tenant = self._tenant(demo)
             with tenant_context(tenant):
-                for path in settings.DEMO_SEEDERS:
-                    import_string(path)(tenant=tenant, password=DEMO_PASSWORD)
+                for seed in demo_seeders():
+                    seed(tenant=tenant, password=DEMO_PASSWORD)
             lines.append(
                 f"  {demo['name']:<15} http://{demo['slug']}.localhost:{port}/   "
                 f"admin: admin@{demo['slug']}.example / {DEMO_PASSWORD}"
