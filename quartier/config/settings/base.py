@@ -32,6 +32,7 @@ SHARED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_filters",
     "django.contrib.postgres",
     "quartier.accounts",
@@ -135,6 +136,10 @@ MIDDLEWARE = [
     "quartier.platform.middleware.HealthProbeMiddleware",
     # Tenant resolution must run first of the rest: sessions, auth and CSRF all read
     # tables in the tenant's schema, so the search path has to be set before them.
+    # Before tenant resolution, so its own answers (unknown host, suspended tenant) carry
+    # the policy too; the nonce is made lazily, only for pages that use one.
+    "csp.middleware.CSPMiddleware",
+    "quartier.platform.headers.PermissionsPolicyMiddleware",
     "quartier.tenants.middleware.TenantResolutionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
