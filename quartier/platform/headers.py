@@ -38,3 +38,22 @@ def framed_by_same_origin(view):
         return response
 
     return wrapped
+
+
+def stripe_js_allowed(view):
+    """The page may load Stripe.js and show its frames (the card step of a payment).
+
+    Only pages that mount Stripe's elements take it: STRIPE_JS_ORIGIN is in no other
+    page's policy, so a script injected elsewhere cannot load it either.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        origin = [settings.STRIPE_JS_ORIGIN]
+        allowed = {"script-src": origin, "frame-src": origin, "connect-src": origin}
+        response._csp_update = allowed
+        response._csp_update_ro = allowed
+        return response
+
+    return wrapped

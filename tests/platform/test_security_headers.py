@@ -189,3 +189,30 @@ def test_development_only_reports_and_test_enforces(environment, expected):
     names = ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
 
     assert _settings_in(environment, *names) == expected
+
+
+def test_stripe_js_is_allowed_only_on_pages_that_ask_for_it(settings, rf):
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    from quartier.platform.headers import stripe_js_allowed
+
+    settings.STRIPE_JS_ORIGIN = "https://js.stripe.example"
+
+    def page(request):
+        return HttpResponse("<p>card</p>")
+
+    def policy(view):
+        request = rf.get("/")
+        middleware = CSPMiddleware(view)
+        middleware.process_request(request)
+        return _directives(
+            middleware.process_response(request, view(request))["Content-Security-Policy"]
+        )
+
+    card = policy(stripe_js_allowed(page))
+    other = policy(page)
+
+    for directive in ("script-src", "frame-src", "connect-src"):
+        assert card[directive][-1] == "https://js.stripe.example"
+        assert "https://js.stripe.example" not in other[directive]

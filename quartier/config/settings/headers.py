@@ -32,8 +32,9 @@ def _media_origins() -> list[str]:
     ]
 
 
-# Stripe.js, for the card step of online payments. Not allowed on any page yet: the
-# page that mounts Stripe's card element adds it with `csp_update` (scripts and frames).
+# Stripe.js, for the card step of online payments. In no page's policy by default: the
+# page that mounts Stripe's card element takes it with platform.headers.stripe_js_allowed
+# (scripts and frames). Its wallets would also need `payment` in PERMISSIONS_POLICY.
 STRIPE_JS_ORIGIN = env_str("STRIPE_JS_ORIGIN", "https://js.stripe.com")
 
 CSP_DIRECTIVES = {
