@@ -216,3 +216,11 @@ def test_stripe_js_is_allowed_only_on_pages_that_ask_for_it(settings, rf):
     for directive in ("script-src", "frame-src", "connect-src"):
         assert card[directive][-1] == "https://js.stripe.example"
         assert "https://js.stripe.example" not in other[directive]
+
+
+def test_tenant_resolutions_own_answers_carry_the_headers_too(db, client):
+    response = client.get("/", HTTP_HOST="nobody.localhost")
+
+    assert response.status_code == 404
+    assert "object-src 'none'" in response["Content-Security-Policy"]
+    assert "camera=()" in response["Permissions-Policy"]

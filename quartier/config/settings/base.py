@@ -134,12 +134,12 @@ MIDDLEWARE = [
     "quartier.tenants.metrics.RequestMetricsMiddleware",
     # Health probes answer before tenant resolution: load balancers call them by IP.
     "quartier.platform.middleware.HealthProbeMiddleware",
-    # Tenant resolution must run first of the rest: sessions, auth and CSRF all read
-    # tables in the tenant's schema, so the search path has to be set before them.
-    # Before tenant resolution, so its own answers (unknown host, suspended tenant) carry
-    # the policy too; the nonce is made lazily, only for pages that use one.
+    # Security headers before tenant resolution, so its own answers (unknown host,
+    # suspended tenant) carry them too; the CSP nonce is made only for pages that use one.
     "csp.middleware.CSPMiddleware",
     "quartier.platform.headers.PermissionsPolicyMiddleware",
+    # Tenant resolution must run first of the rest: sessions, auth and CSRF all read
+    # tables in the tenant's schema, so the search path has to be set before them.
     "quartier.tenants.middleware.TenantResolutionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
