@@ -17,7 +17,7 @@ WRONG_EN = "Please enter a correct email and password."
 
 @pytest.fixture(autouse=True)
 def real_policy(settings):
-    """The production limits (settings/base.py); the test settings raise them out of reach."""
+    """The production limits (config/settings/base.py), which the test settings raise."""
     settings.SIGNIN_FAILURES_PER_ACCOUNT = 10
     settings.SIGNIN_FAILURES_PER_ADDRESS = 20
     settings.SIGNIN_LOCKOUT_SECONDS = 900

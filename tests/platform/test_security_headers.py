@@ -162,7 +162,7 @@ def _settings_in(environment: str, *names: str) -> list[str]:
     env = {
         **os.environ,
         "QUARTIER_ENV": environment,
-        "DJANGO_SETTINGS_MODULE": "quartier.platform.settings",
+        "DJANGO_SETTINGS_MODULE": "quartier.config.settings",
     }
     env.pop("DATABASE_URL", None)
     script = (
