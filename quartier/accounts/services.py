@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from quartier.accounts.models import User
+from quartier.accounts.models import SigninFailure, User
 from quartier.platform.errors import ApplicationError
 
 EMAIL_TAKEN = "email_taken"
@@ -291,3 +291,12 @@ def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
         after={"is_active": is_active},
     )
     return user
+
+
+def signin_failure_record(
+    *, email: str, address: str | None, reason: str, channel: str
+) -> SigninFailure:
+    """Keep a refused sign-in for the admins of the current schema."""
+    return SigninFailure.objects.create(
+        email=email, address=address, reason=reason, channel=channel
+    )

@@ -9,6 +9,9 @@ import os
 os.environ["QUARTIER_ENV"] = "test"
 os.environ.setdefault("THROTTLE_LOGIN_RATE", "10000/minute")
 os.environ.setdefault("THROTTLE_SIGNUP_RATE", "10000/minute")
+# Tests that exercise the sign-in lockout set the real limits themselves.
+os.environ.setdefault("SIGNIN_FAILURES_PER_ACCOUNT", "10000")
+os.environ.setdefault("SIGNIN_FAILURES_PER_ADDRESS", "10000")
 
 from quartier.config.settings import *  # noqa: E402, F403
 

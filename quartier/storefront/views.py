@@ -8,7 +8,6 @@ its selectors; catalog, bookings and trust never import this app.
 from django.shortcuts import render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from quartier.bookings.selectors import public_reviews_of
 from quartier.catalog.api.serializers import SearchQuerySerializer, SearchResultSerializer
@@ -18,11 +17,12 @@ from quartier.catalog.selectors.search import listing_search
 from quartier.catalog.seo import service_json_ld
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
+from quartier.platform.headers import framed_by_same_origin
 from quartier.trust.selectors import badges
 
 
 # The back office theme editor previews the home page in an iframe of the same host.
-@xframe_options_sameorigin
+@framed_by_same_origin
 def home(request):
     return render(request, "storefront/home.html", {"marketplace": marketplace_settings()})
 

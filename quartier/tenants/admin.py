@@ -5,12 +5,16 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from quartier.accounts.forms import OperatorSigninForm
 from quartier.platform.errors import ApplicationError
 from quartier.platform.models import DeadLetter
 from quartier.tenants import services
 from quartier.tenants.dead_letters import dead_letter_retry
 from quartier.tenants.forms import TenantProvisionForm, activation_message
 from quartier.tenants.models import Domain, Plan, PoolSchema, Tenant
+
+# The operator console sends staff to this sign-in: the same lockout as every other one.
+admin.site.login_form = OperatorSigninForm
 
 
 class DomainInline(admin.TabularInline):

@@ -32,6 +32,7 @@ SHARED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_filters",
     "django.contrib.postgres",
     "quartier.accounts",
@@ -115,6 +116,10 @@ MIDDLEWARE = [
     "quartier.tenants.metrics.RequestMetricsMiddleware",
     # Health probes answer before tenant resolution: load balancers call them by IP.
     "quartier.platform.middleware.HealthProbeMiddleware",
+    # Security headers before tenant resolution, so its own answers (unknown host,
+    # suspended tenant) carry them too; the CSP nonce is made only for pages that use one.
+    "csp.middleware.CSPMiddleware",
+    "quartier.platform.headers.PermissionsPolicyMiddleware",
     # Tenant resolution must run first of the rest: sessions, auth and CSRF all read
     # tables in the tenant's schema, so the search path has to be set before them.
     "quartier.tenants.middleware.TenantResolutionMiddleware",
@@ -177,6 +182,11 @@ if QUARTIER_ENV != "production":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Reverse proxies in front of the app that append the client's address to
+# X-Forwarded-For (Caddy or the ingress in production). Without the right count every
+# client would look like the proxy, and one attacker's failures would lock out everyone.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if QUARTIER_ENV == "production" else 0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -192,7 +202,17 @@ REST_FRAMEWORK = {
         "login": env_str("THROTTLE_LOGIN_RATE", "20/minute"),
         "signup": env_str("THROTTLE_SIGNUP_RATE", "30/hour"),
     },
+    # The throttles tell clients apart by the same address as the sign-in lockout.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+
+# Failed sign-ins, on the token endpoint and every sign-in page alike (one policy,
+# quartier.accounts.signin): an e-mail address, or a client address, that fails this
+# often within SIGNIN_LOCKOUT_SECONDS is refused, even with the right password, for
+# SIGNIN_LOCKOUT_SECONDS. The per-address limit is higher: offices share one address.
+SIGNIN_FAILURES_PER_ACCOUNT = env_int("SIGNIN_FAILURES_PER_ACCOUNT", 10)
+SIGNIN_FAILURES_PER_ADDRESS = env_int("SIGNIN_FAILURES_PER_ADDRESS", 20)
+SIGNIN_LOCKOUT_SECONDS = env_int("SIGNIN_LOCKOUT_SECONDS", 15 * 60)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quartier marketplace API",
