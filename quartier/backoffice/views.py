@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -18,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from quartier.accounts.models import User
+from quartier.accounts.selectors import signin_failure_list
 from quartier.accounts.services import user_set_active
 from quartier.backoffice import forms as f
 from quartier.backoffice import selectors
@@ -510,6 +512,19 @@ def user_activate(request, pk: int):
 @require_POST
 def user_deactivate(request, pk: int):
     return _user_set_active(request, pk, is_active=False)
+
+
+SIGNIN_FAILURES_PER_PAGE = 50
+
+
+@admin_page
+def signin_failures(request):
+    # get_page() falls back to the first or last page for any malformed or out-of-range
+    # ?page=, so no query string reaches a 500.
+    page = Paginator(signin_failure_list(), SIGNIN_FAILURES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "backoffice/signin_failures.html", {"page": page})
 
 
 def _week_label(week) -> str:

@@ -7,7 +7,7 @@ forms that take an id of A's answer 404 on B's host and leave A unchanged.
 import itertools
 
 from quartier.accounts.models import User
-from quartier.accounts.services import user_create
+from quartier.accounts.services import signin_failure_record, user_create
 from quartier.bookings.models import Review
 from quartier.bookings.services.reviews import review_write
 from quartier.catalog.models import Category, Listing
@@ -140,6 +140,13 @@ def _another_user(handle, params):
     )
 
 
+def _signin_failure(handle):
+    signin_failure_record(
+        email=f"{MARKER}@telco.test", address="192.0.2.1", reason="wrong_password", channel="page"
+    )
+    return {"marker": MARKER}
+
+
 def _page(route, make=None, **fields):
     return Endpoint(route, actor="admin", is_api=False, make=make, cross=200, **fields)
 
@@ -269,4 +276,5 @@ ENDPOINTS = [
     _action("back-office/users/<int:pk>/deactivate/", make=_user, state=_user_state),
     _action("back-office/users/<int:pk>/activate/", make=_inactive_user, state=_user_state),
     _page("back-office/analytics/"),
+    _page("back-office/sign-in-failures/", make=_signin_failure, grow=AGAIN),
 ]

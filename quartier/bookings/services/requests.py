@@ -15,7 +15,11 @@ from quartier.bookings.availability import (
 )
 from quartier.bookings.guard import provider_write_lock, write_or_conflict
 from quartier.bookings.models import Booking, BookingEvent, BroadcastInvite
-from quartier.bookings.services.lifecycle import _notify, booking_claim, booking_transition
+from quartier.bookings.services.lifecycle import (
+    booking_claim,
+    booking_event_announce,
+    booking_transition,
+)
 from quartier.catalog.models import Category, Listing, Offer, ProviderProfile
 from quartier.catalog.selectors.catalog import category_ids_with_children
 from quartier.geo.selectors import postal_code_point
@@ -54,7 +58,7 @@ def _create(booking: Booking, actor: User, **event_data) -> Booking:
         actor=actor,
         data={"action": "request", **event_data},
     )
-    transaction.on_commit(lambda: _notify(booking.pk, event.pk), robust=True)
+    booking_event_announce(booking=booking, event=event)
     return booking
 
 
@@ -193,7 +197,7 @@ def booking_request(
 
 @transaction.atomic
 def booking_create_from_offer(*, offer: Offer) -> int:
-    """OFFER_ACCEPTED_HOOK: an accepted task offer becomes an accepted booking."""
+    """An accepted task offer becomes a booking (bookings.subscribers: OfferAccepted)."""
     task = offer.task
     duration = offer.proposed_minutes or DEFAULT_DURATION_MINUTES
     booking = Booking(
