@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from quartier.billing.api.webhook import StripeWebhookView
 from quartier.platform import views
+from quartier.platform.api.schema import OPERATOR_SCHEMA_SETTINGS
 
 urlpatterns = [
     path("", views.operator_home, name="operator-home"),
@@ -17,8 +18,19 @@ urlpatterns = [
     path("internal/tls-ask", views.tls_ask, name="tls-ask"),
     path("api/", include("quartier.accounts.api.urls")),
     path("api/stripe/webhook/", StripeWebhookView.as_view(), name="stripe-webhook"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Without its own urlconf the generator would describe ROOT_URLCONF, the tenant API.
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(
+            urlconf="quartier.platform.urls_public", custom_settings=OPERATOR_SCHEMA_SETTINGS
+        ),
+        name="schema",
+    ),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", title=OPERATOR_SCHEMA_SETTINGS["TITLE"]),
+        name="api-docs",
+    ),
 ]
 
 handler500 = "quartier.platform.views.server_error"

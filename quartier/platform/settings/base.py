@@ -199,7 +199,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "quartier.platform.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "quartier.platform.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "quartier.platform.pagination.CursorPagination",
@@ -212,7 +212,10 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quartier marketplace API",
-    "DESCRIPTION": "The API of one tenant's marketplace; every path is relative to its host.",
+    "DESCRIPTION": (
+        "The API of one tenant's marketplace; every path is relative to its host. "
+        "The operator's API is described at /api/schema/ on the platform's own domain."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -1,0 +1,136 @@
+"""The OpenAPI contract of each host: its own routes, our error body, real media types."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.conftest import PLATFORM_HOST
+
+OPERATOR_PREFIX = "/api/operator/"
+ERROR_REF = "#/components/schemas/Error"
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def fetch_schema(host: str) -> dict:
+    response = APIClient(HTTP_HOST=host).get(
+        "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+@pytest.fixture
+def tenant_schema(tenant_a) -> dict:
+    return fetch_schema(tenant_a.host)
+
+
+@pytest.fixture
+def operator_schema(db) -> dict:
+    return fetch_schema(PLATFORM_HOST)
+
+
+def operations(schema: dict):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                yield path, method, operation
+
+
+def test_operator_schema_lists_operator_routes_and_no_tenant_route(operator_schema, tenant_schema):
+    operator_paths = set(operator_schema["paths"])
+    tenant_paths = set(tenant_schema["paths"])
+
+    assert operator_schema["info"]["title"] == "Quartier operator API"
+    assert {
+        "/api/operator/tenants/",
+        "/api/operator/tenants/{slug}/suspend/",
+        "/api/operator/invoices/{id}/pdf/",
+        "/api/operator/dead-letters/",
+    } <= operator_paths
+    # The only route both hosts serve is how one gets a token.
+    assert operator_paths - {p for p in operator_paths if p.startswith(OPERATOR_PREFIX)} == {
+        "/api/auth/token/"
+    }
+    assert operator_paths & tenant_paths == {"/api/auth/token/"}
+
+
+def test_tenant_schema_has_no_operator_route(tenant_schema):
+    paths = set(tenant_schema["paths"])
+
+    assert [p for p in paths if p.startswith(OPERATOR_PREFIX)] == []
+    assert {"/api/bookings/", "/api/listings/", "/api/me/"} <= paths
+    assert tenant_schema["info"]["title"] == "Quartier marketplace API"
+
+
+@pytest.mark.parametrize("host_schema", ["tenant_schema", "operator_schema"])
+def test_every_operation_documents_its_errors_with_the_error_body(request, host_schema):
+    schema = request.getfixturevalue(host_schema)
+    missing = []
+
+    for path, method, operation in operations(schema):
+        errors = {
+            code: response
+            for code, response in operation["responses"].items()
+            if code.startswith("4")
+        }
+        error_refs = {
+            response["content"]["application/json"]["schema"].get("$ref")
+            for response in errors.values()
+        }
+        if not errors or error_refs != {ERROR_REF}:
+            missing.append(f"{method.upper()} {path}")
+        if "503" not in operation["responses"]:
+            missing.append(f"{method.upper()} {path} (503)")
+
+    assert missing == []
+
+
+def test_error_schema_is_our_error_body(tenant_schema):
+    error = tenant_schema["components"]["schemas"]["Error"]
+
+    assert error["required"] == ["code", "fields", "message"]
+    assert error["properties"]["code"]["type"] == "string"
+    assert error["properties"]["message"]["type"] == "string"
+    assert error["properties"]["fields"]["additionalProperties"]["type"] == "array"
+
+
+def test_errors_follow_what_the_view_does(tenant_schema):
+    paths = tenant_schema["paths"]
+
+    # A public read: no permission to lack, no path value to miss.
+    categories = set(paths["/api/categories/"]["get"]["responses"])
+    assert categories == {"200", "400", "401", "503"}
+    # The same path, written to by an admin only.
+    categories = set(paths["/api/categories/"]["post"]["responses"])
+    assert categories == {"201", "400", "401", "403", "409", "415", "503"}
+    # An authenticated write on one resource, whose state may forbid it.
+    cancel = set(paths["/api/bookings/{id}/cancel/"]["post"]["responses"])
+    assert {"400", "401", "403", "404", "409", "415", "503"} <= cancel
+    # The token endpoint is throttled, and says when to come back.
+    token = paths["/api/auth/token/"]["post"]["responses"]
+    assert "429" in token
+    assert token["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+    assert "429" not in paths["/api/me/"]["get"]["responses"]
+
+
+def test_downloads_declare_their_real_media_types(tenant_schema, operator_schema):
+    def media_types(schema, path):
+        return set(schema["paths"][path]["get"]["responses"]["200"]["content"])
+
+    assert media_types(operator_schema, "/api/operator/invoices/{id}/pdf/") == {"application/pdf"}
+    assert media_types(tenant_schema, "/api/bookings/{id}/messages/{message_id}/attachment/") == {
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "image/webp",
+    }
+    assert media_types(tenant_schema, "/api/billing/reports/commission.csv") == {"text/csv"}
+    for path, method, operation in [*operations(tenant_schema), *operations(operator_schema)]:
+        for response in operation["responses"].values():
+            assert "application/octet-stream" not in response.get("content", {}), (method, path)
+
+
+def test_operator_docs_page_reads_the_operator_schema(db):
+    response = APIClient(HTTP_HOST=PLATFORM_HOST).get("/api/docs/")
+
+    assert response.status_code == 200
+    assert b"Quartier operator API" in response.content
