@@ -33,4 +33,5 @@ urlpatterns = [
     ),
 ]
 
+handler404 = "quartier.platform.views.not_found"
 handler500 = "quartier.platform.views.server_error"

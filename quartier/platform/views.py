@@ -4,10 +4,12 @@ import sys
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views import defaults
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from quartier.marketplace.selectors import marketplace_settings
-from quartier.platform.errors import is_database_outage
+from quartier.platform.errors import NOT_FOUND, is_database_outage
 
 
 def operator_home(request):
@@ -28,6 +30,14 @@ _UNAVAILABLE_PAGE = (
     "<title>Briefly unavailable</title></head><body><main><h1>Briefly unavailable</h1>"
     "<p>We are back in a few seconds. Please try again.</p></main></body></html>"
 )
+
+
+def not_found(request, exception):
+    """handler404: under /api/ a path no route matches answers our JSON error body too."""
+    if request.path.startswith("/api/"):
+        body = {"code": NOT_FOUND, "message": gettext("Not found."), "fields": {}}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request):

@@ -134,3 +134,40 @@ def test_operator_docs_page_reads_the_operator_schema(db):
 
     assert response.status_code == 200
     assert b"Quartier operator API" in response.content
+
+
+@pytest.mark.parametrize("host", ["telco.localhost", PLATFORM_HOST])
+def test_an_api_path_no_route_matches_answers_the_error_body(tenant_a, host):
+    response = APIClient(HTTP_HOST=host).get("/api/operator/tenants/not a slug/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"code": "not_found", "message": "Not found.", "fields": {}}
+
+
+def test_a_page_no_route_matches_stays_a_page(tenant_a):
+    response = APIClient(HTTP_HOST=tenant_a.host).get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_path_parameters_say_what_the_route_accepts(operator_schema, tenant_schema):
+    def path_schema(schema, path, name):
+        item = schema["paths"][path]
+        operation = next(item[m] for m in HTTP_METHODS if m in item)
+        return next(p["schema"] for p in operation["parameters"] if p["name"] == name)
+
+    domain_path = "/api/operator/tenants/{slug}/domains/{domain}/"
+    assert path_schema(operator_schema, domain_path, "slug") == {
+        "type": "string",
+        "pattern": "^[-a-zA-Z0-9_]+$",
+    }
+    assert path_schema(operator_schema, domain_path, "domain") == {
+        "type": "string",
+        "pattern": "^[^/]+$",
+    }
+    assert path_schema(tenant_schema, "/api/bookings/{id}/", "id") == {
+        "type": "integer",
+        "minimum": 0,
+    }

@@ -15,6 +15,7 @@ from quartier.billing.services import connect, payments, payouts
 from quartier.billing.services.settings import payout_settings_get, payout_settings_update
 from quartier.catalog.services.profiles import provider_profile_require
 from quartier.platform.api.permissions import IsTenantAdmin
+from quartier.platform.api.schema import errors
 from quartier.platform.errors import NotFound, PermissionDenied
 from quartier.platform.pagination import CursorPagination
 
@@ -109,6 +110,7 @@ class ConnectView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=s.ConnectedAccountSerializer)
+    @errors(404)
     def get(self, request):
         provider = provider_profile_require(request.user)
         account = ConnectedAccount.objects.filter(provider=provider).first()
@@ -138,6 +140,7 @@ class ConnectRefreshView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=s.ConnectedAccountSerializer)
+    @errors(404)
     def post(self, request):
         provider = provider_profile_require(request.user)
         account = ConnectedAccount.objects.filter(provider=provider).first()

@@ -223,6 +223,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # What Django's converters really match, so a client (or a fuzzer) knows which
+    # values reach the view at all.
+    "PATH_CONVERTER_OVERRIDES": {
+        "int": {"type": "integer", "minimum": 0},
+        "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+        "str": {"type": "string", "pattern": "^[^/]+$"},
+    },
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "quartier.platform.languages.Language",
         "ProviderKindEnum": "quartier.catalog.models.ProviderProfile.Kind",
