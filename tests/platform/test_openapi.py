@@ -1,7 +1,14 @@
 """The OpenAPI contract of each host: its own routes, our error body, real media types."""
 
 import pytest
+from django.urls import path as route
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 from tests.conftest import PLATFORM_HOST
 
@@ -171,3 +178,36 @@ def test_path_parameters_say_what_the_route_accepts(operator_schema, tenant_sche
         "type": "integer",
         "minimum": 0,
     }
+
+
+def test_signing_out_without_a_token_answers_the_error_body(tenant_a):
+    response = tenant_a.client().delete("/api/auth/token/")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"] == "Token"
+
+
+class _IdempotentCreateView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
+
+    @extend_schema(
+        request=None,
+        responses={201: None},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+    )
+    def post(self, request):
+        return Response(status=201)
+
+
+def test_an_idempotency_key_and_a_throttle_document_their_errors():
+    generator = SchemaGenerator(patterns=[route("things/", _IdempotentCreateView.as_view())])
+
+    responses = generator.get_schema(request=None, public=True)["paths"]["/things/"]["post"][
+        "responses"
+    ]
+
+    assert set(responses) == {"201", "400", "401", "403", "409", "415", "422", "429", "503"}
+    assert responses["422"]["content"]["application/json"]["schema"] == {"$ref": ERROR_REF}
