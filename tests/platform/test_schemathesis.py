@@ -7,6 +7,7 @@ a 5xx it does not document, and every answer must be documented: its status, its
 type, its headers and its body. Figures are printed and kept in docs/testing.md.
 """
 
+import os
 import sys
 import time
 from collections import Counter
@@ -35,9 +36,10 @@ from tests.conftest import PLATFORM_HOST
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES_PER_OPERATION = 3
+# Small enough for every `make test`; raise them for a deeper run (docs/testing.md).
+EXAMPLES_PER_OPERATION = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3"))
 # Invalid values (wrong types, out of range, missing required): answered 4xx, never 5xx.
-NEGATIVE_EXAMPLES_PER_OPERATION = 2
+NEGATIVE_EXAMPLES_PER_OPERATION = int(os.environ.get("SCHEMATHESIS_NEGATIVE_EXAMPLES", "2"))
 # One request slower than this is a finding of its own, whatever it answered.
 SLOW_REQUEST_SECONDS = 5.0
 
