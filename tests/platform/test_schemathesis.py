@@ -31,7 +31,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.catalog.factories import make_listing, make_provider
+from quartier.bookings.services.requests import booking_request_slot
+from quartier.catalog.models import Category
+from tests.bookings.factories import bookable_listing, next_local
+from tests.catalog.factories import make_provider
 from tests.conftest import PLATFORM_HOST
 
 pytestmark = pytest.mark.slow
@@ -181,10 +184,16 @@ def tenant_objects(handle) -> dict[str, dict]:
     """
     with handle.context():
         profile = make_provider(user=handle.users["provider"])
-        listing = make_listing(provider=profile)
+        listing = bookable_listing(provider=profile)
+        booking = booking_request_slot(
+            listing=listing, customer=handle.users["customer"], starts_at=next_local(10)
+        )
+        category = Category.objects.order_by("pk").first()
     return {
         "/api/providers/{id}/": {"id": profile.pk},
         "/api/listings/{id}/": {"id": listing.pk},
+        "/api/bookings/{id}/": {"id": booking.pk},
+        "/api/categories/{id}/": {"id": category.pk},
     }
 
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -203,9 +204,17 @@ def listing_unhide(*, listing: Listing) -> Listing:
 
 
 @transaction.atomic
+@transaction.atomic
 def listing_delete(*, listing: Listing) -> None:
     names = [photo.image.name for photo in listing.photos.all()]
-    listing.delete()
+    try:
+        listing.delete()
+    except ProtectedError as error:
+        # Bookings keep their listing: its terms are part of what was agreed.
+        raise Conflict(
+            errors.LISTING_IN_USE,
+            _("This listing has bookings; pause it instead of deleting it."),
+        ) from error
     transaction.on_commit(lambda: _delete_files(names))
 
 

@@ -10,6 +10,7 @@ an error the rules cannot see (a 404 from a missing profile, a 402 from the card
 from collections.abc import Callable
 
 from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -61,6 +62,23 @@ RETRY_AFTER = {
 )
 class ErrorFieldsField(serializers.DictField):
     pass
+
+
+class WallClockTimeExtension(OpenApiSerializerFieldExtension):
+    """A TimeField is a wall-clock time ("08:00:00"), not an RFC 3339 time with an offset.
+
+    OpenAPI's `format: time` is read as RFC 3339's, which requires the offset, so a
+    validating client would refuse every time we send.
+    """
+
+    target_class = "rest_framework.fields.TimeField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {
+            "type": "string",
+            "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+            "example": "08:00:00",
+        }
 
 
 class ErrorSerializer(serializers.Serializer):
