@@ -1,6 +1,7 @@
 """The OpenAPI contract of each host: its own routes, our error body, real media types."""
 
 import pytest
+from django.core.management import call_command
 from django.urls import path as route
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -211,3 +212,26 @@ def test_an_idempotency_key_and_a_throttle_document_their_errors():
 
     assert set(responses) == {"201", "400", "401", "403", "409", "415", "422", "429", "503"}
     assert responses["422"]["content"]["application/json"]["schema"] == {"$ref": ERROR_REF}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {
+            "urlconf": "quartier.platform.urls_public",
+            "custom_settings": "quartier.platform.api.schema.OPERATOR_SCHEMA_SETTINGS",
+        },
+    ],
+    ids=["tenant", "operator"],
+)
+def test_each_schema_is_valid_openapi_without_generator_warnings(db, tmp_path, options):
+    call_command(
+        "spectacular",
+        validate=True,
+        fail_on_warn=True,
+        file=str(tmp_path / "schema.yaml"),
+        **options,
+    )
+
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3.0.3")

@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentModeEnum": "quartier.billing.models.PaymentMode",
         "PaymentStatusEnum": "quartier.billing.models.Payment.Status",
         "PayoutStatusEnum": "quartier.billing.models.Payout.Status",
+        "InvoiceMethodEnum": "quartier.tenants.models.TenantInvoice.Method",
     },
 }
 
