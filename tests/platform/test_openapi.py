@@ -235,3 +235,14 @@ def test_each_schema_is_valid_openapi_without_generator_warnings(db, tmp_path, o
     )
 
     assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3.0.3")
+
+
+def test_deletes_that_answer_a_body_document_200(operator_schema, tenant_schema):
+    def successes(schema, path):
+        responses = schema["paths"][path]["delete"]["responses"]
+        return {code for code in responses if code.startswith("2")}
+
+    assert successes(operator_schema, "/api/operator/tenants/{slug}/") == {"200"}
+    assert successes(operator_schema, "/api/operator/tenants/{slug}/domains/{domain}/") == {"200"}
+    assert successes(tenant_schema, "/api/theme/logo/") == {"200"}
+    assert successes(tenant_schema, "/api/listings/{id}/") == {"204"}

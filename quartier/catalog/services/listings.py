@@ -204,7 +204,6 @@ def listing_unhide(*, listing: Listing) -> Listing:
 
 
 @transaction.atomic
-@transaction.atomic
 def listing_delete(*, listing: Listing) -> None:
     names = [photo.image.name for photo in listing.photos.all()]
     try:

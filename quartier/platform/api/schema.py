@@ -3,8 +3,7 @@
 Errors are documented generically from what the view really does (authentication,
 permissions, path parameters, request body, throttles), because every one of them is
 rendered by the one exception handler as {"code", "message", "fields"}. A view documents
-an error the rules cannot see (a 404 from a missing profile, a 402 from the card) with
-`@errors(...)`.
+an error the rules cannot see (a 404 without a path parameter, say) with `@errors(...)`.
 """
 
 from collections.abc import Callable
@@ -165,7 +164,8 @@ class AutoSchema(openapi.AutoSchema):
 
 
 OPERATOR_PATH_PREFIX = "/api/operator/"
-# How operator staff get their token; the operator host serves nothing else of the tenant API.
+# How operator staff get their token. The accounts API answers on the platform's domain
+# too, but nothing else of it is meant for the operator (sign-up there is refused).
 OPERATOR_SHARED_PATHS = ("/api/auth/token/",)
 
 
