@@ -30,4 +30,5 @@ urlpatterns = [
     *[path("", include(f"quartier.{app}.urls")) for app in TENANT_APPS_WITH_URLS],
 ]
 
+handler404 = "quartier.platform.views.not_found"
 handler500 = "quartier.platform.views.server_error"

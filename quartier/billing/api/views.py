@@ -16,6 +16,7 @@ from quartier.billing.services.settings import payout_settings_get, payout_setti
 from quartier.catalog.services.profiles import provider_profile_require
 from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
 from quartier.platform.api.permissions import IsTenantAdmin
+from quartier.platform.api.schema import errors
 from quartier.platform.errors import NotFound, PermissionDenied
 from quartier.platform.pagination import CursorPagination
 
@@ -117,6 +118,7 @@ class ConnectView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=s.ConnectedAccountSerializer)
+    @errors(404)
     def get(self, request):
         provider = provider_profile_require(request.user)
         account = ConnectedAccount.objects.filter(provider=provider).first()
@@ -146,6 +148,7 @@ class ConnectRefreshView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=s.ConnectedAccountSerializer)
+    @errors(404)
     def post(self, request):
         provider = provider_profile_require(request.user)
         account = ConnectedAccount.objects.filter(provider=provider).first()

@@ -263,7 +263,15 @@ class MessageReadView(APIView):
 class MessageAttachmentView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    # Attachments are checked on upload: a PDF or an image (quartier.platform.uploads).
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): bytes,
+            (200, "image/jpeg"): bytes,
+            (200, "image/png"): bytes,
+            (200, "image/webp"): bytes,
+        }
+    )
     def get(self, request, pk, message_id):
         booking = selectors.booking_get_for_user(booking_id=pk, user=request.user)
         message = selectors.message_get(booking=booking, message_id=message_id)
