@@ -1,0 +1,271 @@
+"""Wizard step 2: the tenant's vetting requirements, documents, the quiz, e-mail, submit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from quartier.accounts.services import email_verification_send
+from quartier.platform.errors import ApplicationError, NotFound
+from quartier.platform.forms import form_apply
+from quartier.trust import errors as trust_errors
+from quartier.trust import selectors as trust_selectors
+from quartier.trust.models import Requirement
+from quartier.trust.services import vetting
+from quartier.workspace.forms import DocumentForm, QuizQuestionForm
+from quartier.workspace.selectors import (
+    OPEN_STATUSES,
+    quiz_attempts,
+    requirement_title,
+    vetting_rows,
+)
+from quartier.workspace.views.common import profile_or_wizard
+from quartier.workspace.views.wizard import wizard_context
+
+
+def _overview(request, profile, *, error: str = "", status: int = 200):
+    application, rows = vetting_rows(profile)
+    return render(
+        request,
+        "workspace/vetting.html",
+        wizard_context(
+            request,
+            "vetting",
+            profile=profile,
+            application=application,
+            rows=rows,
+            submit_error=error,
+        ),
+        status=status,
+    )
+
+
+@login_required
+def vetting_step(request):
+    profile, to_wizard = profile_or_wizard(request)
+    if to_wizard:
+        return to_wizard
+    return _overview(request, profile)
+
+
+@login_required
+@require_POST
+def vetting_submit(request):
+    profile, to_wizard = profile_or_wizard(request)
+    if to_wizard:
+        return to_wizard
+    try:
+        vetting.application_submit(provider=profile)
+    except ApplicationError as error:
+        message = error.message
+        if error.code == trust_errors.APPLICATION_INCOMPLETE:
+            # The service lists the steps by their English titles; show the helper's.
+            open_titles = [
+                row.title
+                for row in vetting_rows(profile)[1]
+                if row.status in OPEN_STATUSES
+                and row.requirement.kind != Requirement.Kind.INTERVIEW
+            ]
+            message = _("Finish these steps first: %(steps)s") % {"steps": ", ".join(open_titles)}
+        elif error.code == trust_errors.APPLICATION_STATE:
+            message = _("Your application is already waiting for review.")
+        return _overview(request, profile, error=message, status=error.status)
+    messages.success(request, _("Your application was sent. We will let you know by e-mail."))
+    return redirect("workspace:first-listing")
+
+
+def _requirement(pk: int) -> Requirement:
+    requirement = trust_selectors.requirement_get(requirement_id=pk)
+    if not requirement.is_active:
+        raise NotFound(_("No such requirement."))
+    return requirement
+
+
+def _row_of(profile, requirement):
+    application, rows = vetting_rows(profile)
+    row = next((row for row in rows if row.requirement.pk == requirement.pk), None)
+    if row is None:
+        raise NotFound(_("No such requirement."))
+    return application, row
+
+
+@login_required
+def requirement_page(request, pk):
+    """One requirement: upload its document, start its quiz, or confirm the e-mail."""
+    profile, to_wizard = profile_or_wizard(request)
+    if to_wizard:
+        return to_wizard
+    requirement = _requirement(pk)
+    is_document = requirement.kind in Requirement.DOCUMENT_KINDS
+    if request.method == "POST" and not is_document:
+        raise NotFound(_("This step takes no document."))
+    form = DocumentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    status = 200
+    if request.method == "POST":
+        status = form_apply(
+            form,
+            lambda data: vetting.document_upload(
+                provider=profile, requirement=requirement, upload=data["file"]
+            ),
+        )
+        if status == 200:
+            messages.success(request, _("Thank you. Your document is waiting for review."))
+            return redirect("workspace:vetting")
+    application, row = _row_of(profile, requirement)
+    quiz = getattr(requirement, "quiz", None) if requirement.kind == Requirement.Kind.QUIZ else None
+    used = quiz_attempts(profile, quiz).count() if quiz else 0
+    return render(
+        request,
+        "workspace/requirement.html",
+        wizard_context(
+            request,
+            "vetting",
+            requirement=requirement,
+            row=row,
+            form=form if is_document else None,
+            quiz=quiz,
+            question_count=quiz.questions.count() if quiz else 0,
+            attempts_left=max(quiz.max_attempts - used, 0) if quiz else 0,
+            kinds=Requirement.Kind,
+            instructions=requirement.instructions.get((get_language() or "en")[:2])
+            or requirement.instructions.get("en", ""),
+        ),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def email_send(request):
+    profile, to_wizard = profile_or_wizard(request)
+    if to_wizard:
+        return to_wizard
+    email_verification_send(user=request.user, base_url=request.build_absolute_uri("/"))
+    messages.success(
+        request,
+        _("We sent a link to %(email)s. Open it to confirm your address.")
+        % {"email": request.user.email},
+    )
+    return redirect("workspace:vetting")
+
+
+def _quiz_of(pk: int):
+    requirement = _requirement(pk)
+    quiz = getattr(requirement, "quiz", None) if requirement.kind == Requirement.Kind.QUIZ else None
+    if quiz is None:
+        raise NotFound(_("No such quiz."))
+    return requirement, trust_selectors.quiz_get(quiz_id=quiz.pk)
+
+
+def _session_key(quiz) -> str:
+    return f"workspace-quiz-{quiz.pk}"
+
+
+@login_required
+def quiz_question(request, pk, number):
+    """One question per screen; the answers wait in the session until the last one."""
+    profile, to_wizard = profile_or_wizard(request)
+    if to_wizard:
+        return to_wizard
+    requirement, quiz = _quiz_of(pk)
+    questions = list(quiz.questions.all())
+    if not 1 <= number <= len(questions):
+        raise NotFound(_("No such question."))
+    question = questions[number - 1]
+    answers = request.session.get(_session_key(quiz), {})
+    form = QuizQuestionForm(
+        request.POST if request.method == "POST" else None,
+        question=question,
+        initial={"choice": answers.get(str(question.pk))},
+    )
+    used = quiz_attempts(profile, quiz).count()
+    locked = used >= quiz.max_attempts
+    status = 200
+    if request.method == "POST" and not locked:
+        if form.is_valid():
+            answers[str(question.pk)] = form.cleaned_data["choice"]
+            request.session[_session_key(quiz)] = answers
+            if number < len(questions):
+                return redirect("workspace:quiz-question", pk=requirement.pk, number=number + 1)
+            return _finish_quiz(request, profile, requirement, quiz, questions, answers, form)
+        status = 400
+    elif request.method == "POST":
+        status = 409
+    return render(
+        request,
+        "workspace/quiz_question.html",
+        wizard_context(
+            request,
+            "vetting",
+            requirement=requirement,
+            title=requirement_title(requirement),
+            form=form,
+            number=number,
+            total=len(questions),
+            locked=locked,
+        ),
+        status=status,
+    )
+
+
+def _finish_quiz(request, profile, requirement, quiz, questions, answers, form):
+    # Only this quiz's questions, in case the admin changed it mid-way.
+    current = {str(question.pk) for question in questions}
+    missing = [i for i, question in enumerate(questions, 1) if str(question.pk) not in answers]
+    if missing:
+        messages.error(request, _("Please answer this question first."))
+        return redirect("workspace:quiz-question", pk=requirement.pk, number=missing[0])
+    try:
+        vetting.quiz_attempt(
+            provider=profile,
+            quiz=quiz,
+            answers={key: value for key, value in answers.items() if key in current},
+        )
+    except ApplicationError as error:
+        form.add_error(None, error.message)
+        return render(
+            request,
+            "workspace/quiz_question.html",
+            wizard_context(
+                request,
+                "vetting",
+                requirement=requirement,
+                title=requirement_title(requirement),
+                form=form,
+                number=len(questions),
+                total=len(questions),
+                locked=error.code == trust_errors.QUIZ_LOCKED,
+            ),
+            status=error.status,
+        )
+    request.session.pop(_session_key(quiz), None)
+    return redirect("workspace:quiz-result", pk=requirement.pk)
+
+
+@login_required
+def quiz_result(request, pk):
+    profile, to_wizard = profile_or_wizard(request)
+    if to_wizard:
+        return to_wizard
+    requirement, quiz = _quiz_of(pk)
+    attempts = list(quiz_attempts(profile, quiz))
+    if not attempts:
+        return redirect("workspace:quiz-question", pk=requirement.pk, number=1)
+    return render(
+        request,
+        "workspace/quiz_result.html",
+        wizard_context(
+            request,
+            "vetting",
+            requirement=requirement,
+            title=requirement_title(requirement),
+            attempt=attempts[0],
+            quiz=quiz,
+            attempts_left=max(quiz.max_attempts - len(attempts), 0),
+        ),
+    )
