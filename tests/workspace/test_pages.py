@@ -297,9 +297,7 @@ def test_a_bad_document_is_refused_and_nothing_is_stored(tenant_a, helper, rules
         assert (Document.objects.count(), Step.objects.filter(status="pending").count()) == (0, 0)
 
 
-def test_the_quiz_is_one_question_per_screen_and_a_pass_approves_the_step(
-    tenant_a, helper, rules
-):
+def test_the_quiz_is_one_question_per_screen_and_a_pass_approves_the_step(tenant_a, helper, rules):
     client = tenant_a.session_client("provider")
     base = f"/workspace/start/vetting/{rules['quiz'].pk}/quiz"
 
