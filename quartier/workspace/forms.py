@@ -135,7 +135,12 @@ class ProfileForm(forms.Form):
             max_length=_("Enter a Swiss postal code with 4 digits, e.g. 8004."),
         ),
         widget=forms.TextInput(
-            attrs={"autocomplete": "postal-code", "inputmode": "numeric", "size": 6}
+            attrs={
+                "autocomplete": "postal-code",
+                "inputmode": "numeric",
+                "size": 6,
+                "class": "ws-short",
+            }
         ),
     )
     service_radius_km = forms.IntegerField(
@@ -150,14 +155,30 @@ class ProfileForm(forms.Form):
             min_value=_("Enter at least 1 km."),
             max_value=_("Enter at most 200 km."),
         ),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=forms.NumberInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "class": "ws-short"}
+        ),
     )
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.category_objects = {str(category.pk): category for category in categories}
+        language = (get_language() or "en")[:2]
+        # Each top category with its sub-categories; one without children stands alone.
+        tops = [category for category in categories if category.parent_id is None]
+        children = {}
+        for category in categories:
+            if category.parent_id is not None:
+                children.setdefault(category.parent_id, []).append(category)
+        self.category_groups_found = [
+            (top.name_in(language), children.get(top.pk) or [top]) for top in tops
+        ]
+        self.category_objects = {
+            str(category.pk): category
+            for _group, members in self.category_groups_found
+            for category in members
+        }
         self.fields["categories"].choices = [
-            (key, category_label(category)) for key, category in self.category_objects.items()
+            (key, category.name_in(language)) for key, category in self.category_objects.items()
         ]
         for network, label in SOCIAL_LABELS.items():
             self.fields[f"social_{network}"] = forms.URLField(
@@ -172,6 +193,14 @@ class ProfileForm(forms.Form):
                 },
                 widget=forms.URLInput(attrs={"autocomplete": "url", "inputmode": "url"}),
             )
+
+    def category_groups(self):
+        """(top category name, [checkbox, ...]) for the template."""
+        widgets = {str(widget.data["value"]): widget for widget in self["categories"]}
+        return [
+            (name, [widgets[str(category.pk)] for category in members])
+            for name, members in self.category_groups_found
+        ]
 
     def social_fields(self):
         return [self[f"social_{network}"] for network in SOCIAL_LABELS]
@@ -267,7 +296,9 @@ class ListingForm(forms.Form):
             max_digits=_("Enter a price below 10 million."),
             max_whole_digits=_("Enter a price below 10 million."),
         ),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8, "class": "ws-short"}
+        ),
     )
     price_unit = forms.ChoiceField(
         label=_("The price is"),
@@ -289,7 +320,9 @@ class ListingForm(forms.Form):
             min_value=_("Enter at least 1 km."),
             max_value=_("Enter at most 200 km."),
         ),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=forms.NumberInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "class": "ws-short"}
+        ),
     )
 
     def __init__(self, *args, categories, **kwargs):
@@ -341,18 +374,32 @@ class HoursForm(forms.Form):
                         ),
                     )
 
+    def _is_filled(self, name: str) -> bool:
+        source = self.data if self.is_bound else self.initial
+        return bool(source.get(name))
+
     def days(self):
-        """(weekday name, [(from field, until field), ...]) for the template."""
-        return [
-            (
-                name,
-                [
-                    (self[f"d{weekday}_{number}_starts"], self[f"d{weekday}_{number}_ends"])
-                    for number in range(RANGES_PER_DAY)
-                ],
+        """(weekday name, [(from field, until field), ...]) for the template: the periods
+        given so far and one empty row, so a day grows by one period per save."""
+        days = []
+        for weekday, name in enumerate(WEEKDAYS):
+            filled = [
+                number
+                for number in range(RANGES_PER_DAY)
+                if self._is_filled(f"d{weekday}_{number}_starts")
+                or self._is_filled(f"d{weekday}_{number}_ends")
+            ]
+            shown = min((max(filled) + 2) if filled else 1, RANGES_PER_DAY)
+            days.append(
+                (
+                    name,
+                    [
+                        (self[f"d{weekday}_{number}_starts"], self[f"d{weekday}_{number}_ends"])
+                        for number in range(shown)
+                    ],
+                )
             )
-            for weekday, name in enumerate(WEEKDAYS)
-        ]
+        return days
 
     def clean(self):
         cleaned = super().clean()

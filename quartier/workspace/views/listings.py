@@ -10,13 +10,18 @@ from django.views.decorators.http import require_POST
 
 from quartier.catalog import errors as catalog_errors
 from quartier.catalog.models import Listing
-from quartier.catalog.selectors.catalog import category_list, listing_get_owned, listings_of_user
+from quartier.catalog.selectors.catalog import (
+    category_list,
+    listing_get_owned,
+    listings_of_user,
+    provider_profile_of,
+)
 from quartier.catalog.services import listings
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
 from quartier.workspace.forms import ListingForm
 from quartier.workspace.views.common import profile_or_wizard, submit
-from quartier.workspace.views.wizard import listing_initial, listing_save
+from quartier.workspace.views.wizard import listing_initial, listing_save, may_publish
 
 ACTIONS = {
     "publish": (Listing.Status.PUBLISHED, gettext_lazy("Your service is online.")),
@@ -27,6 +32,7 @@ RETURN_TO = {"listings": "workspace:listings", "done": "workspace:done"}
 
 
 def _listings_page(request, *, error: str = "", status: int = 200):
+    profile = provider_profile_of(request.user)
     return render(
         request,
         "workspace/listings.html",
@@ -34,6 +40,7 @@ def _listings_page(request, *, error: str = "", status: int = 200):
             "listings": list(listings_of_user(request.user)),
             "action_error": error,
             "section": "listings",
+            "can_publish": profile is not None and may_publish(profile),
         },
         status=status,
     )

@@ -148,6 +148,11 @@ def profile_step(request):
     )
 
 
+def may_publish(profile) -> bool:
+    """Whether a Publish button makes sense; the listing service still decides."""
+    return profile.is_vetted or not marketplace_settings().vetting_required
+
+
 def listing_language() -> str:
     language = (get_language() or "")[:2]
     return language if language in Language.values else Language.GERMAN
@@ -235,6 +240,6 @@ def done_step(request):
             application=application,
             rows=rows,
             listings=list(listings_of_user(request.user)),
-            vetting_required=marketplace_settings().vetting_required,
+            can_publish=may_publish(profile),
         ),
     )
