@@ -239,6 +239,35 @@ class DocumentForm(forms.Form):
     )
 
 
+class PhoneForm(forms.Form):
+    phone = forms.RegexField(
+        label=_("Your mobile number"),
+        help_text=_("We send you a code by text message, e.g. to +41 79 123 45 67."),
+        regex=r"^\+?[0-9 ()./-]{8,24}$",
+        max_length=32,
+        error_messages=_messages(
+            _("Enter your mobile number, e.g. +41 79 123 45 67."),
+            _("Enter your mobile number, e.g. +41 79 123 45 67."),
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
+    )
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("The code from the text message"),
+        regex=r"^\s*[0-9]{6}\s*$",
+        max_length=12,
+        error_messages=_messages(
+            _("Enter the 6-digit code from the text message."),
+            _("Enter the 6-digit code from the text message."),
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "ws-short"}
+        ),
+    )
+
+
 class QuizQuestionForm(forms.Form):
     choice = forms.TypedChoiceField(
         coerce=int,

@@ -29,6 +29,7 @@ ACTIONABLE_KINDS = frozenset(
         Requirement.Kind.CRIMINAL_RECORD,
         Requirement.Kind.QUIZ,
         Requirement.Kind.EMAIL_VERIFIED,
+        Requirement.Kind.PHONE_VERIFIED,
         Requirement.Kind.SOCIAL_PROFILE,
     }
 )
@@ -134,6 +135,8 @@ def _next_vetting_text(rows: list[RequirementRow]) -> tuple[str, str]:
             return _("pass the quiz “%(step)s”") % {"step": row.title}, url
         if kind == Requirement.Kind.EMAIL_VERIFIED:
             return _("confirm your e-mail address"), url
+        if kind == Requirement.Kind.PHONE_VERIFIED:
+            return _("confirm your phone number"), url
         return _("link a social profile"), reverse("workspace:profile")
     return _("send your application for review"), reverse("workspace:vetting")
 

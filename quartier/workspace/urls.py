@@ -10,6 +10,8 @@ urlpatterns = [
     path("workspace/start/vetting/", vetting.vetting_step, name="vetting"),
     path("workspace/start/vetting/submit/", vetting.vetting_submit, name="vetting-submit"),
     path("workspace/start/vetting/email/", vetting.email_send, name="email-send"),
+    path("workspace/start/vetting/phone/", vetting.phone_send, name="phone-send"),
+    path("workspace/start/vetting/phone/confirm/", vetting.phone_confirm, name="phone-confirm"),
     path("workspace/start/vetting/<int:pk>/", vetting.requirement_page, name="requirement"),
     path(
         "workspace/start/vetting/<int:pk>/quiz/<int:number>/",

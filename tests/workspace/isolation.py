@@ -6,6 +6,7 @@ own data: there the check is that A's marker never shows and A's rows never chan
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from quartier.accounts.models import User
 from quartier.bookings.models import TimeOff, WeeklyHours
 from quartier.bookings.services.schedule import time_off_add
 from quartier.catalog.models import Listing, ProviderProfile, SocialLink
@@ -73,6 +74,28 @@ def _quiz_attempted(handle):
         answers={str(quiz.questions.get().pk): params["right"]},
     )
     return params
+
+
+def _phone_rule(handle):
+    _own_profile(handle)
+    requirement_create(actor=handle.users["admin"], kind="phone_verified", titles={"en": MARKER})
+    return {"marker": MARKER}
+
+
+def _phone_code(handle):
+    from quartier.accounts import sms
+    from quartier.accounts.services import phone_verification_send, user_update_profile
+
+    params = _phone_rule(handle)
+    user = handle.users["provider"]
+    user_update_profile(user=user, phone="+41791234567")
+    phone_verification_send(user=user)
+    return {**params, "code": sms.outbox[-1][1].rsplit(" ", 1)[1]}
+
+
+def _phone_state(handle):
+    with handle.context():
+        return list(User.objects.order_by("pk").values_list("pk", "phone", "phone_verified_at"))
 
 
 def _time_off(handle):
@@ -167,6 +190,25 @@ ENDPOINTS = [
         state=_application_state,
     ),
     _page("workspace/start/vetting/email/", method="post", make=_profile, ok=302, cross=302),
+    _page(
+        "workspace/start/vetting/phone/",
+        method="post",
+        make=_phone_rule,
+        body=lambda p: {"phone-phone": "+41 79 765 43 21"},
+        ok=302,
+        cross=302,
+        state=_phone_state,
+    ),
+    _page(
+        "workspace/start/vetting/phone/confirm/",
+        method="post",
+        make=_phone_code,
+        body=lambda p: {"code-code": p["code"]},
+        ok=302,
+        # B has no phone step (404); with one, the code would be refused (no code sent).
+        cross=(400, 404),
+        state=_phone_state,
+    ),
     _page(
         "workspace/start/vetting/<int:pk>/",
         path="/workspace/start/vetting/{pk}/",

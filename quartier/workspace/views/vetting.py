@@ -7,14 +7,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quartier.accounts.services import email_verification_send
+from quartier.accounts import services as accounts
 from quartier.platform.errors import ApplicationError, NotFound
 from quartier.platform.forms import form_apply
 from quartier.trust import errors as trust_errors
 from quartier.trust import selectors as trust_selectors
 from quartier.trust.models import Requirement
 from quartier.trust.services import vetting
-from quartier.workspace.forms import DocumentForm, QuizQuestionForm
+from quartier.workspace.forms import DocumentForm, PhoneCodeForm, PhoneForm, QuizQuestionForm
 from quartier.workspace.selectors import (
     OPEN_STATUSES,
     quiz_attempts,
@@ -93,20 +93,25 @@ def _row_of(profile, requirement):
 
 @login_required
 def requirement_page(request, pk):
-    """One requirement: upload its document, start its quiz, or confirm the e-mail."""
+    """One requirement: upload its document, start its quiz, or confirm e-mail or phone."""
     profile, to_wizard = profile_or_wizard(request)
     if to_wizard:
         return to_wizard
-    requirement = _requirement(pk)
+    return _requirement_page(request, profile, _requirement(pk))
+
+
+def _requirement_page(
+    request, profile, requirement, *, phone_form=None, code_form=None, status: int = 200
+):
     is_document = requirement.kind in Requirement.DOCUMENT_KINDS
-    if request.method == "POST" and not is_document:
+    uploading = request.method == "POST" and phone_form is None and code_form is None
+    if uploading and not is_document:
         raise NotFound(_("This step takes no document."))
     form = DocumentForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
+        request.POST if uploading else None,
+        request.FILES if uploading else None,
     )
-    status = 200
-    if request.method == "POST":
+    if uploading:
         status = form_apply(
             form,
             lambda data: vetting.document_upload(
@@ -132,6 +137,9 @@ def requirement_page(request, pk):
             question_count=quiz.questions.count() if quiz else 0,
             attempts_left=max(quiz.max_attempts - used, 0) if quiz else 0,
             kinds=Requirement.Kind,
+            phone_form=phone_form
+            or PhoneForm(prefix="phone", initial={"phone": request.user.phone}),
+            code_form=code_form or PhoneCodeForm(prefix="code"),
             instructions=requirement.instructions.get((get_language() or "en")[:2])
             or requirement.instructions.get("en", ""),
         ),
@@ -145,7 +153,7 @@ def email_send(request):
     profile, to_wizard = profile_or_wizard(request)
     if to_wizard:
         return to_wizard
-    email_verification_send(user=request.user, base_url=request.build_absolute_uri("/"))
+    accounts.email_verification_send(user=request.user, base_url=request.build_absolute_uri("/"))
     messages.success(
         request,
         _("We sent a link to %(email)s. Open it to confirm your address.")
@@ -269,3 +277,67 @@ def quiz_result(request, pk):
             attempts_left=max(quiz.max_attempts - len(attempts), 0),
         ),
     )
+
+
+def _phone_requirement() -> Requirement | None:
+    return trust_selectors.requirements().filter(kind=Requirement.Kind.PHONE_VERIFIED).first()
+
+
+def _phone_throttled(request) -> bool:
+    """The API's rate for verification codes (the "login" scope) also guards the page:
+    every code is a text message someone pays for."""
+    from types import SimpleNamespace
+
+    from rest_framework.throttling import ScopedRateThrottle
+
+    return not ScopedRateThrottle().allow_request(request, SimpleNamespace(throttle_scope="login"))
+
+
+def _phone_page(request, profile, *, status: int, **forms):
+    requirement = _phone_requirement()
+    if requirement is None:
+        raise NotFound(_("No such requirement."))
+    return _requirement_page(request, profile, requirement, status=status, **forms)
+
+
+@login_required
+@require_POST
+def phone_send(request):
+    """Save the mobile number when it changed, then text a code to it."""
+    profile, to_wizard = profile_or_wizard(request)
+    if to_wizard:
+        return to_wizard
+    form = PhoneForm(request.POST, prefix="phone")
+    if form.is_valid() and _phone_throttled(request):
+        form.add_error(None, _("Too many codes in a short time. Please wait a minute."))
+        return _phone_page(request, profile, phone_form=form, status=429)
+
+    def act(data):
+        if data["phone"].strip() != request.user.phone:
+            accounts.user_update_profile(user=request.user, phone=data["phone"])
+        accounts.phone_verification_send(user=request.user)
+
+    status = form_apply(form, act)
+    if status != 200:
+        return _phone_page(request, profile, phone_form=form, status=status)
+    messages.success(request, _("We sent a code to %(phone)s.") % {"phone": request.user.phone})
+    requirement = _phone_requirement()
+    if requirement is None:
+        return redirect("workspace:vetting")
+    return redirect("workspace:requirement", pk=requirement.pk)
+
+
+@login_required
+@require_POST
+def phone_confirm(request):
+    profile, to_wizard = profile_or_wizard(request)
+    if to_wizard:
+        return to_wizard
+    form = PhoneCodeForm(request.POST, prefix="code")
+    status = form_apply(
+        form, lambda data: accounts.phone_verify(user=request.user, code=data["code"].strip())
+    )
+    if status == 200:
+        messages.success(request, _("Your phone number is confirmed."))
+        return redirect("workspace:vetting")
+    return _phone_page(request, profile, code_form=form, status=status)
