@@ -25,6 +25,15 @@ from tests.browser.conftest import SCREENSHOTS, axe_violations, committed, sign_
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+# Controls of the workspace pages smaller than 44 px in either direction (a checkbox
+# counts by its label, which is the target a thumb hits).
+TOO_SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
+  '.ws button, .ws a.ws-button, .ws-nav a, .ws-next a, .ws-steps a, .ws-back a, .ws-actions a,'
+  + ' .ws-summary a, .ws-choices label, .ws select, .ws textarea,'
+  + ' .ws input:not([type=checkbox]):not([type=radio]):not([type=hidden])'
+)).map(element => [element, element.getBoundingClientRect()])
+  .filter(([element, box]) => box.height < 44 || box.width < 44)
+  .map(([element, box]) => `${element.outerHTML.slice(0, 80)} ${box.width}x${box.height}`)"""
 GERMAN_PAGES = {
     "profile": "/workspace/start/profile/",
     "vetting": "/workspace/start/vetting/",
@@ -113,6 +122,8 @@ def _check(page, name: str, viewport: str, *, axe: bool = True) -> None:
     page.wait_for_load_state()
     widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], (name, viewport, widths)
+    small = page.evaluate(TOO_SMALL_TARGETS)
+    assert small == [], (name, viewport, small)
     if axe:
         violations = axe_violations(page)
         assert violations == [], (name, viewport, violations)
