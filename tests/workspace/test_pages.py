@@ -260,6 +260,36 @@ def test_the_vetting_step_lists_the_rules_in_order_with_their_status(tenant_a, h
     assert page.count('<span class="ws-pill ws-pill-todo">To do</span>') == 2
 
 
+def test_rejected_and_expiring_steps_say_why_and_until_when(tenant_a, helper, rules):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quartier.trust.services.vetting import application_for
+
+    with tenant_a.context():
+        application = application_for(helper)
+        Step.objects.create(
+            application=application,
+            requirement=rules["identity"],
+            status="rejected",
+            reason="The photo is blurred.",
+        )
+        Step.objects.create(
+            application=application,
+            requirement=rules["quiz"],
+            status="approved",
+            valid_until=timezone.now() + timedelta(days=10),
+        )
+        expires = timezone.localtime(timezone.now() + timedelta(days=10)).strftime("%-d.%-m.%Y")
+
+    page = tenant_a.session_client("provider").get("/workspace/start/vetting/").content.decode()
+
+    assert '<span class="ws-pill ws-pill-bad">Rejected</span>' in page
+    assert "Reason: The photo is blurred." in page
+    assert f'<span class="ws-pill ws-pill-wait">Expires on {expires}</span>' in page
+
+
 def test_a_document_upload_marks_the_step_submitted(tenant_a, helper, rules):
     pk = rules["identity"].pk
     upload = SimpleUploadedFile("id.pdf", PDF, content_type="application/pdf")
