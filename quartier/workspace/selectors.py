@@ -115,10 +115,10 @@ def vetting_rows(profile: ProviderProfile) -> tuple[Application, list[Requiremen
 def _vetting_done(
     profile: ProviderProfile, application: Application, rows: list[RequirementRow]
 ) -> bool:
-    if profile.is_vetted or application.status in (
-        Application.Status.SUBMITTED,
-        Application.Status.APPROVED,
-    ):
+    if application.status in (Application.Status.SUBMITTED, Application.Status.APPROVED):
+        return True
+    # A vetted helper flagged for re-vetting (the rules changed) has steps to do again.
+    if profile.is_vetted and application.revetting_deadline is None:
         return True
     return not marketplace_settings().vetting_required and not rows
 

@@ -530,6 +530,25 @@ def test_the_wizard_resumes_where_the_helper_stopped(tenant_a, helper, rules):
     assert 'value="WLAN setup"' in again
 
 
+def test_a_vetted_helper_flagged_for_re_vetting_sees_the_open_step(tenant_a, helper, rules):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with tenant_a.context():
+        ProviderProfile.objects.filter(pk=helper.pk).update(is_vetted=True)
+        make_listing(provider=helper, publish=False)
+        Application.objects.create(
+            provider=helper,
+            status="draft",
+            revetting_deadline=timezone.now() + timedelta(days=30),
+        )
+
+    dashboard = tenant_a.session_client("provider").get("/dashboard/provider/").content.decode()
+
+    assert "2 of 4 done: upload your document “Identity card”" in dashboard
+
+
 def test_a_done_wizard_shows_the_summary(tenant_a, helper):
     with tenant_a.context():
         make_listing(provider=helper, publish=False, title="Box hookup")
