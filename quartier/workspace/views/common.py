@@ -1,19 +1,28 @@
 """What every workspace page shares: the signed-in helper's profile, errors on forms."""
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
-from quartier.catalog.models import ProviderProfile
 from quartier.catalog.selectors.catalog import provider_profile_of
 from quartier.platform.errors import ApplicationError
 from quartier.platform.forms import form_apply
 
 
-def profile_or_wizard(request) -> tuple[ProviderProfile | None, object]:
-    """The helper's profile, or (None, a redirect to the profile step) when there is none."""
-    profile = provider_profile_of(request.user)
-    if profile is None:
-        return None, redirect("workspace:profile")
-    return profile, None
+def helper_page(view):
+    """Signed in, and the helper's profile passed as `profile`; without a profile the
+    page sends them to the wizard's first step instead."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        profile = provider_profile_of(request.user)
+        if profile is None:
+            return redirect("workspace:profile")
+        return view(request, profile, *args, **kwargs)
+
+    return wrapper
 
 
 def renamed(error: ApplicationError, names: dict[str, str]) -> ApplicationError:

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 from quartier.bookings import selectors as booking_selectors
 from quartier.bookings.services import schedule
 from quartier.workspace.forms import HoursForm, TimeOffForm
-from quartier.workspace.views.common import profile_or_wizard, submit
+from quartier.workspace.views.common import helper_page, submit
 
 
 def _page(request, profile, *, hours_form=None, time_off_form=None, status=200):
@@ -40,11 +39,8 @@ def _page(request, profile, *, hours_form=None, time_off_form=None, status=200):
     )
 
 
-@login_required
-def hours(request):
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
+@helper_page
+def hours(request, profile):
     if request.method != "POST":
         return _page(request, profile)
     form = HoursForm(request.POST)
@@ -63,12 +59,9 @@ def hours(request):
     return _page(request, profile, hours_form=form, status=status)
 
 
-@login_required
+@helper_page
 @require_POST
-def time_off_add(request):
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
+def time_off_add(request, profile):
     form = TimeOffForm(request.POST, prefix="off")
 
     def act(data):
@@ -82,12 +75,9 @@ def time_off_add(request):
     return _page(request, profile, time_off_form=form, status=status)
 
 
-@login_required
+@helper_page
 @require_POST
-def time_off_delete(request, pk):
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
+def time_off_delete(request, profile, pk):
     period = booking_selectors.time_off_get(provider=profile, time_off_id=pk)
     schedule.time_off_remove(time_off=period)
     messages.success(request, _("The time off is removed."))

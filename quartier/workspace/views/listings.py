@@ -20,7 +20,7 @@ from quartier.catalog.services import listings
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
 from quartier.workspace.forms import ListingForm
-from quartier.workspace.views.common import profile_or_wizard, submit
+from quartier.workspace.views.common import helper_page, submit
 from quartier.workspace.views.wizard import listing_initial, listing_save, may_publish
 
 ACTIONS = {
@@ -46,11 +46,8 @@ def _listings_page(request, *, error: str = "", status: int = 200):
     )
 
 
-@login_required
-def listing_list(request):
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
+@helper_page
+def listing_list(request, profile):
     return _listings_page(request)
 
 
@@ -83,19 +80,13 @@ def _form_page(request, profile, listing=None):
     )
 
 
-@login_required
-def listing_new(request):
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
+@helper_page
+def listing_new(request, profile):
     return _form_page(request, profile)
 
 
-@login_required
-def listing_edit(request, pk):
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
+@helper_page
+def listing_edit(request, profile, pk):
     return _form_page(request, profile, listing_get_owned(listing_id=pk, user=request.user))
 
 

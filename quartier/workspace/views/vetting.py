@@ -1,7 +1,6 @@
 """Wizard step 2: the tenant's vetting requirements, documents, the quiz, e-mail, submit."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from quartier.workspace.selectors import (
     requirement_title,
     vetting_rows,
 )
-from quartier.workspace.views.common import profile_or_wizard
+from quartier.workspace.views.common import helper_page
 from quartier.workspace.views.wizard import wizard_context
 
 
@@ -42,20 +41,14 @@ def _overview(request, profile, *, error: str = "", status: int = 200):
     )
 
 
-@login_required
-def vetting_step(request):
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
+@helper_page
+def vetting_step(request, profile):
     return _overview(request, profile)
 
 
-@login_required
+@helper_page
 @require_POST
-def vetting_submit(request):
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
+def vetting_submit(request, profile):
     try:
         vetting.application_submit(provider=profile)
     except ApplicationError as error:
@@ -91,12 +84,9 @@ def _row_of(profile, requirement):
     return application, row
 
 
-@login_required
-def requirement_page(request, pk):
+@helper_page
+def requirement_page(request, profile, pk):
     """One requirement: upload its document, start its quiz, or confirm e-mail or phone."""
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
     return _requirement_page(request, profile, _requirement(pk))
 
 
@@ -147,12 +137,9 @@ def _requirement_page(
     )
 
 
-@login_required
+@helper_page
 @require_POST
-def email_send(request):
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
+def email_send(request, profile):
     accounts.email_verification_send(user=request.user, base_url=request.build_absolute_uri("/"))
     messages.success(
         request,
@@ -174,12 +161,9 @@ def _session_key(quiz) -> str:
     return f"workspace-quiz-{quiz.pk}"
 
 
-@login_required
-def quiz_question(request, pk, number):
+@helper_page
+def quiz_question(request, profile, pk, number):
     """One question per screen; the answers wait in the session until the last one."""
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
     requirement, quiz = _quiz_of(pk)
     questions = list(quiz.questions.all())
     if not 1 <= number <= len(questions):
@@ -255,11 +239,8 @@ def _finish_quiz(request, profile, requirement, quiz, questions, answers, form):
     return redirect("workspace:quiz-result", pk=requirement.pk)
 
 
-@login_required
-def quiz_result(request, pk):
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
+@helper_page
+def quiz_result(request, profile, pk):
     requirement, quiz = _quiz_of(pk)
     attempts = list(quiz_attempts(profile, quiz))
     if not attempts:
@@ -300,13 +281,10 @@ def _phone_page(request, profile, *, status: int, **forms):
     return _requirement_page(request, profile, requirement, status=status, **forms)
 
 
-@login_required
+@helper_page
 @require_POST
-def phone_send(request):
+def phone_send(request, profile):
     """Save the mobile number when it changed, then text a code to it."""
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
     form = PhoneForm(request.POST, prefix="phone")
     if form.is_valid() and _phone_throttled(request):
         form.add_error(None, _("Too many codes in a short time. Please wait a minute."))
@@ -327,12 +305,9 @@ def phone_send(request):
     return redirect("workspace:requirement", pk=requirement.pk)
 
 
-@login_required
+@helper_page
 @require_POST
-def phone_confirm(request):
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
+def phone_confirm(request, profile):
     form = PhoneCodeForm(request.POST, prefix="code")
     status = form_apply(
         form, lambda data: accounts.phone_verify(user=request.user, code=data["code"].strip())

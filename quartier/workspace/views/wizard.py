@@ -12,7 +12,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from quartier.catalog.models import SocialLink
-from quartier.catalog.selectors.catalog import category_list, listings_of_user
+from quartier.catalog.selectors.catalog import (
+    category_list,
+    listings_of_user,
+    provider_profile_of,
+)
 from quartier.catalog.services import listings, profiles
 from quartier.catalog.services.profiles import SOCIAL_HOSTS
 from quartier.marketplace.selectors import marketplace_settings
@@ -22,7 +26,7 @@ from quartier.platform.money import Money
 from quartier.workspace.forms import SOCIAL_EXAMPLES, SOCIAL_LABELS, ListingForm, ProfileForm
 from quartier.workspace.photos import square_photo
 from quartier.workspace.selectors import STEP_NAMES, STEP_URLS, onboarding_progress, vetting_rows
-from quartier.workspace.views.common import profile_or_wizard, submit
+from quartier.workspace.views.common import helper_page, submit
 
 
 def wizard_context(request, key: str, **extra) -> dict:
@@ -122,7 +126,7 @@ def _save_profile(user, profile, form: ProfileForm) -> None:
 
 @login_required
 def profile_step(request):
-    profile = profile_or_wizard(request)[0]
+    profile = provider_profile_of(request.user)
     categories = list(_categories())
     form = ProfileForm(
         request.POST if request.method == "POST" else None,
@@ -187,12 +191,9 @@ def listing_initial(listing) -> dict:
     }
 
 
-@login_required
-def first_listing_step(request):
+@helper_page
+def first_listing_step(request, profile):
     """The first service; coming back to this step edits it instead of adding another."""
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
     listing = listings_of_user(request.user).order_by("id").first()
     initial = listing_initial(listing)
     initial.setdefault("radius_km", profile.service_radius_km)
@@ -224,11 +225,8 @@ def first_listing_step(request):
     )
 
 
-@login_required
-def done_step(request):
-    profile, to_wizard = profile_or_wizard(request)
-    if to_wizard:
-        return to_wizard
+@helper_page
+def done_step(request, profile):
     application, rows = vetting_rows(profile)
     return render(
         request,
