@@ -270,6 +270,23 @@ def _journey(page, admin, handle, base, name, email, viewport) -> None:
     assert row.locator(".ws-pill").inner_text() == "Online"
     _check(page, "listings", viewport)
 
+    # adds a second service in the editor, then deletes it after confirming
+    page.get_by_role("link", name="Add a service").click()
+    _check(page, "listing-new", viewport)
+    page.get_by_label("Title").fill(f"Printer set-up ({viewport})")
+    page.get_by_label("Category").select_option(index=2)
+    page.get_by_label("Price (CHF)").fill("45.50")
+    page.get_by_label("per visit").check()
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Your service is saved.").is_visible()
+    extra = page.locator("#listings li", has_text=f"Printer set-up ({viewport})")
+    assert "CHF\u00a045.50 per visit" in extra.inner_text()
+    extra.locator("summary").click()
+    _check(page, "listings-confirm-delete", viewport)
+    extra.get_by_role("button", name="Yes, delete").click()
+    assert page.get_by_text(f"The service “Printer set-up ({viewport})” is deleted.").is_visible()
+    assert page.locator("#listings li").count() == 1
+
     # sets weekly hours and a day off
     page.get_by_role("link", name="Hours").click()
     assert page.get_by_label("Monday, period 2, from").count() == 0  # one row until saved
