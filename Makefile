@@ -34,9 +34,12 @@ demo: install messages
 	$(PY) manage.py demo --port $(PORT)
 	$(PY) manage.py runserver 0.0.0.0:$(PORT)
 
+# lint-imports checks the order of the apps (contracts in pyproject.toml, explained in
+# docs/architecture.md, "Layers").
 lint: install
 	$(VENV)/bin/ruff check quartier tests bench
 	$(VENV)/bin/ruff format --check quartier tests bench
+	$(VENV)/bin/lint-imports --no-logo --cache-dir .cache/import-linter
 
 fmt: install
 	$(VENV)/bin/ruff check --fix quartier tests bench

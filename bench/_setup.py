@@ -37,7 +37,7 @@ def bench_database(name: str):
     os.environ["DATABASE_URL"] = _with_database(server, name)
     os.environ.setdefault("QUARTIER_ENV", "test")
     os.environ["TENANT_POOL_AUTO_REFILL"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quartier.platform.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quartier.config.settings")
     import django
 
     django.setup()

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Entry point of the Quartier image: one image, several roles.
-#   web        gunicorn serving quartier.platform.wsgi (PORT, WEB_CONCURRENCY)
+#   web        gunicorn serving quartier.config.wsgi (PORT, WEB_CONCURRENCY)
 #   worker     a Celery worker (CELERY_CONCURRENCY, CELERY_QUEUES)
 #   scheduler  celery beat: the periodic work of CELERY_BEAT_SCHEDULE
 #   migrate    fleet migrations: public schema, every tenant schema, the pool
@@ -17,7 +17,7 @@ case "$role" in
       rm -rf "$PROMETHEUS_MULTIPROC_DIR"
       mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
     fi
-    exec gunicorn quartier.platform.wsgi \
+    exec gunicorn quartier.config.wsgi \
       --config /app/deploy/gunicorn.conf.py \
       --bind "0.0.0.0:${PORT:-8000}" \
       --workers "${WEB_CONCURRENCY:-3}" \

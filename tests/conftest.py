@@ -141,6 +141,38 @@ def _fresh_state_between_tests():
         caches[alias].clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_network_inside_transactions(request, monkeypatch):
+    """Stripe, mail and text messages are never sent while a transaction is open.
+
+    A network call inside a transaction holds its row locks for as long as the other
+    side takes to answer. Installed for every test, so each billing, bookings, trust and
+    accounts test proves it. A `db` test runs inside its own transaction: only atomic
+    blocks opened beyond the ones open when the test starts count.
+    """
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from quartier.accounts.sms import LocmemSMS
+    from quartier.billing import gateway
+
+    if "db" in request.fixturenames:
+        request.getfixturevalue("db")  # its transaction is open before the baseline
+    baseline = len(connection.atomic_blocks)
+
+    def guarded(what, call):
+        def guard(*args, **kwargs):
+            opened = len(connection.atomic_blocks) - baseline
+            if opened > 0:
+                pytest.fail(f"{what} called inside a transaction ({opened} atomic block open)")
+            return call(*args, **kwargs)
+
+        return guard
+
+    monkeypatch.setattr(gateway, "call", guarded("Stripe", gateway.call))
+    monkeypatch.setattr(EmailBackend, "send_messages", guarded("Mail", EmailBackend.send_messages))
+    monkeypatch.setattr(LocmemSMS, "send", guarded("SMS", LocmemSMS.send))
+
+
 def free_port() -> int:
     import socket
 

@@ -11,3 +11,11 @@ class AccountsConfig(AppConfig):
     name = "quartier.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        from quartier.accounts import notifications
+        from quartier.accounts.services import tenant_admin_initialise
+        from quartier.platform.initialisers import tenant_initialiser_register
+
+        tenant_initialiser_register(tenant_admin_initialise, order=10)
+        notifications.register()

@@ -2,6 +2,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager):
@@ -62,3 +63,34 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return self.full_name or self.email.split("@")[0]
+
+
+class SigninFailure(models.Model):
+    """A refused sign-in, kept for the admins of the schema it was tried on.
+
+    The e-mail is the one typed (normalised), not a link to a user: most failures are
+    for addresses that have no account, and the record must outlive a deleted one.
+    """
+
+    class Reason(models.TextChoices):
+        UNKNOWN_ACCOUNT = "unknown_account", _("No such account")
+        WRONG_PASSWORD = "wrong_password", _("Wrong password")
+        INACTIVE_ACCOUNT = "inactive_account", _("Account deactivated")
+        LOCKED = "locked", _("Too many failed sign-ins")
+
+    class Channel(models.TextChoices):
+        PAGE = "page", _("Sign-in page")
+        API = "api", _("API")
+        ADMIN = "admin", _("Operator admin")
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    email = models.CharField(max_length=254)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    reason = models.CharField(max_length=32, choices=Reason.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.reason})"

@@ -1,5 +1,6 @@
 """Writes on accounts: sign-up, tenant admins, tokens."""
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -7,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from quartier.accounts.models import User
+from quartier.accounts.models import SigninFailure, User
 from quartier.platform.errors import ApplicationError
 
 EMAIL_TAKEN = "email_taken"
@@ -91,7 +92,8 @@ def user_activation_path(*, user: User) -> str:
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": tenant_token_generator.make_token(user),
         },
-        urlconf="quartier.platform.urls_tenant",
+        # Reversed for a tenant's host even when called from the operator's side.
+        urlconf=settings.ROOT_URLCONF,
     )
 
 
@@ -159,23 +161,25 @@ def email_verification_path(*, user: User) -> str:
     from django.urls import reverse
 
     token = _email_signer().sign(f"{user.pk}:{_email_digest(user.email)}")
-    return reverse(
-        "accounts:verify-email", kwargs={"token": token}, urlconf="quartier.platform.urls_tenant"
-    )
+    return reverse("accounts:verify-email", kwargs={"token": token}, urlconf=settings.ROOT_URLCONF)
 
 
+@transaction.atomic
 def email_verification_send(*, user: User, base_url: str) -> None:
-    from django.core.mail import send_mail
-    from django.utils.translation import gettext
+    """Queue the confirmation link (sent after commit, in the request's language)."""
+    from django.conf import settings
+    from django.utils import translation
 
-    send_mail(
-        subject=gettext("Confirm your email address"),
-        message=gettext("Open this link to confirm your email address:")
-        + "\n"
-        + base_url.rstrip("/")
-        + email_verification_path(user=user),
-        from_email=None,
-        recipient_list=[user.email],
+    from quartier.accounts.notifications import EMAIL_VERIFICATION
+    from quartier.outbox.services import outbox_enqueue
+
+    outbox_enqueue(
+        kind=EMAIL_VERIFICATION,
+        payload={
+            "user_id": user.pk,
+            "base_url": base_url,
+            "language": translation.get_language() or settings.LANGUAGE_CODE,
+        },
     )
 
 
@@ -203,6 +207,7 @@ def _phone_key(user: User) -> str:
     return f"phone-code:{user.pk}"
 
 
+@transaction.atomic
 def phone_verification_send(*, user: User) -> None:
     import secrets
 
@@ -210,7 +215,8 @@ def phone_verification_send(*, user: User) -> None:
     from django.core.cache import cache
     from django.utils.translation import gettext
 
-    from quartier.accounts.sms import send_sms
+    from quartier.accounts.notifications import SMS
+    from quartier.outbox.services import outbox_enqueue
 
     if not user.phone:
         raise ApplicationError.invalid_field("phone", gettext("Add your phone number first."))
@@ -220,7 +226,13 @@ def phone_verification_send(*, user: User) -> None:
         {"hash": make_password(code), "phone": user.phone, "attempts": 0},
         PHONE_CODE_SECONDS,
     )
-    send_sms(to=user.phone, text=gettext("Your verification code: %(code)s") % {"code": code})
+    outbox_enqueue(
+        kind=SMS,
+        payload={
+            "to": user.phone,
+            "text": gettext("Your verification code: %(code)s") % {"code": code},
+        },
+    )
 
 
 @transaction.atomic
@@ -279,3 +291,12 @@ def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
         after={"is_active": is_active},
     )
     return user
+
+
+def signin_failure_record(
+    *, email: str, address: str | None, reason: str, channel: str
+) -> SigninFailure:
+    """Keep a refused sign-in for the admins of the current schema."""
+    return SigninFailure.objects.create(
+        email=email, address=address, reason=reason, channel=channel
+    )

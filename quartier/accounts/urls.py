@@ -7,7 +7,7 @@ from quartier.accounts.tokens import tenant_token_generator
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("login/", views.SigninView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
     path("verify-email/<str:token>/", views.verify_email, name="verify-email"),

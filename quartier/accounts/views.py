@@ -1,8 +1,9 @@
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 
 from quartier.accounts import services
-from quartier.accounts.forms import SignupForm
+from quartier.accounts.forms import SigninForm, SignupForm
 from quartier.platform.errors import ApplicationError
 from quartier.platform.forms import add_application_error
 
@@ -27,3 +28,17 @@ def verify_email(request, token):
     except ApplicationError as error:
         return render(request, "accounts/verify_email.html", {"error": error.message}, status=400)
     return render(request, "accounts/verify_email.html", {"error": None})
+
+
+class SigninView(auth_views.LoginView):
+    """Django's sign-in page, through the sign-in policy; a lockout answers 429."""
+
+    form_class = SigninForm
+    template_name = "accounts/login.html"
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.retry_after:
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response

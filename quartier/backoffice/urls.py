@@ -19,4 +19,5 @@ urlpatterns = [
     path("back-office/payouts/", views.payouts, name="payouts"),
     path("back-office/users/", views.users, name="users"),
     path("back-office/analytics/", views.analytics, name="analytics"),
+    path("back-office/sign-in-failures/", views.signin_failures, name="signin-failures"),
 ]

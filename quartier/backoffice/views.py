@@ -10,12 +10,14 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from quartier.accounts.models import User
+from quartier.accounts.selectors import signin_failure_list
 from quartier.accounts.services import user_set_active
 from quartier.backoffice import forms as f
 from quartier.backoffice import selectors
@@ -452,6 +454,19 @@ def users(request):
         "backoffice/users.html",
         {"users": selectors.users_for_back_office(), "roles": User.Role},
     )
+
+
+SIGNIN_FAILURES_PER_PAGE = 50
+
+
+@admin_page
+def signin_failures(request):
+    # get_page() falls back to the first or last page for any malformed or out-of-range
+    # ?page=, so no query string reaches a 500.
+    page = Paginator(signin_failure_list(), SIGNIN_FAILURES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "backoffice/signin_failures.html", {"page": page})
 
 
 def _week_label(week) -> str:

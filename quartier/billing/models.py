@@ -110,6 +110,10 @@ class Payment(models.Model):
     capture_due_minor = models.BigIntegerField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    # Set while a worker talks to Stripe about this payment (claimed, no lock held):
+    # another run (the sweep) leaves it alone until the answer is recorded or, if that
+    # worker died, until this time passes.
+    in_flight_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

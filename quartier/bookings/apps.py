@@ -7,3 +7,12 @@ class BookingsConfig(AppConfig):
     name = "quartier.bookings"
     label = "bookings"
     verbose_name = "Bookings"
+
+    def ready(self):
+        from quartier.bookings import notifications, setup, subscribers
+        from quartier.platform.initialisers import demo_seeder_register, tenant_initialiser_register
+
+        tenant_initialiser_register(setup.tenant_initialise, order=50)
+        demo_seeder_register(setup.demo_seed, order=40)
+        subscribers.register()
+        notifications.register()

@@ -63,3 +63,16 @@ def _send(booking: Booking, event: BookingEvent, action: str, recipient) -> int:
             "text/calendar; method=" + ("CANCEL" if action == "cancel" else "REQUEST"),
         )
     return message.send()
+
+
+def register() -> None:
+    """Booking e-mails are delivered from the outbox (written by booking_event_announce)."""
+    from quartier.bookings.services.lifecycle import NOTIFY_KIND
+    from quartier.outbox.services import outbox_handler_register
+
+    outbox_handler_register(
+        NOTIFY_KIND,
+        lambda payload: send_booking_event(
+            booking_id=payload["booking_id"], event_id=payload["event_id"]
+        ),
+    )

@@ -7,7 +7,11 @@ from quartier.platform.tenancy import active_tenants, tenant_context
 
 @shared_task(name="bookings.notify", ignore_result=True)
 def booking_notify(*, booking_id: int, event_id: int) -> None:
-    """E-mail both parties about a booking event (runs in the tenant it was queued from)."""
+    """E-mail both parties about a booking event (runs in the tenant it was queued from).
+
+    New booking e-mails go through the outbox (kind "bookings.notify"); this task stays
+    so that messages queued before that change are still delivered.
+    """
     from quartier.bookings.notifications import send_booking_event
 
     send_booking_event(booking_id=booking_id, event_id=event_id)

@@ -20,14 +20,14 @@ _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 def sitemap(request) -> HttpResponse:
     base = f"{request.scheme}://{request.get_host()}"
-    paths = ["/", reverse("catalog:search")]
+    paths = ["/", reverse("storefront:search")]
     listings = (
         Listing.objects.published().order_by("pk").values_list("pk", flat=True)[:SITEMAP_LIMIT]
     )
-    paths += [reverse("catalog:listing", args=[pk]) for pk in listings]
+    paths += [reverse("storefront:listing", args=[pk]) for pk in listings]
     providers = ProviderProfile.objects.filter(is_suspended=False).order_by("pk")
     paths += [
-        reverse("catalog:provider", args=[pk]) for pk in providers.values_list("pk", flat=True)
+        reverse("storefront:provider", args=[pk]) for pk in providers.values_list("pk", flat=True)
     ]
     entries = "".join(f"<url><loc>{escape(base + path)}</loc></url>" for path in paths)
     body = (
@@ -57,7 +57,7 @@ def service_json_ld(request, listing: Listing) -> SafeString:
         "@type": "Service",
         "name": listing.title,
         "description": listing.description[:500],
-        "url": request.build_absolute_uri(reverse("catalog:listing", args=[listing.pk])),
+        "url": request.build_absolute_uri(reverse("storefront:listing", args=[listing.pk])),
         "provider": {"@type": "Person", "name": listing.provider.display_name},
         "offers": {
             "@type": "Offer",

@@ -69,3 +69,29 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.subject_type}#{self.subject_id}"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a client's `Idempotency-Key`, replayed to its retries for 24 h.
+
+    Written in the same transaction as what the request created, so a committed write
+    always has its answer stored and a rolled-back one leaves no key behind.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of the method, the path and the body: the same key with another request
+    # is a client bug, refused rather than answered with somebody else's answer.
+    fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    # The JSON text as first sent (a jsonb column would reorder the keys); "" for none.
+    response_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} of user #{self.user_id}"

@@ -1,4 +1,9 @@
-"""SHARED (public schema): settings, URL routing, the shared kernel and the operator side."""
+"""SHARED (public schema): the kernel every app imports; it imports no app.
+
+Errors, money, tenancy helpers, env, storage, uploads, the DB backend, the task base and
+the dead letters it writes. Settings and URLconfs are in quartier.config, the operator's
+side in quartier.tenants.
+"""
 
 from django.apps import AppConfig
 

@@ -35,3 +35,48 @@ def production_configuration(app_configs, **kwargs):
             Error("PLATFORM_DOMAIN is not set to the platform's real domain.", id="quartier.E003")
         )
     return problems
+
+
+@register()
+def event_subscribers(app_configs, **kwargs):
+    """Every subscriber is callable with one event; every required subscription exists."""
+    import inspect
+
+    from django.apps import apps
+
+    from quartier.platform import events
+
+    problems = []
+    for event_type, handlers in events.subscribers().items():
+        for handler in handlers:
+            try:
+                inspect.signature(handler).bind(None)
+            except (TypeError, ValueError):
+                problems.append(
+                    Error(
+                        f"Subscriber {handler!r} of {events.type_path(event_type)} cannot be "
+                        "called with one event.",
+                        hint="Subscribe a function taking the event as its only argument.",
+                        id="quartier.E010",
+                    )
+                )
+    defined = events.event_types()
+    subscribed = events.subscribers()
+    for path, app_names in settings.EVENT_SUBSCRIBERS_REQUIRED.items():
+        event_type = defined.get(path)
+        if event_type is None:
+            problems.append(Error(f"Event type {path} is not defined.", id="quartier.E011"))
+            continue
+        modules = [getattr(h, "__module__", "") or "" for h in subscribed.get(event_type, [])]
+        for app_name in app_names:
+            if not apps.is_installed(app_name):
+                continue
+            if not any(module.startswith(app_name + ".") for module in modules):
+                problems.append(
+                    Error(
+                        f"{app_name} does not subscribe to {path}.",
+                        hint=f"Subscribe in {app_name}'s AppConfig.ready().",
+                        id="quartier.E012",
+                    )
+                )
+    return problems

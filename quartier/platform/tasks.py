@@ -1,6 +1,6 @@
 """Platform-wide background work: fanning periodic work out to every tenant."""
 
-from celery import shared_task
+from celery import current_app, shared_task
 
 from quartier.platform.tenancy import active_tenants, tenant_context
 
@@ -12,9 +12,7 @@ def fleet_fan_out(*, task_name: str) -> int:
     The task receives `schema_name` (the tasks of bookings and trust narrow their work to
     it) and runs in that schema, so a failing tenant is retried and dead-lettered alone.
     """
-    from quartier.platform.celery_app import app
-
-    task = app.tasks[task_name]
+    task = current_app.tasks[task_name]
     tenants = active_tenants()
     for tenant in tenants:
         with tenant_context(tenant):

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection
-from django_tenants.utils import schema_context, tenant_context
+from django_tenants.utils import get_tenant_model, schema_context, tenant_context
 
 __all__ = [
     "current_schema",
@@ -45,8 +45,8 @@ def public_context():
 
 def active_tenants(schema_name: str | None = None) -> list:
     """Active tenants (one, when schema_name is given), for work that visits each of them."""
-    from quartier.tenants.models import Tenant
-
+    # Looked up through the setting: the kernel imports no app, not even tenants.
+    Tenant = get_tenant_model()
     with public_context():
         tenants = Tenant.objects.filter(status=Tenant.Status.ACTIVE).order_by("id")
         if schema_name:

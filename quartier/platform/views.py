@@ -1,27 +1,10 @@
-"""Pages of the platform kernel: the operator's landing page and the storefront home."""
+"""Views of the kernel: the error page every URLconf uses (handler500)."""
 
 import sys
 
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import is_database_outage
-
-
-def operator_home(request):
-    """The platform's landing page: operator staff go on to the console."""
-    if request.user.is_authenticated and request.user.is_staff:
-        return redirect("tenants:console")
-    return render(request, "platform/operator_home.html")
-
-
-# The back office theme editor previews the home page in an iframe of the same host.
-@xframe_options_sameorigin
-def storefront_home(request):
-    return render(request, "platform/storefront_home.html", {"marketplace": marketplace_settings()})
-
 
 _UNAVAILABLE_PAGE = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8">'
@@ -53,26 +36,3 @@ def server_error(request):
     if status == 503:
         response["Retry-After"] = "5"
     return response
-
-
-def tls_ask(request):
-    """May the reverse proxy get a certificate for `?domain=`? 200 only for a domain of
-    an active tenant (Caddy's on-demand TLS `ask`); 404 otherwise, 400 when malformed.
-
-    Answered from the host cache (unknown hosts are cached too), so a flood of TLS
-    handshakes for random names does not become a flood of queries.
-    """
-    from quartier.tenants.resolution import tenant_for_hostname
-    from quartier.tenants.validation import HOSTNAME_PATTERN
-
-    raw = request.GET.get("domain", "")
-    hostname = raw.strip().lower().rstrip(".")
-    if not hostname or len(hostname) > 253 or not HOSTNAME_PATTERN.match(hostname):
-        message = "Give the host name as ?domain=." if not raw else "Not a valid host name."
-        return JsonResponse(
-            {"code": "invalid", "message": message, "fields": {"domain": [message]}}, status=400
-        )
-    tenant = tenant_for_hostname(hostname)
-    if tenant is None or not tenant.is_active:
-        return HttpResponse("no\n", status=404, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")

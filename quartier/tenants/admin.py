@@ -1,13 +1,20 @@
-"""The operator admin: tenants are provisioned and changed through the same services."""
+"""The operator admin: tenants are provisioned and changed through the same services;
+the dead letters of background tasks can be queued again."""
 
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from quartier.accounts.forms import OperatorSigninForm
 from quartier.platform.errors import ApplicationError
+from quartier.platform.models import DeadLetter
 from quartier.tenants import services
+from quartier.tenants.dead_letters import dead_letter_retry
 from quartier.tenants.forms import TenantProvisionForm, activation_message
 from quartier.tenants.models import Domain, Plan, PoolSchema, Tenant
+
+# The operator console sends staff to this sign-in: the same lockout as every other one.
+admin.site.login_form = OperatorSigninForm
 
 
 class DomainInline(admin.TabularInline):
@@ -94,6 +101,40 @@ class PlanAdmin(admin.ModelAdmin):
 @admin.register(PoolSchema)
 class PoolSchemaAdmin(admin.ModelAdmin):
     list_display = ["schema_name", "fingerprint", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description="Queue again")
+def retry_dead_letters(modeladmin, request, queryset):
+    for dead_letter in queryset:
+        try:
+            dead_letter_retry(dead_letter=dead_letter)
+        except ApplicationError as error:
+            modeladmin.message_user(request, f"{dead_letter}: {error.message}", messages.ERROR)
+        else:
+            modeladmin.message_user(request, f"{dead_letter}: queued again.")
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(admin.ModelAdmin):
+    list_display = [
+        "task_name",
+        "schema_name",
+        "exception_type",
+        "attempts",
+        "created_at",
+        "retried_at",
+    ]
+    list_filter = ["task_name", "schema_name", ("retried_at", admin.EmptyFieldListFilter)]
+    search_fields = ["task_name", "schema_name", "exception_type", "exception_message"]
+    date_hierarchy = "created_at"
+    actions = [retry_dead_letters]
+    readonly_fields = [field.name for field in DeadLetter._meta.fields]
 
     def has_add_permission(self, request):
         return False

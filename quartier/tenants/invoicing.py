@@ -3,13 +3,15 @@
 The method is the operator's choice per tenant: a Stripe invoice (invoice items on the
 tenant's Stripe customer, then an invoice), or a PDF invoice with a Swiss QR-bill
 (qrbill renders the payment part as SVG; reportlab and svglib put it on the page).
-Issuing is idempotent per tenant and month. Counting bookings visits each tenant's
-schema in turn: operator back-office work, never on a request path.
+Issuing is idempotent per tenant and month, and runs as one task per tenant (a monthly
+beat entry, or the operator's POST, which answers 202 with what it queued): counting
+bookings visits the tenant's schema and Stripe is called with no transaction open,
+never on a request path.
 """
 
 import io
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -35,6 +37,16 @@ class Period:
         end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
         return cls(start, end)
 
+    @classmethod
+    def before(cls, day: date) -> "Period":
+        """The month before the one `day` is in (what the monthly run bills)."""
+        last = date(day.year, day.month, 1) - timedelta(days=1)
+        return cls.parse(f"{last:%Y-%m}")
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%Y-%m}"
+
     def bounds(self) -> tuple[datetime, datetime]:
         return (
             datetime.combine(self.start, time.min, tzinfo=UTC),
@@ -52,16 +64,24 @@ def completed_bookings(*, tenant: Tenant, period: Period) -> int:
         ).count()
 
 
-def tenant_invoices_issue(*, period: Period) -> list[TenantInvoice]:
-    """One invoice per tenant billed for the period (existing ones are kept as they are)."""
+def tenant_invoices_queue(*, period: Period) -> list[Tenant]:
+    """Queue one invoicing task per tenant billed for the period; returns those tenants.
+
+    Each tenant's invoice (its booking count, and at Stripe its items and invoice) is
+    made by its own task, off the request path: one slow or failing tenant is retried
+    and dead-lettered alone, and no request waits for Stripe.
+    """
+    from quartier.tenants.tasks import tenant_invoice_issue_task
+
     with public_context():
         tenants = list(
             Tenant.objects.exclude(status=Tenant.Status.DELETED)
             .filter(created_at__date__lt=period.end)
-            .select_related("plan")
             .order_by("id")
         )
-    return [tenant_invoice_issue(tenant=tenant, period=period) for tenant in tenants]
+        for tenant in tenants:
+            tenant_invoice_issue_task.delay(tenant_id=tenant.pk, period=period.label)
+    return tenants
 
 
 def tenant_invoice_issue(*, tenant: Tenant, period: Period) -> TenantInvoice:

@@ -8,11 +8,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django_tenants.utils import schema_exists
 
 from quartier.platform.errors import ApplicationError, Conflict
+from quartier.platform.initialisers import tenant_initialisers
 from quartier.platform.money import validate_currency
 from quartier.platform.tenancy import tenant_context
 from quartier.tenants import errors
@@ -115,8 +115,8 @@ def _provision_atomically(*, name, slug, plan, domains, seed) -> Tenant:
             tenant=tenant, domain=hostname, is_primary=index == 0, is_custom=index > 0
         )
     with tenant_context(tenant):
-        for path in settings.TENANT_INITIALISERS:
-            import_string(path)(tenant=tenant, seed=seed)
+        for initialise in tenant_initialisers():
+            initialise(tenant=tenant, seed=seed)
     tenant_cache_forget(domains)
     transaction.on_commit(pool_refill_soon)
     return tenant

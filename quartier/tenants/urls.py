@@ -1,4 +1,4 @@
-"""Operator console pages (public schema); included by quartier.platform.urls_public."""
+"""Operator console pages (public schema); included by quartier.config.urls_public."""
 
 from django.urls import path
 

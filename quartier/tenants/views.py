@@ -3,6 +3,8 @@
 Tenants with their status and plan, a provisioning form, suspend and resume with a
 reason, and the fleet's health. Tenant users never reach it: their sessions live in
 their tenant's schema, so on the platform domain they are anonymous.
+
+Also the platform host's landing page and the reverse proxy's TLS question (`tls_ask`).
 """
 
 from functools import wraps
@@ -10,6 +12,7 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,11 +22,17 @@ from django.views.decorators.http import require_POST
 from quartier.platform.errors import ApplicationError, PermissionDenied
 from quartier.platform.forms import add_application_error
 from quartier.platform.health import readiness_checks
-from quartier.platform.selectors import dead_letter_list
 from quartier.tenants import services
 from quartier.tenants.forms import TenantProvisionForm, activation_message
 from quartier.tenants.pool import pool_size
-from quartier.tenants.selectors import tenant_get, tenant_list, tenant_primary_url
+from quartier.tenants.resolution import tenant_for_hostname
+from quartier.tenants.selectors import (
+    dead_letter_list,
+    tenant_get,
+    tenant_list,
+    tenant_primary_url,
+)
+from quartier.tenants.validation import HOSTNAME_PATTERN
 
 
 def operator_page(view):
@@ -123,3 +132,30 @@ def tenant_status(request, slug: str):
     return _console(
         request, form=TenantProvisionForm(), status_forms={tenant.slug: form}, status=400
     )
+
+
+def operator_home(request):
+    """The platform's landing page: operator staff go on to the console."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect("tenants:console")
+    return render(request, "tenants/operator_home.html")
+
+
+def tls_ask(request):
+    """May the reverse proxy get a certificate for `?domain=`? 200 only for a domain of
+    an active tenant (Caddy's on-demand TLS `ask`); 404 otherwise, 400 when malformed.
+
+    Answered from the host cache (unknown hosts are cached too), so a flood of TLS
+    handshakes for random names does not become a flood of queries.
+    """
+    raw = request.GET.get("domain", "")
+    hostname = raw.strip().lower().rstrip(".")
+    if not hostname or len(hostname) > 253 or not HOSTNAME_PATTERN.match(hostname):
+        message = "Give the host name as ?domain=." if not raw else "Not a valid host name."
+        return JsonResponse(
+            {"code": "invalid", "message": message, "fields": {"domain": [message]}}, status=400
+        )
+    tenant = tenant_for_hostname(hostname)
+    if tenant is None or not tenant.is_active:
+        return HttpResponse("no\n", status=404, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

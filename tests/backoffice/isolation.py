@@ -5,7 +5,7 @@ forms that take an id of A's answer 404 on B's host and leave A unchanged.
 """
 
 from quartier.accounts.models import User
-from quartier.accounts.services import user_create
+from quartier.accounts.services import signin_failure_record, user_create
 from quartier.catalog.models import Category, Listing
 from quartier.catalog.services.categories import category_create
 from tests.catalog.factories import make_listing
@@ -52,6 +52,13 @@ def _user(handle):
 def _user_state(handle):
     with handle.context():
         return list(User.objects.order_by("pk").values_list("pk", "is_active"))
+
+
+def _signin_failure(handle):
+    signin_failure_record(
+        email=f"{MARKER}@telco.test", address="192.0.2.1", reason="wrong_password", channel="page"
+    )
+    return {"marker": MARKER}
 
 
 def _page(route, make=None, **fields):
@@ -166,4 +173,5 @@ ENDPOINTS = [
         state=_user_state,
     ),
     _page("back-office/analytics/"),
+    _page("back-office/sign-in-failures/", make=_signin_failure),
 ]

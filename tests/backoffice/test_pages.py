@@ -26,6 +26,7 @@ PAGES = [
     "/back-office/payouts/",
     "/back-office/users/",
     "/back-office/analytics/",
+    "/back-office/sign-in-failures/",
 ]
 
 

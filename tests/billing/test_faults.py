@@ -1,6 +1,9 @@
 """Stripe timeouts and 5xx: retried under one idempotency key; nothing doubled, nothing lost."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from quartier.billing.models import JournalEntry, Payment
 from quartier.billing.tasks import payments_sweep
@@ -82,3 +85,23 @@ def test_an_outage_leaves_the_payment_pending_and_the_sweep_finishes_it(tenant_a
         payment = Payment.objects.get(pk=payment.pk)
         assert (payment.status, payment.captured_minor) == ("captured", 6000)
         assert JournalEntry.objects.filter(payment=payment, kind="capture").count() == 1
+
+
+def test_a_payment_in_flight_is_left_to_its_worker_until_the_mark_runs_out(
+    tenant_a, booking, stripe
+):
+    before = stripe.processed(*CREATE)
+    with tenant_a.context():
+        in_flight = Payment.objects.filter(booking=booking)
+        in_flight.update(in_flight_until=timezone.now() + timedelta(minutes=1))
+
+        # another worker is talking to Stripe about it: the sweep leaves it alone
+        assert push(booking).status == "pending"
+        assert stripe.processed(*CREATE) == before
+
+        # that worker died: once its mark has run out, the payment is taken again
+        in_flight.update(in_flight_until=timezone.now() - timedelta(seconds=1))
+        payment = push(booking)
+
+    assert (payment.status, payment.in_flight_until, payment.attempts) == ("authorised", None, 1)
+    assert stripe.processed(*CREATE) - before == 1

@@ -288,14 +288,52 @@ def browser(_database):
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Runs in every page before its own scripts: hands each Content-Security-Policy violation
+# (enforced or report-only) to the test through a binding, which survives navigations.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__quartierCspViolation({
+    page: document.location.href,
+    directive: event.violatedDirective,
+    blocked: event.blockedURI,
+    sample: event.sample,
+    line: event.lineNumber,
+  });
+});
+"""
+
+
 @pytest.fixture
-def new_context(browser):
-    """Fresh browser contexts (separate cookies: one per person), closed afterwards."""
+def csp_violations():
+    """CSP violations seen by the test's browser contexts; none may remain at the end."""
+    found: list = []
+    yield found
+    assert found == [], f"Content-Security-Policy violations: {found}"
+
+
+def watch_csp(context, found: list) -> None:
+    """Record every CSP violation of `context`'s pages in `found`: the DOM event, and
+    Chromium's console message (which also names violations the event does not reach)."""
+    context.expose_binding("__quartierCspViolation", lambda source, report: found.append(report))
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
+
+    def console(message):
+        if "Content Security Policy" in message.text:
+            found.append({"console": message.text[:500]})
+
+    context.on("console", console)
+
+
+@pytest.fixture
+def new_context(browser, csp_violations):
+    """Fresh browser contexts (separate cookies: one per person), closed afterwards; any
+    Content-Security-Policy violation on their pages fails the test."""
     contexts = []
 
     def make():
         context = browser.new_context(locale="en-GB", viewport={"width": 1200, "height": 900})
         context.set_default_timeout(15_000)
+        watch_csp(context, csp_violations)
         contexts.append(context)
         return context
 
@@ -317,7 +355,9 @@ def axe_violations(page) -> list[dict]:
     """Serious and critical axe-core violations of the current page."""
     if not AXE.exists():
         raise RuntimeError(f"{AXE} is missing: run scripts/ensure-axe (make test does)")
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through DevTools rather than added as a <script> element: the page's
+    # Content-Security-Policy (rightly) refuses an inline script without its nonce.
+    page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document)")
     return [
         {

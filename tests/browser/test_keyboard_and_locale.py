@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, watch_csp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -42,10 +42,12 @@ def test_a_slot_is_booked_with_the_keyboard_alone(storefronts, new_context):
     assert page.get_by_text("Typed without a mouse").is_visible()
 
 
-def test_prices_follow_the_visitors_language(storefronts, browser):
+def test_prices_follow_the_visitors_language(storefronts, browser, csp_violations):
     acme = storefronts["acme"]
     french = browser.new_context(locale="fr-CH")
     german = browser.new_context(locale="de-CH")
+    for context in (french, german):
+        watch_csp(context, csp_violations)
     try:
         in_french = french.new_page()
         in_french.goto(f"{acme.base_url}/listings/{acme.listing.pk}/")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from quartier.accounts.models import User
 from quartier.bookings.availability import free_slots
 from quartier.bookings.services.requests import booking_request_slot
-from tests.browser.conftest import SCREENSHOTS, axe_violations, committed, sign_in
+from tests.browser.conftest import SCREENSHOTS, axe_violations, committed, sign_in, watch_csp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -123,3 +123,39 @@ def test_axe_really_reports_violations(storefronts, new_context):
     )
 
     assert [violation["id"] for violation in axe_violations(page)] == ["image-alt"]
+
+
+def test_the_csp_watch_really_reports_violations(storefronts, browser):
+    """The journeys' "no CSP violation" would pass vacuously if nothing were watched."""
+    found: list = []
+    context = browser.new_context()
+    watch_csp(context, found)
+    try:
+        page = context.new_page()
+        page.goto(storefronts["telco"].base_url + "/")
+        page.evaluate(
+            "() => { const script = document.createElement('script');"
+            " script.textContent = 'window.injected = true';"
+            " document.body.appendChild(script); }"
+        )
+        for _ in range(50):
+            if found:
+                break
+            page.wait_for_timeout(100)
+
+        assert page.evaluate("() => window.injected === undefined")
+        assert any(report.get("directive", "").startswith("script-src") for report in found)
+    finally:
+        context.close()
+
+
+def test_the_api_docs_and_the_operator_sign_in_run_under_the_policy(storefronts, new_context):
+    telco = storefronts["telco"]
+    page = new_context().new_page()
+
+    page.goto(f"{telco.base_url}/api/docs/")
+    page.locator(".opblock").first.wait_for()
+    operator = telco.base_url.replace(f"//{telco.handle.host}", "//localhost")
+    page.goto(f"{operator}/admin/login/")
+
+    assert page.get_by_role("button", name="Log in").is_visible()

@@ -36,9 +36,13 @@ def test_compose_file_parses_with_every_service():
 
 def test_compose_reads_only_variables_the_settings_know():
     """Every QUARTIER-side variable in compose is one the settings actually read."""
-    platform = DEPLOY.parent / "quartier" / "platform"
+    package = DEPLOY.parent / "quartier"
     settings_source = "".join(
-        path.read_text() for path in [platform / "env.py", *(platform / "settings").glob("*.py")]
+        path.read_text()
+        for path in [
+            package / "platform" / "env.py",
+            *(package / "config" / "settings").glob("*.py"),
+        ]
     )
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     environment = compose["services"]["app"]["environment"]
@@ -100,7 +104,7 @@ def test_migration_job_runs_the_fleet_migrator():
 
 
 def test_cronjobs_queue_tasks_that_exist():
-    from quartier.platform.celery_app import app
+    from quartier.config.celery_app import app
 
     app.loader.import_default_modules()
     for cronjob in _documents(DEPLOY / "k8s" / "cronjobs.yaml"):
@@ -114,7 +118,7 @@ def test_cronjobs_queue_tasks_that_exist():
 
 
 def test_beat_schedule_names_registered_tasks(settings):
-    from quartier.platform.celery_app import app
+    from quartier.config.celery_app import app
 
     app.loader.import_default_modules()
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
@@ -135,7 +139,7 @@ def test_dockerfile_is_multi_stage_and_runs_as_a_non_root_user():
     assert users, "the image must switch to a non-root user"
     assert users[-1].split(":")[0] not in {"root", "0"}
     assert "collectstatic" in dockerfile
-    assert "quartier.platform.wsgi" in (DEPLOY / "docker-entrypoint.sh").read_text()
+    assert "quartier.config.wsgi" in (DEPLOY / "docker-entrypoint.sh").read_text()
 
 
 def test_caddyfile_asks_the_platform_before_on_demand_certificates():

@@ -34,7 +34,7 @@ def _dead_letter(**overrides) -> DeadLetter:
 def failures_not_raised():
     """In-process tasks normally raise into the caller (CELERY_TASK_EAGER_PROPAGATES),
     which skips retries and dead letters; a worker never raises, so act like one."""
-    from quartier.platform.celery_app import app
+    from quartier.config.celery_app import app
 
     app.conf.task_eager_propagates = False
     try:
@@ -67,7 +67,7 @@ def test_a_task_failing_every_attempt_is_retried_then_dead_lettered(
 
 
 def test_an_application_error_is_dead_lettered_without_retrying(tenant_a, failures_not_raised):
-    from quartier.platform.celery_app import app
+    from quartier.config.celery_app import app
     from quartier.platform.errors import NotFound
 
     @app.task(name="tests.ops.not_found", bind=True)
@@ -188,7 +188,7 @@ def test_fan_out_queues_one_task_per_active_tenant_in_its_schema(tenant_a, tenan
     monkeypatch.setattr(platform_tasks, "active_tenants", lambda: active)
     seen = []
 
-    from quartier.platform.celery_app import app
+    from quartier.config.celery_app import app
 
     @app.task(name="tests.ops.fan_out_target")
     def target(*, schema_name: str) -> None:

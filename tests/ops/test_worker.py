@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from quartier.platform.celery_app import app
+from quartier.config.celery_app import app
 from quartier.platform.models import DeadLetter
 from tests.ops.worker_tasks import always_fails, probe, results
 
@@ -45,7 +45,7 @@ class Worker:
     def __init__(self, queue: str, database_url: str):
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "quartier.platform.test_settings",
+            "DJANGO_SETTINGS_MODULE": "quartier.config.test_settings",
             "DATABASE_URL": database_url,
             "CELERY_BROKER_URL": REDIS_URL,
             "OPS_TEST_REDIS_URL": REDIS_URL,

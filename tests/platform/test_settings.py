@@ -15,7 +15,7 @@ def _check_deploy(**environment):
     }
     env.update(
         QUARTIER_ENV="production",
-        DJANGO_SETTINGS_MODULE="quartier.platform.settings",
+        DJANGO_SETTINGS_MODULE="quartier.config.settings",
         **environment,
     )
     return subprocess.run(

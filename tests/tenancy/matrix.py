@@ -99,7 +99,7 @@ def all_endpoints() -> list[Endpoint]:
     return endpoints
 
 
-def tenant_routes(urlconf: str = "quartier.platform.urls_tenant") -> set[str]:
+def tenant_routes(urlconf: str = "quartier.config.urls_tenant") -> set[str]:
     """Every route of a URLconf, flattened ("api/me/", "api/listings/<int:pk>/")."""
     routes = set()
 

@@ -102,7 +102,7 @@ def test_tenant_a_session_is_anonymous_on_tenant_b(endpoint, tenant_a, tenant_b)
 
 
 def test_operator_routes_are_not_served_on_tenant_hosts(tenant_a):
-    public_only = tenant_routes("quartier.platform.urls_public") - tenant_routes()
+    public_only = tenant_routes("quartier.config.urls_public") - tenant_routes()
     client = tenant_a.client("admin")
 
     for route in sorted(public_only):

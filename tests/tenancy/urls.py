@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.urls import path
 
 from quartier.accounts.models import User
-from quartier.platform.urls_tenant import urlpatterns as tenant_urlpatterns
+from quartier.config.urls_tenant import urlpatterns as tenant_urlpatterns
 
 
 def run_queries(request, count: int):

@@ -53,23 +53,30 @@ def test_each_tenant_is_billed_its_plan_plus_its_bookings_once(
     _complete_bookings(tenant_a, 3)
 
     first = operator_client.post("/api/operator/invoices/issue/", {"period": MONTH}, format="json")
+    issued = _invoices(operator_client)
     again = operator_client.post("/api/operator/invoices/issue/", {"period": MONTH}, format="json")
 
-    assert first.status_code == 200, first.json()
-    by_tenant = {row["tenant"]: row for row in first.json()}
-    assert (by_tenant["telco"]["booking_count"], by_tenant["telco"]["total_minor"]) == (
+    # the request only queues one task per tenant (run at once here: no broker in tests)
+    assert first.status_code == 202, first.json()
+    assert first.json() == {"period": MONTH, "queued": ["telco", "acme"]}
+    assert (issued["telco"]["booking_count"], issued["telco"]["total_minor"]) == (
         2,
         49_000 + 2 * 150,
     )
-    assert (by_tenant["acme"]["booking_count"], by_tenant["acme"]["total_minor"]) == (0, 49_000)
-    assert [row["number"] for row in again.json()] == [row["number"] for row in first.json()]
+    assert (issued["acme"]["booking_count"], issued["acme"]["total_minor"]) == (0, 49_000)
+    assert again.status_code == 202
+    assert _invoices(operator_client) == issued
     assert TenantInvoice.objects.filter(period_start=Period.parse(MONTH).start).count() == 2
 
 
+def _invoices(operator_client) -> dict:
+    rows = operator_client.get("/api/operator/invoices/").json()
+    return {row["tenant"]: row for row in rows if row["period_start"].startswith(MONTH)}
+
+
 def test_a_qr_bill_invoice_is_a_pdf_with_the_payment_part(tenant_a, priced_plan, operator_client):
-    [invoice, *_] = operator_client.post(
-        "/api/operator/invoices/issue/", {"period": MONTH}, format="json"
-    ).json()
+    operator_client.post("/api/operator/invoices/issue/", {"period": MONTH}, format="json")
+    invoice = _invoices(operator_client)["telco"]
 
     pdf = operator_client.get(f"/api/operator/invoices/{invoice['id']}/pdf/")
 
@@ -93,8 +100,8 @@ def test_a_stripe_invoice_is_created_at_stripe(
 
     issued = operator_client.post("/api/operator/invoices/issue/", {"period": MONTH}, format="json")
 
-    assert issued.status_code == 200, issued.json()
-    telco = next(row for row in issued.json() if row["tenant"] == "telco")
+    assert issued.status_code == 202, issued.json()
+    telco = _invoices(operator_client)["telco"]
     assert telco["method"] == "stripe"
     at_stripe = gateway.call("invoices", "retrieve", telco["stripe_invoice_id"])
     assert at_stripe.total == 49_000 + 150
@@ -109,3 +116,20 @@ def test_bad_periods_and_tenant_tokens_are_refused(tenant_a, operator_client):
 
     assert (bad.status_code, list(bad.json()["fields"])) == (400, ["period"])
     assert as_tenant.status_code == 404
+
+
+def test_the_monthly_run_bills_last_month_one_task_per_tenant(tenant_a, tenant_b, priced_plan):
+    from datetime import date
+
+    from quartier.tenants.tasks import tenant_invoices_issue_task
+
+    assert Period.before(date(2027, 1, 15)) == Period.parse("2026-12")
+
+    queued = tenant_invoices_issue_task.delay(period=MONTH).get()
+
+    assert queued == 2
+    assert sorted(
+        TenantInvoice.objects.filter(period_start=Period.parse(MONTH).start).values_list(
+            "tenant__slug", "total_minor"
+        )
+    ) == [("acme", 49_000), ("telco", 49_000)]

@@ -6,6 +6,10 @@ from django_tenants.utils import schema_exists
 from quartier.accounts.models import User
 from quartier.marketplace.models import MarketplaceSettings
 from quartier.platform.errors import ApplicationError
+from quartier.platform.initialisers import (
+    tenant_initialiser_register,
+    tenant_initialiser_unregister,
+)
 from quartier.platform.tenancy import tenant_context
 from quartier.tenants.models import Domain, PoolSchema, Tenant
 from quartier.tenants.pool import pool_fill, pool_size
@@ -181,12 +185,15 @@ def _explode(*, tenant, seed):
     raise RuntimeError("the disk is full")
 
 
-def test_provisioning_failing_midway_leaves_nothing_behind(db, settings):
+@pytest.fixture
+def exploding_initialiser():
+    tenant_initialiser_register(_explode, order=1000)  # after every app's own
+    yield
+    tenant_initialiser_unregister(_explode)
+
+
+def test_provisioning_failing_midway_leaves_nothing_behind(db, exploding_initialiser):
     # given an initialiser that fails after the schema was claimed and rows written
-    settings.TENANT_INITIALISERS = [
-        *settings.TENANT_INITIALISERS,
-        "tests.tenants.test_provisioning._explode",
-    ]
     pool_before = set(PoolSchema.objects.values_list("schema_name", flat=True))
     schemas_before = _schemas()
 

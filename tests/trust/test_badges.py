@@ -134,7 +134,9 @@ def test_bad_badge_definitions_are_400(tenant_a, payload, field):
         assert Badge.objects.count() == 1  # the default "vetted" badge only
 
 
-def test_expiring_badges_warn_first_then_expire(tenant_a, provider_with_listings):
+def test_expiring_badges_warn_first_then_expire(
+    tenant_a, provider_with_listings, django_capture_on_commit_callbacks
+):
     provider, _, _ = provider_with_listings
     with tenant_a.context():
         from quartier.trust.services.badges import badge_award, badge_create
@@ -146,7 +148,9 @@ def test_expiring_badges_warn_first_then_expire(tenant_a, provider_with_listings
             actor=None,
             valid_until=timezone.now() + timedelta(days=10),
         )
-        assert badges_warn_expiring() == 1
+        # the warning goes to the outbox with its mark, and is mailed after commit
+        with django_capture_on_commit_callbacks(execute=True):
+            assert badges_warn_expiring() == 1
         assert badges_warn_expiring() == 0
         assert "first aid" in mail.outbox[-1].body.lower()
         assert mail.outbox[-1].to == ["provider@telco.test"]

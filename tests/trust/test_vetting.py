@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.utils import timezone
 
 from quartier.accounts import sms
@@ -76,7 +77,8 @@ def _define_rules(admin):
 
 
 def _verify_email(handle, client):
-    client.post("/api/me/email/verify/")
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the mail leaves after commit
+        client.post("/api/me/email/verify/")
     link = next(line for line in mail.outbox[-1].body.splitlines() if "/verify-email/" in line)
     assert handle.client().get(link.removeprefix("http://telco.localhost")).status_code == 200
 
@@ -338,7 +340,8 @@ def test_phone_verification_by_code(tenant_a, helper):
     provider.patch("/api/me/", {"phone": "+41 79 123 45 67"}, format="json")
     sms.outbox.clear()
 
-    provider.post("/api/me/phone/verify/")
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the text leaves after commit
+        provider.post("/api/me/phone/verify/")
     code = sms.outbox[-1][1].split()[-1]
     wrong = provider.post(
         "/api/me/phone/confirm/",

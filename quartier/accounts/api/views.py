@@ -16,10 +16,10 @@ from quartier.accounts.api.serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
-from quartier.accounts.selectors import user_authenticate
+from quartier.accounts.errors import INVALID_CREDENTIALS
+from quartier.accounts.models import SigninFailure
+from quartier.accounts.signin import SigninLocked, signin_attempt
 from quartier.platform.errors import ApplicationError
-
-INVALID_CREDENTIALS = "invalid_credentials"
 
 
 class TokenView(APIView):
@@ -31,7 +31,16 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_authenticate(request=request, **serializer.validated_data)
+        try:
+            user = signin_attempt(
+                request=request, channel=SigninFailure.Channel.API, **serializer.validated_data
+            )
+        except SigninLocked as locked:
+            return Response(
+                locked.as_dict(),
+                status=locked.status,
+                headers={"Retry-After": str(locked.retry_after)},
+            )
         if user is None:
             raise ApplicationError(INVALID_CREDENTIALS, _("Wrong email or password."), status=401)
         return Response(

@@ -14,6 +14,7 @@ from quartier.billing.models import ConnectedAccount, JournalEntry, Payment, Pay
 from quartier.billing.services import connect, payments, payouts
 from quartier.billing.services.settings import payout_settings_get, payout_settings_update
 from quartier.catalog.services.profiles import provider_profile_require
+from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
 from quartier.platform.api.permissions import IsTenantAdmin
 from quartier.platform.errors import NotFound, PermissionDenied
 from quartier.platform.pagination import CursorPagination
@@ -42,7 +43,10 @@ class PayoutSettingsView(APIView):
 class PaymentMethodView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=s.PaymentMethodSerializer, responses={204: None})
+    @extend_schema(
+        request=s.PaymentMethodSerializer, responses={204: None, **IDEMPOTENCY_RESPONSES}
+    )
+    @idempotent
     def post(self, request):
         serializer = s.PaymentMethodSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -79,7 +83,8 @@ class PaymentRetryView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses=s.PaymentSerializer)
+    @extend_schema(request=None, responses={200: s.PaymentSerializer, **IDEMPOTENCY_RESPONSES})
+    @idempotent
     def post(self, request, pk):
         payment = selectors.payment_get_for_user(user=request.user, payment_id=pk)
         if not (request.user.is_tenant_admin or payment.booking.customer_id == request.user.pk):
@@ -94,7 +99,10 @@ class PaymentRetryView(APIView):
 class PaymentRefundView(APIView):
     permission_classes = [IsTenantAdmin]
 
-    @extend_schema(request=s.RefundSerializer, responses=s.PaymentSerializer)
+    @extend_schema(
+        request=s.RefundSerializer, responses={200: s.PaymentSerializer, **IDEMPOTENCY_RESPONSES}
+    )
+    @idempotent
     def post(self, request, pk):
         payment = selectors.payment_get_for_user(user=request.user, payment_id=pk)
         serializer = s.RefundSerializer(data=request.data)

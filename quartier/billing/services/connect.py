@@ -9,12 +9,15 @@ from quartier.catalog.models import ProviderProfile
 from quartier.platform.errors import ApplicationError
 
 
-@transaction.atomic
 def connected_account_onboard(
     *, provider: ProviderProfile, refresh_url: str, return_url: str
 ) -> tuple[ConnectedAccount, str]:
-    """The provider's account (created on first use) and a fresh onboarding link."""
-    account = ConnectedAccount.objects.select_for_update().filter(provider=provider).first()
+    """The provider's account (created on first use) and a fresh onboarding link.
+
+    Stripe is called with no transaction open; a concurrent first onboarding sends the
+    same idempotency key, gets the same account, and one row stands.
+    """
+    account = ConnectedAccount.objects.filter(provider=provider).first()
     if account is None:
         created = gateway.call(
             "accounts",
@@ -26,8 +29,11 @@ def connected_account_onboard(
             capabilities={"transfers": {"requested": True}},
             metadata={"tenant": connection.schema_name, "provider": str(provider.pk)},
         )
-        account = ConnectedAccount.objects.create(provider=provider, stripe_account_id=created.id)
-        connected_account_sync(stripe_account=created)
+        with transaction.atomic():
+            account, _created = ConnectedAccount.objects.get_or_create(
+                provider=provider, defaults={"stripe_account_id": created.id}
+            )
+            connected_account_sync(stripe_account=created)
     link = gateway.call(
         "account_links",
         "create",
@@ -65,10 +71,13 @@ def connected_account_sync(*, stripe_account) -> ConnectedAccount | None:
     return account
 
 
-@transaction.atomic
 def payment_method_attach(*, user, payment_method_id: str) -> BillingCustomer:
-    """Make a card (collected by Stripe.js in the browser) the customer's default."""
-    billing = BillingCustomer.objects.select_for_update().filter(user=user).first()
+    """Make a card (collected by Stripe.js in the browser) the customer's default.
+
+    Stripe is called with no transaction open (idempotent per user for the customer);
+    only the local rows are written in short transactions.
+    """
+    billing = BillingCustomer.objects.filter(user=user).first()
     if billing is None:
         customer = gateway.call(
             "customers",
@@ -77,7 +86,9 @@ def payment_method_attach(*, user, payment_method_id: str) -> BillingCustomer:
             email=user.email,
             metadata={"tenant": connection.schema_name, "user": str(user.pk)},
         )
-        billing = BillingCustomer.objects.create(user=user, stripe_customer_id=customer.id)
+        billing, _created = BillingCustomer.objects.get_or_create(
+            user=user, defaults={"stripe_customer_id": customer.id}
+        )
     method = gateway.call("payment_methods", "retrieve", payment_method_id)
     if method.customer and method.customer != billing.stripe_customer_id:
         raise ApplicationError.invalid_field(

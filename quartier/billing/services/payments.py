@@ -5,23 +5,29 @@
     completed  -> online: capture; offline: the on-site payment is recorded
     cancelled / no-show -> the policy decides what is captured; the rest is released
 
-Stripe is never called inside a booking's transaction: the transition records what is
-due (`capture_due_minor`) and a task does the call after commit. Each result is posted
-to the ledger under a key, so a webhook reporting the same movement changes nothing.
+Stripe is never called inside a transaction: the transition records what is due
+(`capture_due_minor`) and a task does the call after commit, as claim (short
+transaction) -> call (none open, no row locked) -> record (short transaction). Each
+result is posted to the ledger under a key, so a webhook reporting the same movement
+changes nothing.
 """
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartier.billing import errors, gateway, ledger
+from quartier.billing.events import PaymentCaptured, PaymentRefunded
 from quartier.billing.fees import FeeTerms, cancellation_charge, customer_fee, settle
 from quartier.billing.models import BillingCustomer, JournalEntry, LedgerLine, Payment, PaymentMode
 from quartier.billing.services.settings import payout_settings_get
+from quartier.bookings.events import BookingTransitioned
 from quartier.bookings.models import Booking, BookingStatus
 from quartier.platform.errors import ApplicationError, Conflict
+from quartier.platform.events import publish
 from quartier.platform.money import Money
 from quartier.platform.tenancy import schema_context
 
@@ -34,8 +40,16 @@ SETTLING = {
 }
 
 
-def booking_transitioned(*, booking: Booking, transition: str, actor) -> None:
-    """BOOKING_TRANSITION_HOOKS entry: runs inside the booking's transaction."""
+def booking_transitioned(event: BookingTransitioned) -> None:
+    """Subscriber of BookingTransitioned: runs inside the booking's transaction."""
+    transition = event.to_status
+    if not event.status_changed or transition not in {
+        BookingStatus.CONFIRMED,
+        BookingStatus.COMPLETED,
+        *SETTLING,
+    }:
+        return
+    booking = Booking.objects.select_related("customer").get(pk=event.booking_id)
     if transition == BookingStatus.CONFIRMED:
         payment_open(booking=booking)
         return
@@ -44,12 +58,12 @@ def booking_transitioned(*, booking: Booking, transition: str, actor) -> None:
         return
     if transition == BookingStatus.COMPLETED:
         _settle_later(payment, payment.price_minor + payment.customer_fee_minor)
-    elif transition in SETTLING:
+    else:
         charge = cancellation_charge(
             payment.money(payment.price_minor),
             FeeTerms.of(payout_settings_get()),
             starts_at=booking.starts_at,
-            cancelled_at=timezone.now(),
+            cancelled_at=event.occurred_at,
             by_provider=transition == BookingStatus.CANCELLED_BY_PROVIDER,
         )
         _settle_later(payment, charge.amount_minor)
@@ -132,41 +146,95 @@ def _metadata(payment: Payment) -> dict:
 
 
 # --- authorise -------------------------------------------------------------------------
+#
+# Every Stripe call below runs with no transaction open and no row locked: claim (a short
+# transaction: lock the payment, check it, mark it in flight, read what to send, commit)
+# -> call Stripe (retried with pauses by the gateway) -> record (a new short transaction
+# that locks the payment again, moves it forward only and clears the mark). While the
+# mark holds, another run (the sweep) leaves the payment alone; if the worker died, the
+# mark runs out. A repeated call is safe anyway: it carries the same idempotency key, so
+# Stripe answers it with the first result, and each record_* posts under a key, once.
 
 
-@transaction.atomic
+def _locked(payment_id: int) -> Payment:
+    return (
+        Payment.objects.select_for_update(of=("self",)).select_related("booking").get(pk=payment_id)
+    )
+
+
+def _claim(payment: Payment) -> bool:
+    """Mark the (locked) payment in flight for one Stripe call, unless another run has it."""
+    now = timezone.now()
+    if payment.in_flight_until is not None and payment.in_flight_until > now:
+        return False
+    # Longer than the gateway's slowest failure: every attempt timing out, plus pauses.
+    lease = settings.STRIPE_ATTEMPTS * (settings.STRIPE_TIMEOUT_SECONDS + 30)
+    payment.in_flight_until = now + timedelta(seconds=lease)
+    return True
+
+
+def _release(payment_id: int) -> None:
+    Payment.objects.filter(pk=payment_id).update(in_flight_until=None)
+
+
+def _recorded(payment_id: int) -> Payment:
+    """Open the record step: the payment locked again, its in-flight mark cleared."""
+    payment = _locked(payment_id)
+    if payment.in_flight_until is not None:
+        payment.in_flight_until = None
+        payment.save(update_fields=["in_flight_until", "updated_at"])
+    return payment
+
+
 def payment_authorise(*, payment_id: int) -> Payment:
     """Ask Stripe to authorise a pending payment; on an outage it stays pending."""
-    payment = Payment.objects.select_for_update().select_related("booking").get(pk=payment_id)
-    if payment.status != Payment.Status.PENDING or payment.mode != PaymentMode.ONLINE:
-        return payment
-    if payment.capture_due_minor == 0:
-        return _mark_released(payment)  # cancelled for free before Stripe ever answered
-    billing = _payment_method_of(payment.booking.customer)
-    payment.attempts += 1
-    generation = payment.authorisation_generation
+    with transaction.atomic():
+        payment = _locked(payment_id)
+        if payment.status != Payment.Status.PENDING or payment.mode != PaymentMode.ONLINE:
+            return payment
+        if payment.capture_due_minor == 0:
+            return _mark_released(payment)  # cancelled for free before Stripe ever answered
+        billing = _payment_method_of(payment.booking.customer)
+        if not _claim(payment):
+            return payment
+        payment.attempts += 1
+        payment.save(update_fields=["attempts", "in_flight_until", "updated_at"])
+        generation = payment.authorisation_generation
+        request = {
+            "idempotency_key": _idempotency_key(payment, f"authorise:{generation}"),
+            "amount": payment.total.amount_minor,
+            "currency": payment.currency.lower(),
+            "customer": billing.stripe_customer_id,
+            "payment_method": billing.default_payment_method_id,
+            "capture_method": "manual",
+            "confirm": True,
+            "metadata": {**_metadata(payment), "generation": str(generation)},
+        }
     try:
-        intent = gateway.call(
-            "payment_intents",
-            "create",
-            idempotency_key=_idempotency_key(payment, f"authorise:{generation}"),
-            amount=payment.total.amount_minor,
-            currency=payment.currency.lower(),
-            customer=billing.stripe_customer_id,
-            payment_method=billing.default_payment_method_id,
-            capture_method="manual",
-            confirm=True,
-            metadata={**_metadata(payment), "generation": str(generation)},
-        )
+        intent = gateway.call("payment_intents", "create", **request)
     except gateway.StripeUnavailable as error:
-        return _note_error(payment, error.message)
+        return _record_error(payment_id, error.message)
     except gateway.PaymentDeclined as error:
-        payment.status = Payment.Status.FAILED
-        return _note_error(payment, error.message)
+        return _record_error(payment_id, error.message, failed=True)
+    except Exception:
+        _release(payment_id)  # a refusal or a bug: the next run may try again at once
+        raise
     if intent.status != "requires_capture":
-        payment.status = Payment.Status.FAILED
-        return _note_error(payment, f"Stripe answered {intent.status}.")
-    return record_authorised(payment=payment, intent_id=intent.id, amount_minor=intent.amount)
+        return _record_error(payment_id, f"Stripe answered {intent.status}.", failed=True)
+    with transaction.atomic():
+        payment = _recorded(payment_id)
+        if payment.authorisation_generation != generation:
+            return payment  # renewed meanwhile: this answer belongs to an older generation
+        return record_authorised(payment=payment, intent_id=intent.id, amount_minor=intent.amount)
+
+
+def _record_error(payment_id: int, message: str, *, failed: bool = False) -> Payment:
+    """Note what went wrong; a declined card fails the payment unless it moved on meanwhile."""
+    with transaction.atomic():
+        payment = _recorded(payment_id)
+        if failed and payment.status == Payment.Status.PENDING:
+            payment.status = Payment.Status.FAILED
+        return _note_error(payment, message)
 
 
 def _note_error(payment: Payment, message: str) -> Payment:
@@ -201,21 +269,25 @@ def record_authorised(*, payment: Payment, intent_id: str, amount_minor: int) ->
 # --- settle: capture or release ---------------------------------------------------------
 
 
-@transaction.atomic
 def payment_settle(*, payment_id: int) -> Payment:
     """Capture what is due (completion or a late cancellation) and release the rest."""
-    payment = Payment.objects.select_for_update().select_related("booking").get(pk=payment_id)
-    due = payment.capture_due_minor
-    if payment.mode != PaymentMode.ONLINE:
-        return payment
-    if due is None:
-        return payment_authorise(payment_id=payment.pk)
-    if payment.status == Payment.Status.PENDING:
-        if due == 0:
+    with transaction.atomic():
+        payment = _locked(payment_id)
+        due = payment.capture_due_minor
+        if payment.mode != PaymentMode.ONLINE:
+            return payment
+        if due == 0 and payment.status == Payment.Status.PENDING:
             return _mark_released(payment)
-        payment = payment_authorise(payment_id=payment.pk)
-    if payment.status != Payment.Status.AUTHORISED:
-        return payment
+    if due is None:
+        return payment_authorise(payment_id=payment_id)
+    if payment.status == Payment.Status.PENDING:
+        payment = payment_authorise(payment_id=payment_id)
+    with transaction.atomic():
+        payment = _locked(payment_id)
+        if payment.status != Payment.Status.AUTHORISED or not _claim(payment):
+            return payment
+        payment.save(update_fields=["in_flight_until", "updated_at"])
+        due = payment.capture_due_minor
     if due == 0:
         return _cancel_intent(payment, "cancel")
     try:
@@ -227,11 +299,18 @@ def payment_settle(*, payment_id: int) -> Payment:
             amount_to_capture=min(due, payment.authorised_minor),
         )
     except gateway.StripeUnavailable as error:
-        return _note_error(payment, error.message)
-    return record_captured(payment=payment, amount_minor=gateway.amount_received(intent))
+        return _record_error(payment_id, error.message)
+    except Exception:
+        _release(payment_id)
+        raise
+    with transaction.atomic():
+        return record_captured(
+            payment=_recorded(payment_id), amount_minor=gateway.amount_received(intent)
+        )
 
 
-def _cancel_intent(payment: Payment, operation: str) -> Payment:
+def _cancel_intent(payment: Payment, operation: str, *, expired: bool = False) -> Payment:
+    """Cancel the (claimed) authorisation at Stripe, then record the release."""
     try:
         gateway.call(
             "payment_intents",
@@ -242,8 +321,12 @@ def _cancel_intent(payment: Payment, operation: str) -> Payment:
             ),
         )
     except gateway.StripeUnavailable as error:
-        return _note_error(payment, error.message)
-    return record_released(payment=payment)
+        return _record_error(payment.pk, error.message)
+    except Exception:
+        _release(payment.pk)
+        raise
+    with transaction.atomic():
+        return record_released(payment=_recorded(payment.pk), expired=expired)
 
 
 def record_captured(*, payment: Payment, amount_minor: int) -> Payment:
@@ -260,6 +343,7 @@ def record_captured(*, payment: Payment, amount_minor: int) -> Payment:
         split = _split(payment)
         payment.commission_minor = split.commission.amount_minor
         payment.save()
+        _publish_captured(payment)
     if payment.status not in (Payment.Status.CAPTURED, Payment.Status.REFUNDED):
         return payment  # released or paid offline: a stray capture report changes nothing
     split = _split(payment)
@@ -280,6 +364,17 @@ def record_captured(*, payment: Payment, amount_minor: int) -> Payment:
     )
     _post_commission(payment, split.commission)
     return payment
+
+
+def _publish_captured(payment: Payment) -> None:
+    publish(
+        PaymentCaptured(
+            payment_id=payment.pk,
+            booking_id=payment.booking_id,
+            amount_minor=payment.captured_minor,
+            currency=payment.currency,
+        )
+    )
 
 
 def _split(payment: Payment):
@@ -345,22 +440,20 @@ def _mark_released(payment: Payment) -> Payment:
     return payment
 
 
-@transaction.atomic
 def payment_renew_authorisation(*, payment_id: int) -> Payment:
     """Replace an authorisation about to expire with a fresh one."""
-    payment = Payment.objects.select_for_update().select_related("booking").get(pk=payment_id)
-    if payment.status != Payment.Status.AUTHORISED or payment.capture_due_minor is not None:
-        return payment
-    try:
-        gateway.call(
-            "payment_intents",
-            "cancel",
-            payment.stripe_payment_intent_id,
-            idempotency_key=_idempotency_key(payment, f"renew:{payment.authorisation_generation}"),
-        )
-    except gateway.StripeUnavailable as error:
-        return _note_error(payment, error.message)
-    return record_released(payment=payment, expired=True)
+    with transaction.atomic():
+        payment = _locked(payment_id)
+        if (
+            payment.status != Payment.Status.AUTHORISED
+            or payment.capture_due_minor is not None
+            or not _claim(payment)
+        ):
+            return payment
+        payment.save(update_fields=["in_flight_until", "updated_at"])
+    # record_released checks again under the lock: a capture that became due meanwhile
+    # is not turned into a renewal.
+    return _cancel_intent(payment, "renew", expired=True)
 
 
 # --- offline and refunds -----------------------------------------------------------------
@@ -389,28 +482,29 @@ def offline_payment_record(*, payment: Payment) -> Payment:
         memo=f"booking #{payment.booking_id}, paid on site",
     )
     _post_commission(payment, split.commission)
+    _publish_captured(payment)
     return payment
 
 
-@transaction.atomic
 def payment_refund(*, payment: Payment, amount: Money, actor, reason: str) -> Payment:
     """Refund part or all of a captured payment (e.g. a dispute settled for the customer)."""
-    payment = Payment.objects.select_for_update().select_related("booking").get(pk=payment.pk)
-    refundable = payment.captured_minor - payment.refunded_minor
-    if payment.mode != PaymentMode.ONLINE or payment.status not in (
-        Payment.Status.CAPTURED,
-        Payment.Status.REFUNDED,
-    ):
-        raise Conflict(
-            errors.NOT_REFUNDABLE,
-            _("Only a captured online payment can be refunded."),
-            extra={"status": payment.status},
-        )
-    if amount.currency != payment.currency or not 0 < amount.amount_minor <= refundable:
-        raise ApplicationError.invalid_field(
-            "amount",
-            _("Refund between 0.01 and %(most)s.") % {"most": payment.money(refundable)},
-        )
+    with transaction.atomic():
+        payment = _locked(payment.pk)
+        refundable = payment.captured_minor - payment.refunded_minor
+        if payment.mode != PaymentMode.ONLINE or payment.status not in (
+            Payment.Status.CAPTURED,
+            Payment.Status.REFUNDED,
+        ):
+            raise Conflict(
+                errors.NOT_REFUNDABLE,
+                _("Only a captured online payment can be refunded."),
+                extra={"status": payment.status},
+            )
+        if amount.currency != payment.currency or not 0 < amount.amount_minor <= refundable:
+            raise ApplicationError.invalid_field(
+                "amount",
+                _("Refund between 0.01 and %(most)s.") % {"most": payment.money(refundable)},
+            )
     refund = gateway.call(
         "refunds",
         "create",
@@ -419,7 +513,10 @@ def payment_refund(*, payment: Payment, amount: Money, actor, reason: str) -> Pa
         amount=amount.amount_minor,
         metadata={**_metadata(payment), "reason": reason[:200]},
     )
-    return record_refunded(payment=payment, refund_id=refund.id, amount_minor=refund.amount)
+    with transaction.atomic():
+        return record_refunded(
+            payment=_recorded(payment.pk), refund_id=refund.id, amount_minor=refund.amount
+        )
 
 
 def record_refunded(*, payment: Payment, refund_id: str, amount_minor: int) -> Payment:
@@ -443,10 +540,21 @@ def record_refunded(*, payment: Payment, refund_id: str, amount_minor: int) -> P
             account=ledger.STRIPE_BALANCE,
         )
     )
+    before = payment.refunded_minor
     payment.refunded_minor = -refunded
     if payment.refunded_minor >= payment.captured_minor:
         payment.status = Payment.Status.REFUNDED
     payment.save()
+    if payment.refunded_minor > before:  # a replayed report of the same refund is no news
+        publish(
+            PaymentRefunded(
+                payment_id=payment.pk,
+                booking_id=payment.booking_id,
+                amount_minor=amount_minor,
+                currency=payment.currency,
+                refund_id=refund_id,
+            )
+        )
     return payment
 
 

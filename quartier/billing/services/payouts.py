@@ -38,8 +38,40 @@ def payouts_run(*, now=None, force: bool = False) -> list[Payout]:
     return [payout for account in accounts if (payout := payout_provider(account=account))]
 
 
-@transaction.atomic
 def payout_provider(*, account: ConnectedAccount) -> Payout | None:
+    """Transfer what the provider is owed: claim (txn) -> transfer (none open) -> record."""
+    with transaction.atomic():
+        payout = _payout_claim(account)
+    if payout is None:
+        return None
+    try:
+        transfer = gateway.call(
+            "transfers",
+            "create",
+            idempotency_key=f"{connection.schema_name}:payout:{payout.pk}",
+            amount=payout.amount_minor,
+            currency=payout.currency.lower(),
+            destination=account.stripe_account_id,
+            metadata={"tenant": connection.schema_name, "payout": str(payout.pk)},
+        )
+    except gateway.StripeUnavailable as error:
+        with transaction.atomic():
+            payout = Payout.objects.select_for_update().get(pk=payout.pk)
+            payout.last_error = error.message[:500]
+            payout.save()
+        return payout
+    with transaction.atomic():
+        return record_paid(
+            payout=Payout.objects.select_for_update().get(pk=payout.pk), transfer_id=transfer.id
+        )
+
+
+def _payout_claim(account: ConnectedAccount) -> Payout | None:
+    """The provider's unfinished payout, or a new one for what they are owed now.
+
+    The pending Payout row is what a later run resumes; its id keys the transfer, so a
+    second run (or a retry after a lost answer) never pays twice.
+    """
     payout_settings = payout_settings_get()
     currency = payout_settings.currency
     provider = account.provider
@@ -52,21 +84,7 @@ def payout_provider(*, account: ConnectedAccount) -> Payout | None:
         if owed < max(payout_settings.payout_minimum_minor, 1):
             return None
         payout = Payout.objects.create(provider=provider, amount_minor=owed, currency=currency)
-    try:
-        transfer = gateway.call(
-            "transfers",
-            "create",
-            idempotency_key=f"{connection.schema_name}:payout:{payout.pk}",
-            amount=payout.amount_minor,
-            currency=payout.currency.lower(),
-            destination=account.stripe_account_id,
-            metadata={"tenant": connection.schema_name, "payout": str(payout.pk)},
-        )
-    except gateway.StripeUnavailable as error:
-        payout.last_error = error.message[:500]
-        payout.save()
-        return payout
-    return record_paid(payout=payout, transfer_id=transfer.id)
+    return payout
 
 
 def record_paid(*, payout: Payout, transfer_id: str) -> Payout:

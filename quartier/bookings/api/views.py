@@ -18,6 +18,7 @@ from quartier.bookings.models import Booking
 from quartier.bookings.services import conversation, lifecycle, requests, reviews, schedule
 from quartier.catalog.selectors.catalog import listing_get_visible, provider_profile_get
 from quartier.catalog.services.profiles import provider_profile_require
+from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
 from quartier.platform.api.permissions import IsTenantAdmin
 from quartier.platform.errors import ApplicationError, NotFound
 
@@ -129,7 +130,11 @@ class BookingListView(ListAPIView):
             raise ApplicationError.invalid_field("role", _("Use customer or provider."))
         return selectors.bookings_of_user(self.request.user, role=role)
 
-    @extend_schema(request=s.BookingRequestSerializer, responses={201: s.BookingSerializer})
+    @extend_schema(
+        request=s.BookingRequestSerializer,
+        responses={201: s.BookingSerializer, **IDEMPOTENCY_RESPONSES},
+    )
+    @idempotent
     def post(self, request):
         serializer = s.BookingRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -152,7 +157,11 @@ class BookingListView(ListAPIView):
 class BroadcastCreateView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=s.BroadcastRequestSerializer, responses={201: s.BookingSerializer})
+    @extend_schema(
+        request=s.BroadcastRequestSerializer,
+        responses={201: s.BookingSerializer, **IDEMPOTENCY_RESPONSES},
+    )
+    @idempotent
     def post(self, request):
         serializer = s.BroadcastRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -219,7 +228,11 @@ class MessageListView(APIView):
         booking = selectors.booking_get_for_user(booking_id=pk, user=request.user)
         return Response(s.MessageSerializer(selectors.messages_of(booking), many=True).data)
 
-    @extend_schema(request=s.MessageWriteSerializer, responses={201: s.MessageSerializer})
+    @extend_schema(
+        request=s.MessageWriteSerializer,
+        responses={201: s.MessageSerializer, **IDEMPOTENCY_RESPONSES},
+    )
+    @idempotent
     def post(self, request, pk):
         booking = selectors.booking_get_for_user(booking_id=pk, user=request.user)
         if not selectors.booking_is_party(booking, request.user):

@@ -5,31 +5,35 @@
     accepted | confirmed -> cancelled_by_customer | cancelled_by_provider
     confirmed -> no_show (after the start)        confirmed | completed -> disputed
 
-Each transition writes a BookingEvent (who, when, why), calls the hooks in
-settings.BOOKING_TRANSITION_HOOKS inside the transaction (billing: payments), and
-queues the notification e-mails after commit. An illegal transition is a 409 that
-carries the current status.
+Each transition writes a BookingEvent (who, when, why), publishes BookingTransitioned
+inside the transaction (billing opens, captures or releases the payment there), and
+writes the notification e-mails to the outbox, delivered after commit. An illegal
+transition is a 409 that carries the current status.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.bookings import errors
 from quartier.bookings.availability import schedule_of
+from quartier.bookings.events import BookingTransitioned
 from quartier.bookings.guard import provider_write_lock, write_or_conflict
 from quartier.bookings.models import Booking, BookingEvent, BookingStatus
+from quartier.catalog.events import ProviderFactsChanged
 from quartier.catalog.models import ProviderProfile
+from quartier.outbox.services import outbox_enqueue
 from quartier.platform.errors import ApplicationError, Conflict, NotFound
+from quartier.platform.events import publish
 
 S = BookingStatus
+# The outbox kind of booking e-mails (delivered by quartier.bookings.notifications).
+NOTIFY_KIND = "bookings.notify"
 DISPUTE_WINDOW = timedelta(days=14)
 
 
@@ -105,22 +109,37 @@ def booking_transition(
         reason=(reason or "")[:500],
         data={"action": action, **_event_data(booking, action)},
     )
-    if target:
-        run_transition_hooks(booking=booking, transition=target, actor=actor)
-    transaction.on_commit(lambda: _notify(booking.pk, event.pk), robust=True)
+    booking_event_announce(booking=booking, event=event)
     return booking
 
 
-def provider_facts_changed(provider) -> None:
+def provider_facts_changed(provider_id: int) -> None:
     """Completed jobs and ratings feed rule badges (trust) and other derived facts."""
-    for path in settings.PROVIDER_FACTS_CHANGED_HOOKS:
-        import_string(path)(provider=provider)
+    publish(ProviderFactsChanged(provider_id=provider_id))
 
 
-def run_transition_hooks(*, booking: Booking, transition: str, actor: User | None) -> None:
-    """Other apps (billing) react to a status change inside the same transaction."""
-    for path in settings.BOOKING_TRANSITION_HOOKS:
-        import_string(path)(booking=booking, transition=transition, actor=actor)
+def booking_event_announce(*, booking: Booking, event: BookingEvent) -> None:
+    """Tell other apps (billing: payments) in this transaction, and the parties by mail.
+
+    Every BookingEvent goes through here: the request, each transition, a counter.
+    """
+    publish(
+        BookingTransitioned(
+            booking_id=booking.pk,
+            event_id=event.pk,
+            transition=event.data.get("action", "request"),
+            from_status=event.from_status,
+            to_status=event.to_status,
+            actor_id=event.actor_id,
+            customer_id=booking.customer_id,
+            provider_id=booking.provider_id,
+        )
+    )
+    outbox_enqueue(
+        kind=NOTIFY_KIND,
+        payload={"booking_id": booking.pk, "event_id": event.pk},
+        dedupe_key=f"booking-event:{event.pk}:mail",
+    )
 
 
 def _past(action: str) -> str:
@@ -181,7 +200,7 @@ def _apply(
             ProviderProfile.objects.filter(pk=booking.provider_id).update(
                 completed_jobs=F("completed_jobs") + 1
             )
-            provider_facts_changed(booking.provider)
+            provider_facts_changed(booking.provider_id)
     elif action == "dispute":
         if booking.status == S.COMPLETED and booking.completed_at + DISPUTE_WINDOW < now:
             raise Conflict(
@@ -253,14 +272,6 @@ def _event_data(booking: Booking, action: str) -> dict:
     if action == "counter":
         return {"counter_starts_at": booking.counter_starts_at.isoformat()}
     return {}
-
-
-def _notify(booking_id: int, event_id: int) -> None:
-    # Queued after commit with robust=True: if the queue (or, in-process, the database)
-    # fails, the committed booking still answers 201 and the failure is logged.
-    from quartier.bookings.tasks import booking_notify
-
-    booking_notify.delay(booking_id=booking_id, event_id=event_id)
 
 
 def bookings_expire_due(*, now: datetime | None = None) -> int:

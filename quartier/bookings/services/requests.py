@@ -16,7 +16,7 @@ from quartier.bookings.availability import (
 )
 from quartier.bookings.guard import provider_write_lock, write_or_conflict
 from quartier.bookings.models import Booking, BookingEvent, BroadcastInvite
-from quartier.bookings.services.lifecycle import _notify, run_transition_hooks
+from quartier.bookings.services.lifecycle import booking_event_announce
 from quartier.catalog.models import Category, Listing, Offer, ProviderProfile
 from quartier.catalog.selectors.catalog import category_ids_with_children
 from quartier.geo.selectors import postal_code_point
@@ -55,7 +55,7 @@ def _create(booking: Booking, actor: User, **event_data) -> Booking:
         actor=actor,
         data={"action": "request", **event_data},
     )
-    transaction.on_commit(lambda: _notify(booking.pk, event.pk), robust=True)
+    booking_event_announce(booking=booking, event=event)
     return booking
 
 
@@ -173,7 +173,7 @@ def booking_request_windows(
 
 @transaction.atomic
 def booking_create_from_offer(*, offer: Offer) -> int:
-    """OFFER_ACCEPTED_HOOK: an accepted task offer becomes an accepted booking."""
+    """An accepted task offer becomes a booking (bookings.subscribers: OfferAccepted)."""
     task = offer.task
     duration = offer.proposed_minutes or DEFAULT_DURATION_MINUTES
     booking = Booking(
@@ -326,6 +326,5 @@ def broadcast_accept(*, booking: Booking, provider: ProviderProfile) -> Booking:
         actor=provider.user,
         data={"action": "broadcast_accept"},
     )
-    run_transition_hooks(booking=booking, transition=booking.status, actor=provider.user)
-    transaction.on_commit(lambda: _notify(booking.pk, event.pk), robust=True)
+    booking_event_announce(booking=booking, event=event)
     return booking

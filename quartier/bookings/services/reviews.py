@@ -112,7 +112,7 @@ def provider_rating_refresh(*, provider_id: int) -> None:
     )
     from quartier.bookings.services.lifecycle import provider_facts_changed
 
-    provider_facts_changed(ProviderProfile.objects.get(pk=provider_id))
+    provider_facts_changed(provider_id)
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from quartier.catalog.selectors.search import (
 from quartier.catalog.services import categories, listings, profiles, tasks
 from quartier.geo.projection import project
 from quartier.geo.selectors import postal_code_point
+from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.api.permissions import IsTenantAdmin
 from quartier.platform.errors import ApplicationError
@@ -302,7 +303,10 @@ class TaskListView(ListAPIView):
             return TaskRequest.objects.none()
         return selectors.tasks_of_customer(self.request.user).annotate(offer_total=Count("offers"))
 
-    @extend_schema(request=s.TaskWriteSerializer, responses={201: s.TaskSerializer})
+    @extend_schema(
+        request=s.TaskWriteSerializer, responses={201: s.TaskSerializer, **IDEMPOTENCY_RESPONSES}
+    )
+    @idempotent
     def post(self, request):
         serializer = s.TaskWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -374,7 +378,10 @@ class TaskOfferListView(APIView):
             ).data
         )
 
-    @extend_schema(request=s.OfferWriteSerializer, responses={201: s.OfferSerializer})
+    @extend_schema(
+        request=s.OfferWriteSerializer, responses={201: s.OfferSerializer, **IDEMPOTENCY_RESPONSES}
+    )
+    @idempotent
     def post(self, request, pk):
         provider = profiles.provider_profile_require(request.user)
         task = selectors.task_get_visible(task_id=pk, user=request.user)
@@ -398,7 +405,9 @@ class OfferActionView(APIView):
     permission_classes = [IsAuthenticated]
     action_name = ""
 
-    @extend_schema(request=None, responses=s.OfferSerializer)
+    # Accepting an offer makes its booking: a retry must not meet a 409 for its own write.
+    @extend_schema(request=None, responses={200: s.OfferSerializer, **IDEMPOTENCY_RESPONSES})
+    @idempotent
     def post(self, request, pk):
         offer = selectors.offer_get_for_user(offer_id=pk, user=request.user)
         if self.action_name == "withdraw":

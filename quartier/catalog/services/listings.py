@@ -1,16 +1,16 @@
 """Listings: priced services a provider offers, their photos, status and moderation."""
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from quartier.catalog import errors
+from quartier.catalog.events import ListingChanged
 from quartier.catalog.models import Category, Listing, ListingPhoto, ProviderProfile
 from quartier.catalog.services.locations import location_fields
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError, Conflict
+from quartier.platform.events import publish
 from quartier.platform.money import MAX_AMOUNT_MINOR, Money
 from quartier.platform.uploads import image_clean
 
@@ -136,8 +136,7 @@ def listing_update(*, listing: Listing, **changes) -> Listing:
 
 def _changed(listing: Listing) -> None:
     """Let other apps refresh what they derive from a listing (trust: its badges)."""
-    for path in settings.LISTING_CHANGED_HOOKS:
-        import_string(path)(listing=listing)
+    publish(ListingChanged(listing_id=listing.pk, provider_id=listing.provider_id))
 
 
 # Which statuses the owner may move a listing from, to each target.

@@ -2,20 +2,20 @@
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.catalog import errors
+from quartier.catalog.events import OfferAccepted
 from quartier.catalog.models import Category, Offer, ProviderProfile, TaskRequest
 from quartier.catalog.services.locations import location_fields
 from quartier.geo.projection import plane_distance_km
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError, Conflict, PermissionDenied
+from quartier.platform.events import publish
 from quartier.platform.money import MAX_AMOUNT_MINOR, Money
 
 MAX_WINDOWS = 3
@@ -226,8 +226,9 @@ def offer_decline(*, offer: Offer, customer: User) -> Offer:
 def offer_accept(*, offer: Offer, customer: User) -> Offer:
     """The customer picks one offer: the others are declined and the task is assigned.
 
-    The booking is made through settings.OFFER_ACCEPTED_HOOK (the bookings app), in the
-    same transaction, so an offer is never accepted without its booking.
+    OfferAccepted is published in the same transaction: its subscriber (bookings) makes
+    the booking and writes its id onto the offer, so an offer is never accepted without
+    its booking.
     """
     task = TaskRequest.objects.select_for_update().get(pk=offer.task_id)
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
@@ -249,7 +250,14 @@ def offer_accept(*, offer: Offer, customer: User) -> Offer:
     task.offers.exclude(pk=offer.pk).filter(status=Offer.Status.PENDING).update(
         status=Offer.Status.DECLINED
     )
-    if settings.OFFER_ACCEPTED_HOOK:
-        offer.booking_id = import_string(settings.OFFER_ACCEPTED_HOOK)(offer=offer)
-    offer.save(update_fields=["status", "booking_id", "updated_at"])
+    offer.save(update_fields=["status", "updated_at"])
+    publish(
+        OfferAccepted(
+            offer_id=offer.pk,
+            task_id=task.pk,
+            provider_id=offer.provider_id,
+            customer_id=task.customer_id,
+        )
+    )
+    offer.refresh_from_db(fields=["booking_id"])
     return offer

@@ -93,5 +93,12 @@ class InvoiceIssueSerializer(serializers.Serializer):
     period = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="The month billed, YYYY-MM")
 
 
+class InvoicesQueuedSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="The month billed, YYYY-MM")
+    queued = serializers.ListField(
+        child=serializers.CharField(), help_text="Slugs of the tenants whose invoice is queued"
+    )
+
+
 class InvoiceMethodSerializer(serializers.Serializer):
     invoice_method = serializers.ChoiceField(choices=TenantInvoice.Method.choices)

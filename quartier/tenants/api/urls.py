@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quartier.tenants.api import views
+from quartier.tenants.api import dead_letters, views
 
 app_name = "operator-api"
 
@@ -31,4 +31,15 @@ urlpatterns = [
     path("invoices/<int:pk>/pdf/", views.InvoicePdfView.as_view(), name="invoice-pdf"),
     path("plans/", views.PlanListView.as_view(), name="plan-list"),
     path("pool/", views.PoolView.as_view(), name="pool"),
+    path("dead-letters/", dead_letters.DeadLetterListView.as_view(), name="dead-letter-list"),
+    path(
+        "dead-letters/<int:pk>/",
+        dead_letters.DeadLetterDetailView.as_view(),
+        name="dead-letter-detail",
+    ),
+    path(
+        "dead-letters/<int:pk>/retry/",
+        dead_letters.DeadLetterRetryView.as_view(),
+        name="dead-letter-retry",
+    ),
 ]

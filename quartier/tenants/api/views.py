@@ -14,6 +14,7 @@ from quartier.tenants.api.serializers import (
     DomainSerializer,
     InvoiceIssueSerializer,
     InvoiceMethodSerializer,
+    InvoicesQueuedSerializer,
     PlanSerializer,
     PurgeSerializer,
     StatusReasonSerializer,
@@ -152,15 +153,20 @@ class InvoiceListView(OperatorView):
 
 
 class InvoiceIssueView(OperatorView):
-    """Bill every tenant for a month (idempotent: a tenant already billed keeps its invoice)."""
+    """Bill every tenant for a month, one task per tenant (202: what was queued).
 
-    @extend_schema(request=InvoiceIssueSerializer, responses=TenantInvoiceSerializer(many=True))
+    Idempotent: a tenant already billed keeps its invoice; the invoices appear in
+    GET /api/operator/invoices/ as their tasks finish.
+    """
+
+    @extend_schema(request=InvoiceIssueSerializer, responses={202: InvoicesQueuedSerializer})
     def post(self, request):
         serializer = InvoiceIssueSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         period = invoicing.Period.parse(serializer.validated_data["period"])
-        invoices = invoicing.tenant_invoices_issue(period=period)
-        return Response(TenantInvoiceSerializer(invoices, many=True).data)
+        tenants = invoicing.tenant_invoices_queue(period=period)
+        queued = {"period": period.label, "queued": [tenant.slug for tenant in tenants]}
+        return Response(InvoicesQueuedSerializer(queued).data, status=status.HTTP_202_ACCEPTED)
 
 
 class InvoicePdfView(OperatorView):

@@ -15,7 +15,9 @@ from quartier.accounts.models import User
 from quartier.catalog.models import Listing, ProviderProfile
 from quartier.marketplace.services import audit_record
 from quartier.platform.errors import ApplicationError, Conflict
+from quartier.platform.events import publish
 from quartier.trust import errors
+from quartier.trust.events import BadgeAwarded
 from quartier.trust.models import Badge, BadgeAward
 
 LANGUAGES = ("de", "fr", "it", "en")
@@ -133,6 +135,7 @@ def badge_award(
         reason=reason or ("rule: " + badge.rule if actor is None else ""),
     )
     badges_sync(provider=provider)
+    publish(BadgeAwarded(award_id=award.pk, badge_id=badge.pk, provider_id=provider.pk))
     return award
 
 
@@ -228,11 +231,6 @@ def _sync_listing(listing: Listing, unscoped, scoped) -> None:
         Listing.objects.filter(pk=listing.pk).update(badge_slugs=slugs)
 
 
-def listing_badges_refresh(*, listing: Listing) -> None:
-    """LISTING_CHANGED_HOOKS: a new or re-categorised listing gets its badges."""
-    badges_sync(provider=listing.provider)
-
-
 def badges_expire_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     expired = list(BadgeAward.objects.filter(revoked_at__isnull=True, valid_until__lte=now))
@@ -257,13 +255,15 @@ def badges_warn_expiring(*, now: datetime | None = None) -> int:
     warned = 0
     for award in due:
         user = award.provider.user
-        notify_provider(
-            user=user,
-            kind="badge_expiring",
-            template="trust/email/badge_expiring.txt",
-            badge_name=award.badge.name_in(user.preferred_language or "en"),
-            valid_until=award.valid_until,
-        )
-        BadgeAward.objects.filter(pk=award.pk).update(expiry_warned_at=now)
+        # The mail is queued with the mark, so a warning is neither lost nor sent twice.
+        with transaction.atomic():
+            notify_provider(
+                user=user,
+                kind="badge_expiring",
+                template="trust/email/badge_expiring.txt",
+                badge_name=award.badge.name_in(user.preferred_language or "en"),
+                valid_until=award.valid_until,
+            )
+            BadgeAward.objects.filter(pk=award.pk).update(expiry_warned_at=now)
         warned += 1
     return warned

@@ -20,8 +20,10 @@ from quartier.catalog.models import ProviderProfile
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.marketplace.services import audit_record
 from quartier.platform.errors import ApplicationError, Conflict, PermissionDenied
+from quartier.platform.events import publish
 from quartier.platform.uploads import document_clean
 from quartier.trust import errors
+from quartier.trust.events import VettingDecided
 from quartier.trust.models import (
     Application,
     Choice,
@@ -398,14 +400,12 @@ def step_review(
             reason=reason,
         )
     user = application.provider.user
-    transaction.on_commit(
-        lambda: notify_provider(
-            user=user,
-            kind="step",
-            approved=approve,
-            reason=reason,
-            step_title=requirement.title_in(user.preferred_language or "en"),
-        )
+    notify_provider(
+        user=user,
+        kind="step",
+        approved=approve,
+        reason=reason,
+        step_title=requirement.title_in(user.preferred_language or "en"),
     )
     return step
 
@@ -460,8 +460,14 @@ def application_decide(
         reason=reason,
     )
     user = provider.user
-    transaction.on_commit(
-        lambda: notify_provider(user=user, kind="application", approved=approve, reason=reason)
+    notify_provider(user=user, kind="application", approved=approve, reason=reason)
+    publish(
+        VettingDecided(
+            application_id=application.pk,
+            provider_id=provider.pk,
+            approved=approve,
+            actor_id=admin.pk,
+        )
     )
     return application
 
@@ -496,11 +502,7 @@ def revetting_flag_affected(*, reason: str) -> int:
             reason=reason,
         )
         user = provider.user
-        transaction.on_commit(
-            lambda user=user: notify_provider(
-                user=user, kind="revetting", deadline=deadline, reason=reason
-            )
-        )
+        notify_provider(user=user, kind="revetting", deadline=deadline, reason=reason)
         flagged += 1
     return flagged
 
@@ -566,9 +568,7 @@ def provider_suspend(*, admin: User, provider: ProviderProfile, reason: str) -> 
 
     badges_recompute(provider=provider)
     user = provider.user
-    transaction.on_commit(
-        lambda: notify_provider(user=user, kind="suspension", approved=False, reason=reason)
-    )
+    notify_provider(user=user, kind="suspension", approved=False, reason=reason)
     return provider
 
 
@@ -590,9 +590,7 @@ def provider_unsuspend(
 
     badges_recompute(provider=provider)
     user = provider.user
-    transaction.on_commit(
-        lambda: notify_provider(user=user, kind="suspension", approved=True, reason=reason)
-    )
+    notify_provider(user=user, kind="suspension", approved=True, reason=reason)
     return provider
 
 

@@ -1,0 +1,36 @@
+"""Events the bookings app publishes (see quartier.platform.events)."""
+
+import dataclasses
+
+from quartier.platform.events import DomainEvent
+
+# Names of the actions that do not change the status.
+_UNCHANGED = {"counter": "booking.counter_proposed"}
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class BookingTransitioned(DomainEvent):
+    """A booking's state machine moved (or a counter-proposal was made).
+
+    Published inside the transition's transaction, once the booking and its
+    `BookingEvent` (`event_id`) are saved. `actor_id` is None for the system.
+    """
+
+    booking_id: int
+    event_id: int
+    transition: str  # the action: "accept", "confirm", "cancel", "broadcast_accept"...
+    from_status: str
+    to_status: str
+    actor_id: int | None
+    customer_id: int
+    provider_id: int | None
+
+    @property
+    def event_name(self) -> str:
+        if self.from_status == self.to_status:
+            return _UNCHANGED.get(self.transition, f"booking.{self.transition}")
+        return f"booking.{self.to_status}"
+
+    @property
+    def status_changed(self) -> bool:
+        return self.from_status != self.to_status

@@ -1,0 +1,23 @@
+"""URLs of the platform's own domain (public schema): operator console, admin and API."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from quartier.billing.api.webhook import StripeWebhookView
+from quartier.tenants import views as operator_views
+
+urlpatterns = [
+    path("", operator_views.operator_home, name="operator-home"),
+    path("", include("quartier.tenants.urls")),
+    path("admin/", admin.site.urls),
+    path("api/operator/", include("quartier.tenants.api.urls")),
+    # Caddy's on-demand TLS asks here before it gets a certificate for a custom domain.
+    path("internal/tls-ask", operator_views.tls_ask, name="tls-ask"),
+    path("api/", include("quartier.accounts.api.urls")),
+    path("api/stripe/webhook/", StripeWebhookView.as_view(), name="stripe-webhook"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+handler500 = "quartier.platform.views.server_error"

@@ -1,0 +1,34 @@
+"""URLs of a tenant's marketplace (its own schema): storefront pages and its API."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from quartier.storefront import views as storefront_views
+
+TENANT_APPS_WITH_URLS = [
+    "catalog",
+    "bookings",
+    "trust",
+    "billing",
+    "themes",
+    "marketplace",
+    "backoffice",
+]
+
+api_patterns = [
+    path("", include("quartier.accounts.api.urls")),
+    *[path("", include(f"quartier.{app}.api.urls")) for app in TENANT_APPS_WITH_URLS],
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", storefront_views.home, name="home"),
+    path("", include("quartier.storefront.urls")),
+    path("accounts/", include("quartier.accounts.urls")),
+    path("api/", include(api_patterns)),
+    *[path("", include(f"quartier.{app}.urls")) for app in TENANT_APPS_WITH_URLS],
+    path("", include("quartier.workspace.urls")),
+]
+
+handler500 = "quartier.platform.views.server_error"
