@@ -20,7 +20,7 @@ from django.core.cache import cache
 from PIL import Image
 
 from quartier.platform.tenancy import public_context
-from tests.browser.conftest import SCREENSHOTS, axe_violations, committed, sign_in
+from tests.browser.conftest import SCREENSHOTS, axe_violations, committed, sign_in, watch_csp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -136,15 +136,18 @@ def _form_with(page, selector: str):
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_a_new_helper_goes_from_sign_up_to_bookable(helper_market, browser, viewport):
+def test_a_new_helper_goes_from_sign_up_to_bookable(
+    helper_market, browser, csp_violations, viewport
+):
     handle, base = helper_market
     name = f"Lea {viewport.title()}"
     email = f"lea-{uuid.uuid4().hex[:8]}@example.ch"
     helper_context = browser.new_context(locale="en-GB", viewport=VIEWPORTS[viewport])
     admin_context = browser.new_context(locale="en-GB", viewport=VIEWPORTS["desktop"])
     try:
-        helper_context.set_default_timeout(15_000)
-        admin_context.set_default_timeout(15_000)
+        for context in (helper_context, admin_context):
+            context.set_default_timeout(15_000)
+            watch_csp(context, csp_violations)
         page = helper_context.new_page()
         _journey(page, admin_context.new_page(), handle, base, name, email, viewport)
     finally:

@@ -83,14 +83,16 @@ def _phone_rule(handle):
 
 
 def _phone_code(handle):
-    from quartier.accounts import sms
+    from quartier.accounts.notifications import SMS
     from quartier.accounts.services import phone_verification_send, user_update_profile
+    from quartier.outbox.models import OutboxMessage
 
     params = _phone_rule(handle)
     user = handle.users["provider"]
     user_update_profile(user=user, phone="+41791234567")
     phone_verification_send(user=user)
-    return {**params, "code": sms.outbox[-1][1].rsplit(" ", 1)[1]}
+    text = OutboxMessage.objects.filter(kind=SMS).latest("pk").payload["text"]
+    return {**params, "code": text.rsplit(" ", 1)[1]}
 
 
 def _phone_state(handle):
