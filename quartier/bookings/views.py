@@ -116,7 +116,8 @@ def customer_dashboard(request):
 def provider_dashboard(request):
     profile = provider_profile_of(request.user)
     if profile is None:
-        raise NotFound(_("You have no provider profile yet."))
+        # A helper who has not finished the onboarding continues it, never a dead end.
+        return redirect("workspace:start")
     bookings = list(selectors.bookings_of_user(request.user, role="provider")[:200])
     for booking in bookings:
         booking.page_actions = _actions_for(booking, request.user)

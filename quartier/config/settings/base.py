@@ -58,6 +58,7 @@ TENANT_APPS = [
     "quartier.storefront",
     "quartier.backoffice",
     "quartier.outbox",
+    "quartier.workspace",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
