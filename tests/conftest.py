@@ -8,8 +8,10 @@ inside a transaction that is rolled back, on whichever schema its requests touch
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from quartier.accounts.models import User
@@ -164,14 +166,18 @@ def operator_client(operator_token, db) -> APIClient:
 
 @pytest.fixture(autouse=True)
 def _fresh_state_between_tests():
-    """Each test starts on the public schema with empty caches.
+    """Each test starts on the public schema, in English, with empty caches.
 
-    Requests leave the connection on their tenant's schema, and a rolled-back test may
+    Requests leave the connection on their tenant's schema and the thread in the
+    language they were answered in (a test after a German page would otherwise see
+    German messages, depending on the order tests run in), and a rolled-back test may
     have cached what it saw (a suspended tenant, say) that no longer exists.
     """
     connection.set_schema_to_public()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     connection.set_schema_to_public()
+    translation.activate(settings.LANGUAGE_CODE)
     for alias in ("default", "platform"):
         caches[alias].clear()
 

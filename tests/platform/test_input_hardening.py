@@ -119,6 +119,21 @@ def test_a_multipart_body_with_a_broken_boundary_is_a_400(tenant_a, provider_pro
     assert response.json()["code"] == "parse_error"
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"username=\xff\xfe&password=\xc3%ZZ", "application/x-www-form-urlencoded", 200),
+        ("username=١٢٣&password=²".encode(), "application/x-www-form-urlencoded", 200),
+        (b"--\xe9\r\n\r\n", "multipart/form-data; boundary=\xe9", 400),
+    ],
+)
+def test_a_page_form_posted_with_odd_bytes_never_answers_500(tenant_a, body, content_type, status):
+    response = tenant_a.client().post("/accounts/login/", body, content_type=content_type)
+
+    # 200: the login form again, refused; 400: Django's answer to an unreadable multipart.
+    assert response.status_code == status
+
+
 # --- numbers in query parameters ------------------------------------------------------
 
 SEARCH = {"q": "wlan"}
@@ -136,6 +151,7 @@ API_NUMBERS = [
     ("customer", "/api/billing/payments/", "page_size", {}),
     ("customer", "/api/bookings/", "page_size", {}),
     ("customer", "/api/listings/", "page_size", {}),
+    ("customer", "/api/listings/", "category", {}),
     ("customer", "/api/tasks/", "page_size", {}),
     ("admin", "/api/audit/", "subject_id", {}),
     ("admin", "/api/audit/", "page_size", {}),
@@ -279,8 +295,16 @@ def test_a_listing_id_in_odd_digits_or_shapes_is_refused(tenant_a, listing_id):
     assert list(response.json()["fields"]) == ["listing"]
 
 
-def test_a_float_in_an_id_path_does_not_match_a_route(tenant_a):
-    response = tenant_a.client("customer").get("/api/bookings/1.5/")
+@pytest.mark.parametrize("path", ["/api/bookings/1.5/", "/api/bookings/1e3/", "/listings/1.5/"])
+def test_a_float_in_an_id_path_does_not_match_a_route(tenant_a, path):
+    response = tenant_a.client("customer").get(path)
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/bookings/{}/", "/api/listings/{}/", "/listings/{}/"])
+def test_an_id_beyond_any_database_integer_is_not_found_not_a_500(tenant_a, path):
+    response = tenant_a.client("customer").get(path.format("9" * 40))
 
     assert response.status_code == 404
 

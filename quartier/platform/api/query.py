@@ -90,6 +90,21 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class ModelIdChoiceField(forms.ModelChoiceField):
+    """Django's ModelChoiceField, with the id read as strictly as IntegerFormField."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and integer_or_none(value) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class ModelIdChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ModelIdChoiceField
+
+
 class QueryParameters:
     """Mixin for API views (before APIView in the bases): strict query parameters.
 
