@@ -365,9 +365,7 @@ def _views(resolver: URLResolver, prefix: str = ""):
             yield prefix + str(pattern.pattern), pattern.callback.view_class
 
 
-@pytest.mark.parametrize(
-    "urlconf", ["quartier.platform.urls_tenant", "quartier.platform.urls_public"]
-)
+@pytest.mark.parametrize("urlconf", ["quartier.config.urls_tenant", "quartier.config.urls_public"])
 def test_every_list_endpoint_declares_its_query_parameters(urlconf):
     lists = [
         (route, view)
