@@ -377,6 +377,20 @@ def test_every_list_endpoint_declares_its_query_parameters(urlconf):
     assert [route for route, view in lists if not issubclass(view, QueryParameters)] == []
 
 
+@pytest.mark.parametrize("urlconf", ["quartier.config.urls_tenant", "quartier.config.urls_public"])
+def test_every_api_view_reads_bodies_with_the_guarded_parsers(urlconf):
+    views = [view for route, view in _views(get_resolver(urlconf)) if route.startswith("api/")]
+
+    unguarded = {
+        f"{view.__name__}: {parser.__name__}"
+        for view in views
+        for parser in getattr(view, "parser_classes", [])
+        if parser.__module__ != "quartier.platform.api.parsers"
+    }
+    assert views
+    assert unguarded == set()
+
+
 def test_the_schema_documents_exactly_the_accepted_parameters(tenant_a):
     schema = tenant_a.client().get("/api/schema/", {"format": "json"}).json()
 
