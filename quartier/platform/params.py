@@ -14,9 +14,10 @@ from django.utils.translation import gettext
 
 from quartier.platform.errors import ApplicationError
 
-# A PostgreSQL bigint holds 19 digits; ids and amounts stay well within 18.
-MAX_INTEGER_DIGITS = 18
+# What a PostgreSQL bigint holds: anything larger is refused before it reaches a query.
+MAX_INTEGER_DIGITS = 19
 MAX_ID = 2**63 - 1
+MIN_INTEGER = -(2**63)
 
 
 def is_ascii_integer(text: str) -> bool:
@@ -33,10 +34,10 @@ def integer_or_none(value: object) -> int | None:
     """
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value if len(str(abs(value))) <= MAX_INTEGER_DIGITS else None
     if isinstance(value, str) and is_ascii_integer(value.strip()):
-        return int(value.strip())
+        value = int(value.strip())
+    if isinstance(value, int) and MIN_INTEGER <= value <= MAX_ID:
+        return value
     return None
 
 

@@ -350,6 +350,25 @@ def test_the_declared_query_parameters_are_accepted(tenant_a, provider_profile, 
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("period", ["9999-12", "٢٠٢٦-01", "2026-13"])
+def test_an_invoice_period_past_the_calendar_or_in_odd_digits_is_a_400(operator_client, period):
+    response = operator_client.post(
+        "/api/operator/invoices/issue/", {"period": period}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["period"]
+
+
+def test_a_phone_code_in_odd_digits_is_refused_by_the_field(tenant_a):
+    response = tenant_a.client("customer").post(
+        "/api/me/phone/confirm/", {"code": "١٢٣٤٥٦"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["code"]
+
+
 def test_an_unknown_parameter_on_the_operator_api_is_a_400(operator_client):
     response = operator_client.get("/api/operator/dead-letters/", {"is_retired": "true"})
 
@@ -415,3 +434,6 @@ def test_the_schema_documents_exactly_the_accepted_parameters(tenant_a):
     )
     assert page_size["schema"] == {"type": "integer", "minimum": 1, "maximum": 100}
     assert "start" in names("/api/billing/reports/commission.csv")
+    search = schema["paths"]["/api/listings/search/"]["get"]["parameters"]
+    min_rating = next(p for p in search if p["name"] == "min_rating")
+    assert min_rating["schema"]["pattern"] == r"^-?[0-9]{0,1}(?:\.[0-9]{0,2})?$"

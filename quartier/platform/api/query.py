@@ -12,6 +12,7 @@ import re
 import django_filters
 from django import forms
 from django.utils.translation import gettext
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
@@ -52,6 +53,19 @@ class FloatField(_PlainDecimalText, serializers.FloatField):
 
 class DecimalField(_PlainDecimalText, serializers.DecimalField):
     pass
+
+
+class DecimalFieldSchema(OpenApiSerializerFieldExtension):
+    """drf-spectacular documents a decimal's pattern with \\d, which also matches "٣"; a
+    client (or a fuzzer) following the schema must send what the field accepts."""
+
+    target_class = DecimalField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if "pattern" in schema:
+            schema["pattern"] = schema["pattern"].replace("\\d", "[0-9]")
+        return schema
 
 
 class IdField(IntegerField):
