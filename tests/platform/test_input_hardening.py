@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.generics import ListAPIView
 
 from quartier.bookings.models import Booking
+from quartier.catalog.models import TaskRequest
 from quartier.platform.api.parsers import MAX_JSON_DEPTH
 from quartier.platform.api.query import QueryParameters
 from tests.bookings.factories import bookable_listing, next_local
@@ -230,6 +231,23 @@ def test_the_search_page_names_no_parameter_when_prices_are_the_wrong_way_round(
 
     assert response.status_code == 400
     assert _page_errors(response) == [("price_max", "Darf nicht unter dem Mindestpreis liegen.")]
+
+
+@pytest.mark.parametrize("budget", ["١٢٣", "²", "１２", "12.0", "9" * 30])
+def test_a_page_form_refuses_a_number_in_odd_digits(tenant_a, budget):
+    with tenant_a.context():
+        before = TaskRequest.objects.count()
+
+    response = tenant_a.session_client("customer").post(
+        "/tasks/new/",
+        {"title": "WLAN", "postal_code": "8004", "budget": budget},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["budget"] == ["Geben Sie eine ganze Zahl ein."]
+    with tenant_a.context():
+        assert TaskRequest.objects.count() == before
 
 
 # --- cursors, ids and unknown parameters ----------------------------------------------

@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from quartier.platform.errors import ApplicationError
+from quartier.platform.forms import IntegerField as IntegerFormField
 from quartier.platform.params import MAX_ID, integer_or_none
 
 UNKNOWN_PARAMETER = "unknown_parameter"
@@ -81,18 +82,6 @@ class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def __init__(self, **kwargs):
         kwargs.setdefault("pk_field", IdField())
         super().__init__(**kwargs)
-
-
-class IntegerFormField(forms.IntegerField):
-    """Django's IntegerField for filters and forms, with the same strict reading."""
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        number = integer_or_none(value.strip() if isinstance(value, str) else value)
-        if number is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return number
 
 
 class IdFilter(django_filters.NumberFilter):
