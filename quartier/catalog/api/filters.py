@@ -3,13 +3,12 @@
 import django_filters
 
 from quartier.catalog.models import Category, Listing, TaskRequest
+from quartier.platform.api.query import ModelIdChoiceFilter
 
 
 class ListingFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Listing.Status.choices, distinct=False)
-    category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), method="in_category"
-    )
+    category = ModelIdChoiceFilter(queryset=Category.objects.all(), method="in_category")
 
     class Meta:
         model = Listing
