@@ -455,3 +455,18 @@ def test_the_schema_documents_exactly_the_accepted_parameters(tenant_a):
     search = schema["paths"]["/api/listings/search/"]["get"]["parameters"]
     min_rating = next(p for p in search if p["name"] == "min_rating")
     assert min_rating["schema"]["pattern"] == r"^-?[0-9]{0,1}(?:\.[0-9]{0,2})?$"
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter", "value"),
+    [
+        ("/api/bookings/", "starts_before", "2026-01-22T20:53:15-20:42"),
+        ("/api/bookings/", "starts_after", "0001-01-01T00:00:00+10:00"),
+        ("/api/tasks/", "created_after", "0962-08-04T02:34:08.36+19:54"),
+    ],
+)
+def test_a_date_time_the_database_cannot_compare_is_a_400(tenant_a, path, parameter, value):
+    response = tenant_a.client("customer").get(path, {parameter: value})
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == [parameter]

@@ -3,7 +3,7 @@
 import django_filters
 
 from quartier.catalog.models import Category, Listing, TaskRequest
-from quartier.platform.api.query import ModelIdChoiceFilter
+from quartier.platform.api.query import IsoDateTimeFilter, ModelIdChoiceFilter
 
 
 class ListingFilter(django_filters.FilterSet):
@@ -20,7 +20,7 @@ class ListingFilter(django_filters.FilterSet):
 
 class TaskFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=TaskRequest.Status.choices, distinct=False)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = TaskRequest

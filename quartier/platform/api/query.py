@@ -8,6 +8,7 @@ naming the parameter, and the same serializer is what the OpenAPI schema documen
 """
 
 import re
+from datetime import UTC, timedelta
 
 import django_filters
 from django import forms
@@ -91,6 +92,32 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+# PostgreSQL refuses a UTC offset of 16 hours or more ("time zone displacement out of
+# range"), and the year-1 and year-9999 edges overflow Python's datetime in UTC.
+_MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
+
+
+class IsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time the database can compare: a refused offset is a 400."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        offset = parsed.utcoffset()
+        try:
+            if offset is not None and abs(offset) > _MAX_UTC_OFFSET:
+                raise ValueError(value)
+            parsed.astimezone(UTC)
+        except (OverflowError, ValueError) as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+        return parsed
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = IsoDateTimeField
 
 
 class ModelIdChoiceField(forms.ModelChoiceField):
