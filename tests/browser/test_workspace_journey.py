@@ -131,10 +131,6 @@ def _check(page, name: str, viewport: str, *, axe: bool = True) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"workspace-{viewport}-{name}.png"), full_page=True)
 
 
-def _form_with(page, selector: str):
-    return page.locator("form", has=page.locator(selector))
-
-
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_a_new_helper_goes_from_sign_up_to_bookable(
     helper_market, browser, csp_violations, viewport
