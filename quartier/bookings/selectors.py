@@ -12,8 +12,8 @@ from quartier.bookings.models import (
     Review,
     TimeOff,
 )
-from quartier.catalog.models import ProviderProfile
 from quartier.platform.errors import NotFound
+from quartier.providers.models import ProviderProfile
 
 
 def _bookings() -> QuerySet[Booking]:

@@ -2,19 +2,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from quartier.catalog.models import (
-    Category,
-    Listing,
-    Offer,
-    ProviderProfile,
-    SocialLink,
-    TaskRequest,
-)
+from quartier.catalog.models import Category, Listing, Offer, TaskRequest
 from quartier.catalog.selectors.search import MAX_QUERY_LENGTH, SORTS
 from quartier.platform.api.fields import MoneyField
 from quartier.platform.api.serializers import ReasonSerializer  # noqa: F401  (re-export)
 from quartier.platform.languages import Language
 from quartier.platform.money import Money
+from quartier.providers.models import ProviderProfile, SocialLink
 
 POSTAL_CODE = r"^\d{4}$"
 

@@ -20,13 +20,15 @@ from quartier.catalog.selectors.search import (
     listing_search,
     task_search,
 )
-from quartier.catalog.services import categories, listings, profiles, tasks
+from quartier.catalog.services import categories, listings, tasks
 from quartier.geo.projection import project
 from quartier.geo.selectors import postal_code_point
 from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.api.permissions import IsTenantAdmin
 from quartier.platform.errors import ApplicationError
+from quartier.providers import selectors as provider_selectors
+from quartier.providers import services as providers
 
 
 class CategoryListView(APIView):
@@ -72,7 +74,7 @@ class ProviderDetailView(APIView):
 
     @extend_schema(responses=s.ProviderProfileSerializer)
     def get(self, request, pk):
-        profile = selectors.provider_profile_get(profile_id=pk, viewer=request.user)
+        profile = provider_selectors.provider_profile_get(profile_id=pk, viewer=request.user)
         return Response(s.ProviderProfileSerializer(profile).data)
 
 
@@ -82,7 +84,7 @@ class MyProviderProfileView(APIView):
     @extend_schema(responses=s.ProviderProfileSerializer)
     def get(self, request):
         return Response(
-            s.ProviderProfileSerializer(profiles.provider_profile_require(request.user)).data
+            s.ProviderProfileSerializer(providers.provider_profile_require(request.user)).data
         )
 
     @extend_schema(
@@ -91,17 +93,21 @@ class MyProviderProfileView(APIView):
     def post(self, request):
         serializer = s.ProviderProfileWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profile = profiles.provider_profile_create(user=request.user, **serializer.validated_data)
-        profile = selectors.provider_profile_get(profile_id=profile.pk, viewer=request.user)
+        profile = providers.provider_profile_create(user=request.user, **serializer.validated_data)
+        profile = provider_selectors.provider_profile_get(
+            profile_id=profile.pk, viewer=request.user
+        )
         return Response(s.ProviderProfileSerializer(profile).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProviderProfileWriteSerializer, responses=s.ProviderProfileSerializer)
     def patch(self, request):
-        profile = profiles.provider_profile_require(request.user)
+        profile = providers.provider_profile_require(request.user)
         serializer = s.ProviderProfileWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        profiles.provider_profile_update(profile=profile, **serializer.validated_data)
-        profile = selectors.provider_profile_get(profile_id=profile.pk, viewer=request.user)
+        providers.provider_profile_update(profile=profile, **serializer.validated_data)
+        profile = provider_selectors.provider_profile_get(
+            profile_id=profile.pk, viewer=request.user
+        )
         return Response(s.ProviderProfileSerializer(profile).data)
 
 
@@ -114,10 +120,10 @@ class MyProviderPhotoView(APIView):
         responses=s.ProviderProfileSerializer,
     )
     def post(self, request):
-        profile = profiles.provider_profile_require(request.user)
+        profile = providers.provider_profile_require(request.user)
         serializer = s.PhotoUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profiles.provider_photo_set(profile=profile, upload=serializer.validated_data["image"])
+        providers.provider_photo_set(profile=profile, upload=serializer.validated_data["image"])
         return Response(s.ProviderProfileSerializer(profile).data)
 
 
@@ -138,7 +144,7 @@ class ListingListView(ListAPIView):
 
     @extend_schema(request=s.ListingWriteSerializer, responses={201: s.ListingSerializer})
     def post(self, request):
-        provider = profiles.provider_profile_require(request.user)
+        provider = providers.provider_profile_require(request.user)
         serializer = s.ListingWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         listing = listings.listing_create(provider=provider, **serializer.validated_data)
@@ -342,7 +348,7 @@ class TaskSearchView(APIView):
 
     @extend_schema(parameters=[s.TaskSearchSerializer], responses=s.TaskSearchPageSerializer)
     def get(self, request):
-        provider = profiles.provider_profile_require(request.user)
+        provider = providers.provider_profile_require(request.user)
         serializer = s.TaskSearchSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -383,7 +389,7 @@ class TaskOfferListView(APIView):
     )
     @idempotent
     def post(self, request, pk):
-        provider = profiles.provider_profile_require(request.user)
+        provider = providers.provider_profile_require(request.user)
         task = selectors.task_get_visible(task_id=pk, user=request.user)
         serializer = s.OfferWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -398,7 +404,7 @@ class MyOfferListView(ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Offer.objects.none()
-        return selectors.offers_of_provider(profiles.provider_profile_require(self.request.user))
+        return selectors.offers_of_provider(providers.provider_profile_require(self.request.user))
 
 
 class OfferActionView(APIView):
@@ -412,7 +418,7 @@ class OfferActionView(APIView):
         offer = selectors.offer_get_for_user(offer_id=pk, user=request.user)
         if self.action_name == "withdraw":
             offer = tasks.offer_withdraw(
-                offer=offer, provider=profiles.provider_profile_require(request.user)
+                offer=offer, provider=providers.provider_profile_require(request.user)
             )
         elif self.action_name == "accept":
             offer = tasks.offer_accept(offer=offer, customer=request.user)
