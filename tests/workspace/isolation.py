@@ -14,11 +14,14 @@ from quartier.providers.models import ProviderProfile, SocialLink
 from quartier.trust.models import Application, Document, Quiz, QuizAttempt
 from quartier.trust.services.vetting import quiz_attempt, quiz_set, requirement_create
 from tests.bookings.factories import next_local
-from tests.catalog.factories import category, make_listing, png_bytes
-from tests.catalog.isolation import MARKER, _b_provider, _own_profile
-from tests.tenancy.matrix import Endpoint
+from tests.catalog.factories import category, make_listing, png_bytes, tenant_provider
+from tests.tenancy.matrix import MARKER, Endpoint
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _own_profile(handle) -> ProviderProfile:
+    return tenant_provider(handle, display_name=MARKER)
 
 
 def _profile(handle):
@@ -166,7 +169,7 @@ def _listing_body(params):
 
 def _page(route, **fields) -> Endpoint:
     fields.setdefault("actor", "provider")
-    fields.setdefault("make_other", _b_provider)
+    fields.setdefault("make_other", tenant_provider)
     return Endpoint(route, is_api=False, **fields)
 
 
