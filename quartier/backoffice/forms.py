@@ -8,10 +8,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quartier.billing.models import PaymentMode, PayoutInterval
-from quartier.catalog.models import Category, ProviderProfile
+from quartier.catalog.models import Category
 from quartier.platform.errors import ApplicationError
 from quartier.platform.forms import IntegerField
 from quartier.platform.money import BASIS_POINTS, Money
+from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Badge, Requirement
 
 # Plain decimals only ("12.50" or "12,50"): no signs, exponents, or thousands separators.

@@ -165,7 +165,7 @@ class ConnectedAccount(models.Model):
     """A provider's Stripe Connect Express account and its onboarding status."""
 
     provider = models.OneToOneField(
-        "catalog.ProviderProfile", on_delete=models.CASCADE, related_name="connected_account"
+        "providers.ProviderProfile", on_delete=models.CASCADE, related_name="connected_account"
     )
     stripe_account_id = models.CharField(max_length=255, unique=True)
     details_submitted = models.BooleanField(default=False)
@@ -185,7 +185,7 @@ class Payout(models.Model):
         PAID = "paid", "Paid"
 
     provider = models.ForeignKey(
-        "catalog.ProviderProfile", on_delete=models.PROTECT, related_name="payouts"
+        "providers.ProviderProfile", on_delete=models.PROTECT, related_name="payouts"
     )
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3, choices=Currency.choices)

@@ -25,13 +25,10 @@ from quartier.bookings.calendars import provider_feed
 from quartier.bookings.forms import MessageForm, ReviewForm, SlotForm, TransitionForm, WindowsForm
 from quartier.bookings.models import Booking, Review, Schedule
 from quartier.bookings.services import conversation, lifecycle, requests, reviews
-from quartier.catalog.selectors.catalog import (
-    listing_get_visible,
-    provider_profile_of,
-    tasks_of_customer,
-)
+from quartier.catalog.selectors.catalog import listing_get_visible, tasks_of_customer
 from quartier.platform.errors import NotFound
 from quartier.platform.forms import form_apply
+from quartier.providers.selectors import provider_profile_of
 
 SLOT_DAYS = 7
 

@@ -19,6 +19,7 @@ from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
 from quartier.platform.headers import framed_by_same_origin
 from quartier.platform.params import integer_or_none
+from quartier.providers import selectors as provider_selectors
 from quartier.trust.selectors import badges
 
 
@@ -137,7 +138,7 @@ def _rating(profile) -> str | None:
 
 
 def provider_detail(request, pk):
-    profile = selectors.provider_profile_get(profile_id=pk, viewer=request.user)
+    profile = provider_selectors.provider_profile_get(profile_id=pk, viewer=request.user)
     names = badge_names()
     return render(
         request,

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from quartier.billing import gateway
 from quartier.billing.models import BillingCustomer, ConnectedAccount
-from quartier.catalog.models import ProviderProfile
 from quartier.platform.errors import ApplicationError
+from quartier.providers.models import ProviderProfile
 
 
 def connected_account_onboard(
