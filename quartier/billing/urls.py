@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from django.urls import path
+
+from quartier.billing import views
+
+app_name = "billing"
+
+urlpatterns = [
+    path("billing/bookings/<int:pk>/card/", views.card_step, name="card-step"),
+    path("billing/bookings/<int:pk>/", views.booking_payment, name="booking-payment"),
+    path("billing/payment-methods/", views.payment_methods, name="payment-methods"),
+]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from quartier.bookings import selectors
+from quartier.bookings import flow, selectors
 from quartier.bookings.availability import free_slots, marketplace_zone
 from quartier.bookings.calendars import provider_feed
 from quartier.bookings.forms import MessageForm, ReviewForm, SlotForm, TransitionForm, WindowsForm
@@ -102,7 +102,9 @@ def booking_new(request, pk):
                 status = error.status
             else:
                 messages.success(request, _("Your request was sent to the helper."))
-                return redirect("bookings:detail", pk=booking.pk)
+                return redirect(
+                    flow.after_request_url(booking) or reverse("bookings:detail", args=[booking.pk])
+                )
         else:
             status = 400
     return render(
