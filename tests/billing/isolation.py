@@ -5,12 +5,13 @@ module asks for the `stripe` fixture for them).
 """
 
 from quartier.billing import gateway, ledger
-from quartier.billing.models import ConnectedAccount, JournalEntry, Payment
+from quartier.billing.models import BillingCustomer, ConnectedAccount, JournalEntry, Payment
 from quartier.billing.services.connect import connected_account_onboard
 from quartier.billing.services.settings import payout_settings_get
+from quartier.bookings.services.requests import booking_request_slot
 from quartier.platform.money import Money
 from tests.billing.factories import add_card, captured_payment, complete, confirmed, go_online
-from tests.bookings.factories import bookable_listing
+from tests.bookings.factories import bookable_listing, next_local
 from tests.catalog.isolation import MARKER, _b_provider, _own_profile
 from tests.tenancy.matrix import Endpoint
 
@@ -72,6 +73,25 @@ def _entry(handle):
 
 def _marked_statement(handle):
     return _offline_payment(handle) | {"marker": MARKER}
+
+
+def _requested_online(handle):
+    go_online()
+    listing = bookable_listing(provider=_own_profile(handle), title=MARKER)
+    booking = booking_request_slot(
+        listing=listing, customer=handle.users["customer"], starts_at=next_local(10)
+    )
+    return {"pk": booking.pk, "marker": MARKER}
+
+
+def _requested_with_card(handle):
+    add_card(handle.users["customer"])
+    return _requested_online(handle)
+
+
+def _saved_card_state(handle):
+    with handle.context():
+        return list(BillingCustomer.objects.values_list("pk", "default_payment_method_id"))
 
 
 def _settings_state(handle):
@@ -189,5 +209,51 @@ ENDPOINTS = [
         actor="admin",
         make=_marked_statement,
         cross=200,
+    ),
+    Endpoint(
+        "billing/bookings/<int:pk>/card/",
+        actor="customer",
+        path="/billing/bookings/{pk}/card/",
+        make=_requested_online,
+        state=_payment_state,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/bookings/<int:pk>/card/",
+        method="post",
+        actor="customer",
+        label="pay with the saved card",
+        path="/billing/bookings/{pk}/card/",
+        make=_requested_with_card,
+        body=lambda p: {"action": "saved"},
+        ok=302,
+        state=_payment_state,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/bookings/<int:pk>/",
+        actor="customer",
+        path="/billing/bookings/{pk}/",
+        make=_requested_online,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/payment-methods/",
+        actor="customer",
+        make=_attached_card,
+        cross=200,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/payment-methods/",
+        method="post",
+        actor="customer",
+        label="remove",
+        make=_attached_card,
+        body=lambda p: {"action": "remove"},
+        ok=302,
+        cross=302,
+        state=_saved_card_state,
+        is_api=False,
     ),
 ]
