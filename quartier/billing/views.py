@@ -9,12 +9,15 @@ STRIPE_JS_ORIGIN in its Content-Security-Policy); its script is a static file. E
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from quartier.billing import receipts
 from quartier.billing.models import Payment
 from quartier.billing.services import cards
 from quartier.bookings.models import Booking
@@ -121,6 +124,10 @@ def booking_payment(request, pk):
             "amounts": cards.amounts_of(booking) if booking.price is not None else None,
             "status_label": STATUS_LABELS.get(payment.status) if payment else "",
             "captured": payment.money(payment.captured_minor) if payment else None,
+            "has_receipt": payment is not None
+            and payment.status in receipts.RECEIPTED
+            and payment.mode == "online"
+            and payment.captured_minor > 0,
             "refunded": payment.money(payment.refunded_minor) if payment else None,
             "can_pay": online
             and booking.price is not None
@@ -144,3 +151,36 @@ def payment_methods(request):
         "billing/payment_methods.html",
         {"saved_card": cards.saved_card_of(user=request.user) if cards.online() else None},
     )
+
+
+@never_cache
+@login_required
+def receipt_list(request):
+    """The customer's receipts: one per captured card payment."""
+    return render(
+        request,
+        "billing/receipt_list.html",
+        {
+            "receipts": [
+                {
+                    "payment": payment,
+                    "number": receipts.receipt_number(payment),
+                    "total": payment.money(payment.captured_minor),
+                }
+                for payment in receipts.receipts_of(user=request.user)
+            ]
+        },
+    )
+
+
+@never_cache
+@login_required
+def receipt_download(request, pk):
+    """One receipt as a PDF, in the language the customer reads the site in."""
+    payment = receipts.receipt_get(user=request.user, payment_id=pk)
+    content = receipts.receipt_pdf(payment=payment, language=translation.get_language() or "en")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="receipt-{receipts.receipt_number(payment)}.pdf"'
+    )
+    return response

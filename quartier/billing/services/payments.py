@@ -111,6 +111,7 @@ def payment_get_or_create(*, booking: Booking, payout_settings=None) -> Payment:
             "customer_fee_minor": customer_fee(booking.price, terms).amount_minor if online else 0,
             "commission_basis_points": terms.commission_basis_points,
             "commission_fixed_minor": terms.commission_fixed_minor,
+            "vat_basis_points": payout_settings.vat_basis_points,
         },
     )
     return payment
