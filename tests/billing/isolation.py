@@ -89,6 +89,11 @@ def _requested_with_card(handle):
     return _requested_online(handle)
 
 
+def _marked_receipt(handle):
+    # The receipts list shows the listing's title (MARKER) of each captured payment.
+    return _online_payment(handle) | {"marker": MARKER}
+
+
 def _saved_card_state(handle):
     with handle.context():
         return list(BillingCustomer.objects.values_list("pk", "default_payment_method_id"))
@@ -254,6 +259,14 @@ ENDPOINTS = [
         ok=302,
         cross=302,
         state=_saved_card_state,
+        is_api=False,
+    ),
+    Endpoint("billing/receipts/", actor="customer", make=_marked_receipt, cross=200, is_api=False),
+    Endpoint(
+        "billing/receipts/<int:pk>.pdf",
+        actor="customer",
+        path="/billing/receipts/{pk}.pdf",
+        make=_online_payment,
         is_api=False,
     ),
 ]
