@@ -8,12 +8,14 @@ card 4000 0025 0000 3155 asks for 3-D Secure; 4000 0000 0000 0002 is declined.
 
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 
 from quartier.billing.models import Payment
 from quartier.billing.services.settings import payout_settings_update
 from quartier.platform.tenancy import public_context
+from tests.billing.test_receipts import pdf_text
 from tests.browser.conftest import _seed, axe_violations, sign_in
 from tests.browser.test_journey import _happened
 
@@ -128,6 +130,20 @@ def test_customer_pays_with_3d_secure_and_is_charged_when_the_job_is_done(
     assert customer.locator("#payment-captured").inner_text() == "CHF\u00a063.00"
     payment = _payment(market, booking_id)
     assert (payment.status, payment.captured_minor) == ("captured", 6300)
+    assert axe_violations(customer) == []
+
+    # the receipt downloads, and its text shows the amounts
+    with customer.expect_download() as download:
+        customer.get_by_role("link", name="Download the receipt (PDF)").click()
+    assert download.value.suggested_filename == f"receipt-R-{payment.pk:06d}.pdf"
+    text = pdf_text(Path(download.value.path()).read_bytes())
+    assert "Card Helpers" in text
+    assert "Price CHF 60.00" in text
+    assert "Service fee CHF 3.00" in text
+    assert "Total paid CHF 63.00" in text
+    customer.get_by_role("link", name="All your receipts").click()
+    assert customer.get_by_role("cell", name=f"R-{payment.pk:06d}", exact=True).is_visible()
+    assert axe_violations(customer) == []
 
     # the card is saved: the payment methods page shows it
     customer.goto(f"{base}/billing/payment-methods/")
