@@ -14,7 +14,8 @@ from quartier.trust.models import Application, Document, Quiz, QuizAttempt
 from quartier.trust.services.vetting import quiz_attempt, quiz_set, requirement_create
 from tests.bookings.factories import next_local
 from tests.catalog.factories import category, make_listing, png_bytes
-from tests.catalog.isolation import MARKER, _b_provider, _own_profile
+from tests.catalog.factories import tenant_provider as _b_provider
+from tests.catalog.isolation import MARKER, _own_profile
 from tests.tenancy.matrix import Endpoint
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
