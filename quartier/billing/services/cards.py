@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from quartier.billing import errors, gateway
 from quartier.billing.fees import FeeTerms, customer_fee
 from quartier.billing.models import BillingCustomer, Payment, PaymentMode
-from quartier.billing.services.connect import billing_customer_ensure, payment_method_attach
+from quartier.billing.services.connect import payment_method_attach
 from quartier.billing.services.payments import (
     _claim,
     _idempotency_key,
@@ -136,12 +136,14 @@ def saved_card_remove(*, user) -> None:
 
 
 def card_setup_start(*, user) -> str:
-    """A SetupIntent for a new card; returns its client secret for Stripe.js."""
-    billing = billing_customer_ensure(user=user)
+    """A SetupIntent for a new card; returns its client secret for Stripe.js.
+
+    Made while showing the page, so it writes nothing here (a GET never writes): the
+    Stripe customer is made, and the card attached to it, once the card is confirmed.
+    """
     intent = gateway.call(
         "setup_intents",
         "create",
-        customer=billing.stripe_customer_id,
         usage="off_session",
         payment_method_types=["card"],
         metadata={"tenant": connection.schema_name, "user": str(user.pk)},
