@@ -1,6 +1,6 @@
 """The card step: the customer authorises a booking's payment in the browser.
 
-    1. card_setup_start     a SetupIntent for the customer (metadata: tenant, user); the
+    1. card_setup_start     a SetupIntent (metadata: tenant, user; no write here); the
                             browser confirms it with Stripe.js `confirmCardSetup`, which
                             sends the card straight to Stripe and runs 3-D Secure
     2. card_setup_finish    the server RETRIEVES the SetupIntent: only `succeeded`, with
