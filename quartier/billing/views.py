@@ -56,7 +56,9 @@ def card_step(request, pk):
     booking = _own_booking(request, pk)
     cards.card_step_payable(booking=booking, user=request.user)
     payment = Payment.objects.filter(booking=booking).first()
-    if payment is not None and payment.status in cards.DONE:
+    if (payment is not None and payment.status in cards.DONE) or (
+        booking.status not in cards.PAYABLE
+    ):
         return redirect("billing:booking-payment", pk=booking.pk)
     error, status, client_secret = "", 200, ""
     if request.method == "POST":
