@@ -16,7 +16,7 @@ from quartier.billing import gateway
 from quartier.billing.models import BillingCustomer, Payment
 from quartier.bookings.models import Booking
 from quartier.bookings.services.lifecycle import booking_transition
-from tests.billing.factories import complete, go_online
+from tests.billing.factories import complete, deliver, event, go_online
 from tests.bookings.factories import bookable_listing, next_local
 from tests.catalog.factories import make_provider
 
@@ -385,3 +385,30 @@ def test_an_offline_marketplace_has_no_card_step(tenant_a, customer):
 
         assert location == f"/bookings/{booking.pk}/"
         assert customer.get(f"/billing/bookings/{booking.pk}/card/").status_code == 404
+
+
+def test_the_webhook_records_a_3d_secure_authorisation_the_browser_never_reported(
+    tenant_a, listing, customer, stripe, client
+):
+    with tenant_a.context():
+        booking, location = _request_booking(customer, listing)
+        setup_id = _browser_confirms_setup(
+            _secret(customer.get(location).content.decode(), "card-form"), CARD_3DS
+        )
+        secret = _secret(
+            customer.post(location, {"action": "setup", "setup_intent": setup_id}).content.decode(),
+            "card-authenticate",
+        )
+        # 3-D Secure is completed, but the browser is closed before it posts back
+        authenticated = _browser_authenticates(stripe, secret)
+
+    response = deliver(client, event(authenticated, "payment_intent.amount_capturable_updated"))
+
+    assert response.status_code == 200
+    with tenant_a.context():
+        payment = _payment(booking)
+        assert (payment.status, payment.authorised_minor, payment.stripe_payment_intent_id) == (
+            "authorised",
+            6300,
+            authenticated["id"],
+        )
