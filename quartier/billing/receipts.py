@@ -15,6 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from quartier.billing.events import PaymentCaptured
 from quartier.billing.models import Payment, PaymentMode
 from quartier.billing.services.payments import _split
 from quartier.catalog.templatetags.storefront import format_money
@@ -144,3 +145,58 @@ def _draw(payment: Payment, language: str) -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+# --- the receipt by e-mail, through the outbox -------------------------------------------
+
+RECEIPT_MAIL = "billing.receipt"
+
+
+def payment_captured(event: PaymentCaptured) -> None:
+    """Subscriber of PaymentCaptured (in the capture's transaction): mail the receipt of
+    an online payment once, after commit, through the outbox."""
+    from quartier.outbox.services import outbox_enqueue
+
+    if not Payment.objects.filter(pk=event.payment_id, mode=PaymentMode.ONLINE).exists():
+        return  # paid on site: the provider gave the customer their receipt
+    outbox_enqueue(
+        kind=RECEIPT_MAIL,
+        payload={"payment_id": event.payment_id},
+        dedupe_key=f"{RECEIPT_MAIL}:{event.payment_id}",
+    )
+
+
+def receipt_mail_send(payload: dict) -> None:
+    """Deliver a receipt e-mail (outbox handler): the PDF attached, in the customer's
+    language (their preferred one, else the marketplace's)."""
+    from django.core.mail import EmailMessage
+
+    from quartier.marketplace.selectors import marketplace_settings
+
+    payment = (
+        Payment.objects.filter(pk=payload["payment_id"], status__in=RECEIPTED)
+        .select_related("booking__customer", "booking__listing", "booking__provider")
+        .first()
+    )
+    if payment is None:
+        return  # gone, or no longer a receipt to send
+    customer = payment.booking.customer
+    settings_row = marketplace_settings()
+    language = customer.preferred_language or settings_row.default_language
+    with translation.override(language):
+        number = receipt_number(payment)
+        subject = f"[{settings_row.display_name}] " + _("Your receipt %(number)s") % {
+            "number": number
+        }
+        body = _(
+            "Thank you for your booking #%(booking)s. %(total)s was charged to your card; "
+            "your receipt is attached."
+        ) % {
+            "booking": payment.booking_id,
+            "total": format_money(payment.money(payment.captured_minor), language),
+        }
+    message = EmailMessage(subject=subject, body=body, to=[customer.email])
+    message.attach(
+        f"receipt-{number}.pdf", receipt_pdf(payment=payment, language=language), "application/pdf"
+    )
+    message.send()

@@ -13,6 +13,16 @@ def register() -> None:
     # In the booking's transaction: a confirm without a payable card is refused with it.
     subscribe(BookingTransitioned, booking_transitioned)
     after_request_register(_card_step_url)
+    _receipts()
+
+
+def _receipts() -> None:
+    from quartier.billing.events import PaymentCaptured
+    from quartier.billing.receipts import RECEIPT_MAIL, payment_captured, receipt_mail_send
+    from quartier.outbox.services import outbox_handler_register
+
+    subscribe(PaymentCaptured, payment_captured)
+    outbox_handler_register(RECEIPT_MAIL, receipt_mail_send)
 
 
 def _card_step_url(booking) -> str | None:

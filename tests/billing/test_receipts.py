@@ -9,8 +9,9 @@ from django.utils import translation
 
 from quartier.billing.models import Payment
 from quartier.billing.services.payments import payment_refund
+from quartier.outbox.services import outbox_dispatch
 from quartier.platform.money import Money
-from tests.billing.factories import add_card, captured_payment, go_online
+from tests.billing.factories import add_card, captured_payment, complete, confirmed, go_online
 from tests.bookings.factories import bookable_listing
 from tests.catalog.factories import make_provider
 
@@ -148,3 +149,42 @@ def test_a_customer_cannot_fetch_another_customers_receipt(tenant_a, paid):
     # the provider of the booking is not its customer either
     provider = tenant_a.session_client("provider")
     assert provider.get(f"/billing/receipts/{paid.pk}.pdf").status_code == 404
+
+
+def _receipt_mails(mailoutbox) -> list:
+    """The receipts among the mails (the booking's own notifications are sent too)."""
+    return [
+        message
+        for message in mailoutbox
+        if any(mimetype == "application/pdf" for _name, _content, mimetype in message.attachments)
+    ]
+
+
+def test_the_receipt_is_mailed_once_in_the_customers_language(tenant_a, paid, mailoutbox):
+    customer = tenant_a.users["customer"]
+    with tenant_a.context():
+        customer.preferred_language = "fr"
+        customer.save(update_fields=["preferred_language"])
+        outbox_dispatch()
+        outbox_dispatch()  # a second run finds nothing left to send
+
+    receipts = _receipt_mails(mailoutbox)
+    assert len(receipts) == 1
+    message = receipts[0]
+    assert message.to == [customer.email]
+    assert message.subject.endswith(f"Votre reçu R-{paid.pk:06d}")
+    assert "63,00\u00a0CHF" in message.body
+    ((name, content, mimetype),) = message.attachments
+    assert (name, mimetype) == (f"receipt-R-{paid.pk:06d}.pdf", "application/pdf")
+    text = pdf_text(content)
+    assert "Total payé 63,00 CHF" in text
+    assert "dont TVA 8,1 % 4,72 CHF" in text
+
+
+def test_a_payment_made_on_site_mails_no_receipt(tenant_a, mailoutbox):
+    with tenant_a.context():
+        listing = bookable_listing(provider=make_provider(user=tenant_a.users["provider"]))
+        complete(confirmed(listing=listing, customer=tenant_a.users["customer"]))
+        outbox_dispatch()
+
+    assert _receipt_mails(mailoutbox) == []
