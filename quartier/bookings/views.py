@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from quartier.bookings import selectors
+from quartier.bookings import flow, selectors
 from quartier.bookings.availability import free_slots, marketplace_zone
 from quartier.bookings.calendars import provider_feed
 from quartier.bookings.forms import MessageForm, ReviewForm, SlotForm, TransitionForm, WindowsForm
@@ -75,7 +75,10 @@ def booking_new(request, pk):
         )
         if status == 200:
             messages.success(request, _("Your request was sent to the helper."))
-            return redirect("bookings:detail", pk=created[0].pk)
+            return redirect(
+                flow.after_request_url(created[0])
+                or reverse("bookings:detail", args=[created[0].pk])
+            )
     return render(
         request,
         "bookings/booking_new.html",
