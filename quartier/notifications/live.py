@@ -17,20 +17,24 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
-CHANNEL_PREFIX = "quartier-live"
-LOG_PREFIX = "quartier-live-log"
 # A Redis stream id ("1712345678901-0"); anything else in Last-Event-ID is ignored.
 EVENT_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 # Replay logs of users who stopped visiting go away on their own.
 LOG_TTL_SECONDS = 24 * 3600
 
 
+def channel_pattern() -> str:
+    return f"{settings.LIVE_KEY_PREFIX}:*"
+
+
 def channel_of(schema: str, user_id: int) -> str:
-    return f"{CHANNEL_PREFIX}:{schema}:{user_id}"
+    return f"{settings.LIVE_KEY_PREFIX}:{schema}:{user_id}"
 
 
 def log_of(schema: str, user_id: int) -> str:
-    return f"{LOG_PREFIX}:{schema}:{user_id}"
+    # Not under the channel pattern's prefix: keys and channels are separate anyway,
+    # but a distinct name keeps `redis-cli --scan` readable.
+    return f"{settings.LIVE_KEY_PREFIX}-log:{schema}:{user_id}"
 
 
 def is_enabled() -> bool:

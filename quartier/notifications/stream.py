@@ -51,7 +51,7 @@ class Hub:
         while True:
             pubsub = self.client.pubsub()
             try:
-                await pubsub.psubscribe(f"{live.CHANNEL_PREFIX}:*")
+                await pubsub.psubscribe(live.channel_pattern())
                 self._subscribed.set()
                 async for message in pubsub.listen():
                     if message["type"] == "pmessage":

@@ -8,6 +8,9 @@ REDIS_URL = env_str("REDIS_URL")
 # Live pages (quartier/notifications/stream.py): Redis pub/sub and per-user replay logs.
 # Empty: no live delivery (pages still show everything on reload).
 LIVE_REDIS_URL = env_str("LIVE_REDIS_URL") or REDIS_URL
+# Pub/sub channels are shared by every database of a Redis server: a prefix of their own
+# keeps environments (and concurrent test runs) apart.
+LIVE_KEY_PREFIX = env_str("LIVE_KEY_PREFIX", "quartier-live")
 LIVE_HEARTBEAT_SECONDS = env_int("LIVE_HEARTBEAT_SECONDS", 15)
 # The session is checked when a stream opens: a stream ends after this long and the
 # browser reconnects (with Last-Event-ID), which checks it again.
