@@ -5,16 +5,10 @@ data only, so these tests commit the sessions they use (and delete them afterwar
 """
 
 import http.client
-import os
-import subprocess
-import sys
 import threading
 import time
-import uuid
-from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings as django_settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.models import Session
@@ -23,30 +17,10 @@ from django.db import connection
 from quartier.notifications import live
 from quartier.notifications.models import Notification
 from quartier.outbox.models import OutboxMessage
-from tests.conftest import _wait_for_port, free_port
+from tests.notifications.servers import REDIS_URL, redis_available, run_prefix, uvicorn_server
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-# Pub/sub channels are shared across a Redis server: this run's own prefix.
-PREFIX = f"quartier-live-test-{uuid.uuid4().hex[:8]}"
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _redis_available() -> bool:
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _redis_available(), reason="needs Redis")
-
-
-def _database_url() -> str:
-    database = connection.settings_dict
-    return (
-        f"postgresql://{database['USER']}:{database['PASSWORD']}@/{database['NAME']}"
-        f"?host={database['HOST']}" + (f"&port={database['PORT']}" if database["PORT"] else "")
-    )
+PREFIX = run_prefix()
+pytestmark = pytest.mark.skipif(not redis_available(), reason="needs Redis")
 
 
 @pytest.fixture(autouse=True)
@@ -63,42 +37,8 @@ def _unblocked(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def server(_unblocked, tenant_pair):
-    """uvicorn serving quartier.config.asgi on a free port, on the test database."""
-    port = free_port()
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "quartier.config.test_settings",
-        "DATABASE_URL": _database_url(),
-        "LIVE_REDIS_URL": REDIS_URL,
-        "LIVE_KEY_PREFIX": PREFIX,
-        "LIVE_HEARTBEAT_SECONDS": "1",
-        "PYTHONPATH": str(ROOT),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "quartier.config.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=environment,
-    )
-    try:
-        _wait_for_port(port, process, seconds=60)
+    with uvicorn_server(prefix=PREFIX) as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{PREFIX}-log:*"):
-            client.delete(key)
 
 
 @pytest.fixture
