@@ -34,3 +34,24 @@ class BookingTransitioned(DomainEvent):
     @property
     def status_changed(self) -> bool:
         return self.from_status != self.to_status
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class BroadcastInvited(DomainEvent):
+    """A broadcast request was sent to these providers (published with its invites)."""
+
+    name = "broadcast.invited"
+    booking_id: int
+    customer_id: int
+    provider_ids: tuple[int, ...]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class MessageSent(DomainEvent):
+    """A party of a booking wrote to the other one."""
+
+    name = "message.sent"
+    message_id: int
+    booking_id: int
+    sender_id: int
+    recipient_id: int | None

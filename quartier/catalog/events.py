@@ -36,3 +36,14 @@ class ProviderFactsChanged(DomainEvent):
 
     name = "provider.facts_changed"
     provider_id: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class OfferMade(DomainEvent):
+    """A provider made an offer on a customer's task request."""
+
+    name = "offer.made"
+    offer_id: int
+    task_id: int
+    provider_id: int
+    customer_id: int

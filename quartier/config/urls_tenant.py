@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     *[path("", include(f"quartier.{app}.urls")) for app in TENANT_APPS_WITH_URLS],
     path("", include("quartier.workspace.urls")),
+    path("", include("quartier.notifications.urls")),
 ]
 
 handler404 = "quartier.platform.views.not_found"

@@ -29,6 +29,7 @@ NOT_HTML = (
     "theme/logo/",
     "theme/favicon/",
     "trust/documents/",
+    "events/stream/",
 )
 # <script> types a browser runs; any other type is a data block, which CSP leaves alone.
 SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}

@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
+from quartier.bookings.events import MessageSent
 from quartier.bookings.models import Booking, Message
 from quartier.platform.errors import ApplicationError
+from quartier.platform.events import publish
 from quartier.platform.uploads import document_clean
 
 MAX_BODY = 5000
@@ -38,7 +40,21 @@ def message_send(*, booking: Booking, sender: User, body: str, attachment=None) 
         message.attachment_type = clean.content_type
         message.attachment.save(f"attachment.{clean.extension}", clean.content, save=False)
     message.save()
+    publish(
+        MessageSent(
+            message_id=message.pk,
+            booking_id=booking.pk,
+            sender_id=sender.pk,
+            recipient_id=_other_party_id(booking, sender),
+        )
+    )
     return message
+
+
+def _other_party_id(booking: Booking, sender: User) -> int | None:
+    if sender.pk == booking.customer_id:
+        return booking.provider.user_id if booking.provider_id else None
+    return booking.customer_id
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from quartier.bookings.availability import (
     schedule_of,
     slot_state,
 )
+from quartier.bookings.events import BroadcastInvited
 from quartier.bookings.guard import provider_write_lock, write_or_conflict
 from quartier.bookings.models import Booking, BookingEvent, BroadcastInvite
 from quartier.bookings.services.lifecycle import (
@@ -25,6 +26,7 @@ from quartier.catalog.selectors.catalog import category_ids_with_children
 from quartier.geo.selectors import postal_code_point
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError, Conflict, PermissionDenied
+from quartier.platform.events import publish
 from quartier.providers.models import ProviderProfile
 
 MAX_WINDOWS = 3
@@ -298,6 +300,13 @@ def booking_broadcast(
             BroadcastInvite(booking=booking, provider=provider, listing=listing)
             for provider, listing in candidates
         ]
+    )
+    publish(
+        BroadcastInvited(
+            booking_id=booking.pk,
+            customer_id=customer.pk,
+            provider_ids=tuple(provider.pk for provider, _listing in candidates),
+        )
     )
     return booking
 

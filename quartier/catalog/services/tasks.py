@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.catalog import errors
-from quartier.catalog.events import OfferAccepted
+from quartier.catalog.events import OfferAccepted, OfferMade
 from quartier.catalog.models import Category, Offer, TaskRequest
 from quartier.catalog.services.locations import location_fields
 from quartier.geo.projection import plane_distance_km
@@ -180,7 +180,7 @@ def offer_create(
         raise ApplicationError.invalid_field("proposed_start", _("Propose a time in the future."))
     if Offer.objects.filter(task=task, provider=provider).exists():
         raise Conflict(errors.OFFER_EXISTS, _("You already sent an offer for this task."))
-    return Offer.objects.create(
+    offer = Offer.objects.create(
         task=task,
         provider=provider,
         price_amount_minor=price.amount_minor,
@@ -189,6 +189,15 @@ def offer_create(
         proposed_start=proposed_start,
         proposed_minutes=proposed_minutes,
     )
+    publish(
+        OfferMade(
+            offer_id=offer.pk,
+            task_id=task.pk,
+            provider_id=provider.pk,
+            customer_id=task.customer_id,
+        )
+    )
+    return offer
 
 
 def _offer_close(offer: Offer, *, status: str, refusal: str) -> Offer:

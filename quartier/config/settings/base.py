@@ -60,6 +60,7 @@ TENANT_APPS = [
     "quartier.backoffice",
     "quartier.outbox",
     "quartier.workspace",
+    "quartier.notifications",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -91,6 +92,9 @@ EVENT_SUBSCRIBERS_REQUIRED = {
     "quartier.catalog.events.OfferAccepted": ["quartier.bookings"],
     "quartier.catalog.events.ListingChanged": ["quartier.trust"],
     "quartier.providers.events.ProviderFactsChanged": ["quartier.trust"],
+    "quartier.catalog.events.OfferMade": ["quartier.notifications"],
+    "quartier.bookings.events.BroadcastInvited": ["quartier.notifications"],
+    "quartier.bookings.events.MessageSent": ["quartier.notifications"],
 }
 # Tests fetch calendars from a local server; production refuses private addresses.
 CALENDAR_IMPORT_ALLOW_PRIVATE = env_bool("CALENDAR_IMPORT_ALLOW_PRIVATE", False)
@@ -155,6 +159,8 @@ TEMPLATES = [
                 "quartier.marketplace.context_processors.languages",
                 # `theme`: lazy, reads the cached published theme only when a page uses it.
                 "quartier.themes.context_processors.theme",
+                # `notification_unread`: lazy, one COUNT when a page shows the bell.
+                "quartier.notifications.context_processors.notifications",
             ],
         },
     }

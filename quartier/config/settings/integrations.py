@@ -5,6 +5,18 @@ from celery.schedules import crontab
 from quartier.platform.env import deployment, env_bool, env_int, env_str
 
 REDIS_URL = env_str("REDIS_URL")
+# Live pages (quartier/notifications/stream.py): Redis pub/sub and per-user replay logs.
+# Empty: no live delivery (pages still show everything on reload).
+LIVE_REDIS_URL = env_str("LIVE_REDIS_URL") or REDIS_URL
+# Pub/sub channels are shared by every database of a Redis server: a prefix of their own
+# keeps environments (and concurrent test runs) apart.
+LIVE_KEY_PREFIX = env_str("LIVE_KEY_PREFIX", "quartier-live")
+LIVE_HEARTBEAT_SECONDS = env_int("LIVE_HEARTBEAT_SECONDS", 15)
+# The session is checked when a stream opens: a stream ends after this long and the
+# browser reconnects (with Last-Event-ID), which checks it again.
+LIVE_STREAM_MAX_SECONDS = env_int("LIVE_STREAM_MAX_SECONDS", 600)
+# Events kept per user for Last-Event-ID replay.
+LIVE_REPLAY_MAX = env_int("LIVE_REPLAY_MAX", 100)
 
 # Tenant-prefixed keys: the same key written on two tenants never collides.
 _TENANT_KEYS = {

@@ -1,0 +1,54 @@
+"""Every kind of notification: its title (rendered in the reader's language at display)
+and its label on the preferences page. Stored rows keep the kind and its parameters only,
+so a notification reads in whatever language its recipient uses today."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Kind:
+    title: Promise
+    label: Promise
+
+
+KINDS: dict[str, Kind] = {
+    "booking_requested": Kind(_("New booking request"), _("Booking requests")),
+    "broadcast_invite": Kind(_("Urgent request near you"), _("Urgent requests near you")),
+    "booking_accepted": Kind(_("Your booking request was accepted"), _("Accepted requests")),
+    "booking_declined": Kind(_("Your booking request was declined"), _("Declined requests")),
+    "booking_cancelled": Kind(_("A booking was cancelled"), _("Cancelled bookings")),
+    "booking_completed": Kind(_("A job was marked as completed"), _("Completed jobs")),
+    "offer_received": Kind(_("New offer on your task"), _("Offers on your tasks")),
+    "message_received": Kind(_("New message"), _("Messages")),
+    "vetting_approved": Kind(_("Your vetting was approved"), _("Vetting decisions")),
+    "vetting_rejected": Kind(_("Your vetting was not approved"), _("Vetting decisions")),
+    "badge_awarded": Kind(_("You received a badge"), _("Badges")),
+}
+
+# The preferences page groups kinds that share a label (one switch for both vetting
+# outcomes): the preference is stored under the first kind of the group.
+PREFERENCE_KINDS: dict[str, str] = {"vetting_rejected": "vetting_approved"}
+
+CHANNEL_IN_APP = "in_app"
+CHANNEL_LIVE = "live"
+CHANNELS = {
+    CHANNEL_IN_APP: _("In the notification centre"),
+    CHANNEL_LIVE: _("Live on open pages"),
+}
+
+
+def preference_kind(kind: str) -> str:
+    return PREFERENCE_KINDS.get(kind, kind)
+
+
+def preference_kinds() -> list[str]:
+    """The kinds the preferences page offers, in display order."""
+    return [kind for kind in KINDS if kind not in PREFERENCE_KINDS]
+
+
+def title_of(kind: str) -> str:
+    found = KINDS.get(kind)
+    return str(found.title) if found else kind

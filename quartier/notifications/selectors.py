@@ -1,0 +1,37 @@
+"""Reads of the notification centre."""
+
+from django.db.models import QuerySet
+
+from quartier.accounts.models import User
+from quartier.notifications.kinds import CHANNELS, preference_kinds
+from quartier.notifications.models import Notification, NotificationPreference
+
+PAGE_SIZE = 50
+
+
+def unread_count(user: User) -> int:
+    """The bell's number: one COUNT over the partial index of unread rows."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_of(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def notification_get_for_user(*, pk: int, user: User) -> Notification | None:
+    return Notification.objects.filter(pk=pk, recipient=user).first()
+
+
+def enabled_preferences(user: User) -> set[tuple[str, str]]:
+    """Every (kind, channel) pair the user keeps on."""
+    off = set(
+        NotificationPreference.objects.filter(user=user, is_enabled=False).values_list(
+            "kind", "channel"
+        )
+    )
+    return {
+        (kind, channel)
+        for kind in preference_kinds()
+        for channel in CHANNELS
+        if (kind, channel) not in off
+    }

@@ -1,0 +1,108 @@
+"""Domain events that become notifications (registered in NotificationsConfig.ready).
+
+Each handler runs in the publisher's transaction and only decides who hears of what;
+`notifications_create` stores the rows and queues their delivery.
+"""
+
+from django.urls import reverse
+
+from quartier.bookings.events import BookingTransitioned, BroadcastInvited, MessageSent
+from quartier.catalog.events import OfferMade
+from quartier.platform.events import subscribe
+from quartier.trust.events import BadgeAwarded, VettingDecided
+
+# The booking action -> the kind its other party (or parties) hear of.
+_BOOKING_KINDS = {
+    "request": "booking_requested",
+    "accept": "booking_accepted",
+    "broadcast_accept": "booking_accepted",
+    "decline": "booking_declined",
+    "cancel": "booking_cancelled",
+    "complete": "booking_completed",
+}
+
+
+def _provider_user_ids(provider_ids) -> list[int]:
+    from quartier.providers.models import ProviderProfile
+
+    return list(
+        ProviderProfile.objects.filter(pk__in=list(provider_ids))
+        .order_by("pk")
+        .values_list("user_id", flat=True)
+    )
+
+
+def _create(**kwargs) -> None:
+    from quartier.notifications.services import notifications_create
+
+    notifications_create(**kwargs)
+
+
+def booking_transitioned(event: BookingTransitioned) -> None:
+    kind = _BOOKING_KINDS.get(event.transition)
+    # A broadcast request has no provider yet: its invites are BroadcastInvited.
+    if kind is None or (kind == "booking_requested" and event.provider_id is None):
+        return
+    provider_users = _provider_user_ids([event.provider_id]) if event.provider_id else []
+    parties = [event.customer_id, *provider_users]
+    recipients = [pk for pk in parties if pk != event.actor_id]
+    _create(
+        recipient_ids=recipients,
+        kind=kind,
+        url=reverse("bookings:detail", args=[event.booking_id]),
+        params={"booking_id": event.booking_id},
+    )
+
+
+def broadcast_invited(event: BroadcastInvited) -> None:
+    _create(
+        recipient_ids=_provider_user_ids(event.provider_ids),
+        kind="broadcast_invite",
+        url=reverse("bookings:detail", args=[event.booking_id]),
+        params={"booking_id": event.booking_id},
+    )
+
+
+def offer_made(event: OfferMade) -> None:
+    _create(
+        recipient_ids=[event.customer_id],
+        kind="offer_received",
+        url=reverse("catalog:task", args=[event.task_id]),
+        params={"task_id": event.task_id, "offer_id": event.offer_id},
+    )
+
+
+def message_sent(event: MessageSent) -> None:
+    _create(
+        recipient_ids=[event.recipient_id],
+        kind="message_received",
+        url=reverse("bookings:detail", args=[event.booking_id]),
+        params={"booking_id": event.booking_id, "message_id": event.message_id},
+    )
+
+
+def vetting_decided(event: VettingDecided) -> None:
+    _create(
+        recipient_ids=_provider_user_ids([event.provider_id]),
+        kind="vetting_approved" if event.approved else "vetting_rejected",
+        url=reverse("workspace:vetting"),
+        params={"application_id": event.application_id},
+    )
+
+
+def badge_awarded(event: BadgeAwarded) -> None:
+    _create(
+        recipient_ids=_provider_user_ids([event.provider_id]),
+        kind="badge_awarded",
+        url=reverse("storefront:provider", args=[event.provider_id]),
+        params={"badge_id": event.badge_id},
+    )
+
+
+def register() -> None:
+    subscribe(BookingTransitioned, booking_transitioned)
+    subscribe(BroadcastInvited, broadcast_invited)
+    subscribe(OfferMade, offer_made)
+    subscribe(MessageSent, message_sent)
+    subscribe(VettingDecided, vetting_decided)
+    subscribe(BadgeAwarded, badge_awarded)

@@ -1,0 +1,285 @@
+"""The notification centre: who hears of what, preferences, the list and marking read."""
+
+import pytest
+from django.utils import timezone
+
+from quartier.accounts.models import User
+from quartier.bookings.services.conversation import message_send
+from quartier.bookings.services.lifecycle import booking_transition
+from quartier.bookings.services.requests import booking_broadcast, booking_request_slot
+from quartier.catalog.services.tasks import offer_create, task_request_create
+from quartier.notifications.models import Notification, NotificationPreference
+from quartier.notifications.services import notification_preferences_set
+from quartier.outbox.models import OutboxMessage
+from quartier.platform.money import Money
+from quartier.trust.models import Application
+from quartier.trust.services.vetting import application_decide
+from tests.bookings.factories import bookable_listing, completed_booking, next_local
+from tests.catalog.factories import make_provider
+from tests.trust.factories import award, make_badge
+
+
+@pytest.fixture
+def listing(tenant_a):
+    with tenant_a.context():
+        return bookable_listing(provider=make_provider(user=tenant_a.users["provider"]))
+
+
+def _received(handle) -> list[tuple[str, str, str]]:
+    """Every notification in the tenant as (recipient's role or e-mail, kind, url)."""
+    roles = {user.pk: role for role, user in handle.users.items()}
+    with handle.context():
+        return [
+            (roles.get(row.recipient_id, row.recipient.email), row.kind, row.url)
+            for row in Notification.objects.select_related("recipient").order_by("id")
+        ]
+
+
+def _request(handle, listing):
+    with handle.context():
+        return booking_request_slot(
+            listing=listing, customer=handle.users["customer"], starts_at=next_local(10)
+        )
+
+
+def test_a_booking_request_notifies_the_provider_only(tenant_a, tenant_b, listing):
+    booking = _request(tenant_a, listing)
+
+    assert _received(tenant_a) == [
+        ("provider", "booking_requested", f"/bookings/{booking.pk}/"),
+    ]
+    assert _received(tenant_b) == []
+
+
+@pytest.mark.parametrize(
+    ("actions", "expected"),
+    [
+        ([("accept", "provider")], ("customer", "booking_accepted")),
+        ([("decline", "provider")], ("customer", "booking_declined")),
+        ([("cancel", "customer")], ("provider", "booking_cancelled")),
+        ([("cancel", "provider")], ("customer", "booking_cancelled")),
+    ],
+)
+def test_each_transition_notifies_the_other_party(tenant_a, listing, actions, expected):
+    booking = _request(tenant_a, listing)
+    with tenant_a.context():
+        for action, role in actions:
+            booking = booking_transition(booking=booking, action=action, actor=tenant_a.users[role])
+
+    assert _received(tenant_a)[1:] == [(*expected, f"/bookings/{booking.pk}/")]
+
+
+def test_a_completed_job_notifies_the_customer(tenant_a, listing):
+    with tenant_a.context():
+        booking = completed_booking(listing=listing, customer=tenant_a.users["customer"])
+
+    # (completing a job may also earn a rule badge: its own notification)
+    assert [(who, kind) for who, kind, _url in _received(tenant_a) if kind != "badge_awarded"] == [
+        ("provider", "booking_requested"),
+        ("customer", "booking_accepted"),
+        ("customer", "booking_completed"),
+    ]
+    assert booking.status == "completed"
+
+
+def test_a_broadcast_invites_every_helper_in_range_and_their_win_notifies_the_customer(
+    tenant_a, listing
+):
+    with tenant_a.context():
+        other = bookable_listing()
+        booking = booking_broadcast(
+            customer=tenant_a.users["customer"],
+            category=listing.category,
+            postal_code="8004",
+            starts_at=next_local(9),
+        )
+        other_email = other.provider.user.email
+
+    url = f"/bookings/{booking.pk}/"
+    assert sorted(_received(tenant_a)) == sorted(
+        [("provider", "broadcast_invite", url), (other_email, "broadcast_invite", url)]
+    )
+
+    tenant_a.client("provider").post(f"/api/broadcasts/{booking.pk}/accept/")
+
+    assert _received(tenant_a)[2:] == [("customer", "booking_accepted", url)]
+
+
+def test_an_offer_notifies_the_task_owner(tenant_a, listing):
+    with tenant_a.context():
+        task = task_request_create(
+            customer=tenant_a.users["customer"],
+            category=listing.category,
+            title="Router",
+            postal_code="8004",
+        )
+        offer_create(task=task, provider=listing.provider, price=Money(5000, "CHF"))
+
+    assert _received(tenant_a) == [("customer", "offer_received", f"/tasks/{task.pk}/")]
+
+
+def test_a_message_notifies_the_other_party_only(tenant_a, listing):
+    booking = _request(tenant_a, listing)
+    with tenant_a.context():
+        message_send(booking=booking, sender=tenant_a.users["provider"], body="On my way")
+        message_send(booking=booking, sender=tenant_a.users["customer"], body="Thanks")
+
+    assert _received(tenant_a)[1:] == [
+        ("customer", "message_received", f"/bookings/{booking.pk}/"),
+        ("provider", "message_received", f"/bookings/{booking.pk}/"),
+    ]
+
+
+def test_vetting_decisions_and_badges_notify_the_provider(tenant_a, listing):
+    with tenant_a.context():
+        Application.objects.filter(provider=listing.provider).delete()
+        application = Application.objects.create(
+            provider=listing.provider, status="submitted", submitted_at=timezone.now()
+        )
+        application_decide(
+            admin=tenant_a.users["admin"], application=application, approve=False, reason="Blurry"
+        )
+        award(
+            badge=make_badge(admin=tenant_a.users["admin"], name="Fast"), provider=listing.provider
+        )
+
+    assert _received(tenant_a) == [
+        ("provider", "vetting_rejected", "/workspace/start/vetting/"),
+        ("provider", "badge_awarded", f"/providers/{listing.provider.pk}/"),
+    ]
+
+
+def test_switched_off_channels_are_respected(tenant_a, listing):
+    with tenant_a.context():
+        provider = tenant_a.users["provider"]
+        notification_preferences_set(user=provider, enabled={("booking_requested", "in_app")})
+    booking = _request(tenant_a, listing)
+    with tenant_a.context():
+        live = OutboxMessage.objects.filter(kind="notifications.live").count()
+        notification_preferences_set(user=provider, enabled=set())
+        booking_transition(booking=booking, action="cancel", actor=tenant_a.users["customer"])
+
+    # in-app on, live off: stored, nothing queued; then everything off: nothing stored
+    assert _received(tenant_a) == [("provider", "booking_requested", f"/bookings/{booking.pk}/")]
+    assert live == 0
+
+
+def test_live_delivery_is_queued_in_the_same_transaction(tenant_a, listing):
+    booking = _request(tenant_a, listing)
+
+    with tenant_a.context():
+        notification = Notification.objects.get()
+        queued = list(
+            OutboxMessage.objects.filter(kind="notifications.live").values_list(
+                "payload", "dedupe_key"
+            )
+        )
+    assert notification.recipient_id == tenant_a.users["provider"].pk
+    assert booking.pk == notification.params["booking_id"]
+    assert queued == [
+        ({"notification_id": notification.pk}, f"notification:{notification.pk}:live")
+    ]
+
+
+def _notify(handle, role: str, count: int = 1) -> list[Notification]:
+    from quartier.notifications.services import notifications_create
+
+    with handle.context():
+        return [
+            notifications_create(
+                recipient_ids=[handle.users[role].pk], kind="message_received", url="/bookings/1/"
+            )[0]
+            for _ in range(count)
+        ]
+
+
+def test_the_bell_shows_the_unread_count_on_every_page(tenant_a):
+    _notify(tenant_a, "customer", 2)
+    client = tenant_a.session_client("customer")
+
+    home = client.get("/").content.decode()
+    listing_page = client.get("/notifications/").content.decode()
+
+    for page in (home, listing_page):
+        assert '<span class="q-bell-count" data-live-count>2</span>' in page
+        assert 'src="/static/notifications/live.js"' in page
+        assert 'data-stream="/events/stream/"' in page
+    assert "q-bell" not in tenant_a.client().get("/").content.decode()
+
+
+def test_the_list_page_marks_one_and_all_read_by_post_only(tenant_a):
+    first, second, third = _notify(tenant_a, "customer", 3)
+    client = tenant_a.session_client("customer")
+
+    page = client.get("/notifications/")
+    assert page.status_code == 200
+    assert page.content.decode().count("New message") == 3
+    with tenant_a.context():
+        assert Notification.objects.filter(read_at__isnull=True).count() == 3  # GET wrote nothing
+
+    one = client.post(f"/notifications/{first.pk}/read/", {"next": "/bookings/1/"})
+    assert (one.status_code, one["Location"]) == (302, "/bookings/1/")
+    with tenant_a.context():
+        assert list(
+            Notification.objects.filter(read_at__isnull=True)
+            .order_by("id")
+            .values_list("pk", flat=True)
+        ) == [second.pk, third.pk]
+
+    outside = client.post(f"/notifications/{second.pk}/read/", {"next": "https://evil.test/"})
+    assert outside["Location"] == "/notifications/"
+
+    every = client.post("/notifications/read/")
+    assert (every.status_code, every["Location"]) == (302, "/notifications/")
+    with tenant_a.context():
+        assert Notification.objects.filter(read_at__isnull=True).count() == 0
+    assert client.get("/notifications/read/").status_code == 405
+
+
+def test_another_users_notification_cannot_be_marked_read(tenant_a):
+    (theirs,) = _notify(tenant_a, "provider")
+
+    response = tenant_a.session_client("customer").post(f"/notifications/{theirs.pk}/read/")
+
+    assert response.status_code == 404
+    with tenant_a.context():
+        assert Notification.objects.get(pk=theirs.pk).read_at is None
+
+
+def test_the_preferences_page_saves_the_switches(tenant_a):
+    client = tenant_a.session_client("provider")
+    page = client.get("/notifications/preferences/").content.decode()
+    assert page.count('type="checkbox"') == 20
+    assert page.count(" checked") == 20
+
+    response = client.post(
+        "/notifications/preferences/",
+        {"enabled": ["broadcast_invite:in_app", "broadcast_invite:live", "bogus:live"]},
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/notifications/preferences/")
+    with tenant_a.context():
+        off = set(
+            NotificationPreference.objects.filter(user=tenant_a.users["provider"]).values_list(
+                "kind", "channel", "is_enabled"
+            )
+        )
+    assert len(off) == 18
+    assert ("broadcast_invite", "in_app", False) not in off
+    assert ("booking_requested", "live", False) in off
+    assert client.get("/notifications/preferences/").content.decode().count(" checked") == 2
+
+
+def test_notifications_stay_in_their_tenant_though_user_ids_repeat(tenant_a, tenant_b):
+    _notify(tenant_a, "customer")
+
+    with tenant_b.context():
+        assert User.objects.filter(pk=tenant_a.users["customer"].pk).exists()
+        assert Notification.objects.count() == 0
+    assert (
+        tenant_b.session_client("customer")
+        .get("/notifications/")
+        .content.decode()
+        .count("New message")
+        == 0
+    )
