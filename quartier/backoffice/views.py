@@ -528,8 +528,5 @@ def analytics(request):
             ),
             "median_response": _duration_text(numbers.median_response),
             "share_percent": None if share is None else round(share * 100),
-            "average_rating": None
-            if numbers.average_rating is None
-            else f"{numbers.average_rating:.2f}",
         },
     )

@@ -49,3 +49,27 @@ def marketplace_languages() -> MarketplaceLanguages:
     languages = MarketplaceLanguages(default=default, enabled=enabled)
     cache.set(key, languages, LANGUAGES_CACHE_SECONDS)
     return languages
+
+
+RATING_MINIMUM_CACHE_SECONDS = 5 * 60
+
+
+def rating_minimum_cache_key() -> str:
+    return f"marketplace:rating_min_reviews:{connection.schema_name}"
+
+
+def rating_min_reviews() -> int:
+    """Published reviews a provider needs before a number is shown (else "New");
+    from the cache when warm, because every page with a helper on it reads it."""
+    key = rating_minimum_cache_key()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    minimum = (
+        MarketplaceSettings.objects.filter(singleton=True)
+        .values_list("rating_min_reviews", flat=True)
+        .first()
+    )
+    minimum = 3 if minimum is None else minimum
+    cache.set(key, minimum, RATING_MINIMUM_CACHE_SECONDS)
+    return minimum

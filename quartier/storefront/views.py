@@ -124,14 +124,9 @@ def listing_detail(request, pk):
                 names[slug] for slug in listing.provider.badge_slugs if slug in names
             ],
             "reviews": list(public_reviews_of(listing.provider)[:20]),
-            "rating": _rating(listing.provider),
             "json_ld": service_json_ld(request, listing),
         },
     )
-
-
-def _rating(profile) -> str | None:
-    return f"{profile.rating_score / 100:.1f}" if profile.rating_count else None
 
 
 def provider_detail(request, pk):
@@ -145,6 +140,5 @@ def provider_detail(request, pk):
             "listings": selectors.listings_of_provider(profile),
             "provider_badges": [names[slug] for slug in profile.badge_slugs if slug in names],
             "reviews": list(public_reviews_of(profile)[:20]),
-            "rating": _rating(profile),
         },
     )

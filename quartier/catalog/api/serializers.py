@@ -10,6 +10,7 @@ from quartier.catalog.models import (
     SocialLink,
     TaskRequest,
 )
+from quartier.catalog.selectors.ratings import provider_rating, rating_of
 from quartier.catalog.selectors.search import MAX_QUERY_LENGTH, SORTS
 from quartier.platform.api.fields import MoneyField
 from quartier.platform.api.serializers import ReasonSerializer  # noqa: F401  (re-export)
@@ -45,11 +46,17 @@ class CategoryWriteSerializer(serializers.Serializer):
 
 
 class RatingSerializer(serializers.Serializer):
+    """The rating people see (catalog.selectors.ratings): score is None while "New"."""
+
     score = serializers.SerializerMethodField()
     count = serializers.IntegerField(source="rating_count")
+    is_new = serializers.SerializerMethodField()
 
     def get_score(self, profile) -> float | None:
-        return round(profile.rating_score / 100, 2) if profile.rating_count else None
+        return provider_rating(profile).as_dict()["score"]
+
+    def get_is_new(self, profile) -> bool:
+        return provider_rating(profile).is_new
 
 
 class ProviderSummarySerializer(serializers.ModelSerializer):
@@ -256,10 +263,7 @@ class SearchResultSerializer(serializers.Serializer):
                 "kind": row["kind"],
                 "is_vetted": row["is_vetted"],
                 "badges": list(row["badge_slugs"] or []),
-                "rating": {
-                    "score": round(row["rating_score"] / 100, 2) if row["rating_count"] else None,
-                    "count": row["rating_count"],
-                },
+                "rating": rating_of(count=row["rating_count"], total=row["rating_sum"]).as_dict(),
                 "completed_jobs": row["completed_jobs"],
             },
         }
