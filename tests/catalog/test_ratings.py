@@ -5,7 +5,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from quartier.bookings.models import Booking
 from quartier.bookings.services.lifecycle import booking_transition
@@ -155,6 +155,7 @@ def test_the_number_uses_the_languages_decimal_mark(tenant_a):
     french = tenant_a.client().get(f"/providers/{provider.pk}/", HTTP_ACCEPT_LANGUAGE="fr")
 
     assert _ratings(french.content.decode())[0]["text"] == "4,3 · 3 évaluations"
+    translation.activate("en")
 
 
 @pytest.mark.parametrize(
@@ -175,7 +176,7 @@ def test_a_minimum_outside_1_to_50_is_refused_and_nothing_changes(tenant_a):
     from quartier.marketplace.models import AuditEntry, MarketplaceSettings
     from quartier.platform.errors import ApplicationError
 
-    with tenant_a.context():
+    with tenant_a.context(), translation.override("en"):
         for wrong in (0, 51, "3"):
             with pytest.raises(ApplicationError) as refused:
                 marketplace_rating_minimum_set(actor=tenant_a.users["admin"], minimum=wrong)
