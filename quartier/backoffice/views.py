@@ -32,6 +32,7 @@ from quartier.catalog.selectors.catalog import (
 )
 from quartier.catalog.services.categories import category_create, category_update
 from quartier.catalog.services.listings import listing_hide, listing_unhide
+from quartier.marketplace.selectors import localized
 from quartier.platform.errors import ApplicationError, PermissionDenied
 from quartier.platform.forms import add_application_error, form_apply
 from quartier.platform.money import Money
@@ -501,7 +502,7 @@ def analytics(request):
     ]
     top = [
         Point(
-            label=row.names.get(language[:2]) or next(iter(row.names.values()), row.slug),
+            label=localized(row.names, language) or row.slug,
             value=row.bookings,
         )
         for row in numbers.top_categories

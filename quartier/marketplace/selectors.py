@@ -73,3 +73,18 @@ def rating_min_reviews() -> int:
     minimum = 3 if minimum is None else minimum
     cache.set(key, minimum, RATING_MINIMUM_CACHE_SECONDS)
     return minimum
+
+
+def localized(names: dict | None, language: str | None = None) -> str:
+    """A tenant-written text per language ({"de": ..., "fr": ...}) in `language` (default:
+    the active one), else in the marketplace's default language, else English, else any;
+    "" when there is none. Category and badge names go through it."""
+    from django.utils.translation import get_language
+
+    if not names:
+        return ""
+    wanted = (language or get_language() or "en")[:2]
+    for code in (wanted, marketplace_languages().default, "en"):
+        if names.get(code):
+            return names[code]
+    return next((name for name in names.values() if name), "")

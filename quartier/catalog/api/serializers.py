@@ -1,5 +1,6 @@
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
 from quartier.catalog.models import (
@@ -12,6 +13,7 @@ from quartier.catalog.models import (
 )
 from quartier.catalog.selectors.ratings import provider_rating, rating_of
 from quartier.catalog.selectors.search import MAX_QUERY_LENGTH, SORTS
+from quartier.marketplace.selectors import localized
 from quartier.platform.api.fields import MoneyField
 from quartier.platform.api.serializers import ReasonSerializer  # noqa: F401  (re-export)
 from quartier.platform.languages import Language
@@ -191,7 +193,11 @@ class SearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(
         max_length=MAX_QUERY_LENGTH, required=False, allow_blank=True, default=""
     )
-    postal_code = serializers.RegexField(POSTAL_CODE, required=False)
+    postal_code = serializers.RegexField(
+        POSTAL_CODE,
+        required=False,
+        error_messages={"invalid": _lazy("Enter a Swiss postal code of four digits, e.g. 8004.")},
+    )
     latitude = serializers.FloatField(min_value=45.0, max_value=48.5, required=False)
     longitude = serializers.FloatField(min_value=5.0, max_value=11.0, required=False)
     radius_km = serializers.IntegerField(min_value=1, max_value=200, required=False, default=25)
@@ -212,27 +218,35 @@ class SearchQuerySerializer(serializers.Serializer):
     def validate(self, data):
         if ("latitude" in data) != ("longitude" in data):
             raise serializers.ValidationError(
-                {"longitude" if "latitude" in data else "latitude": _("Give both coordinates.")}
+                {"longitude" if "latitude" in data else "latitude": _("Give both coordinates.")},
+                code="coordinates_incomplete",
             )
         if "postal_code" in data and "latitude" in data:
             raise serializers.ValidationError(
-                {"postal_code": _("Give a postal code or coordinates, not both.")}
+                {"postal_code": _("Give a postal code or coordinates, not both.")},
+                code="place_twice",
             )
         if (
             data.get("price_min") is not None
             and data.get("price_max") is not None
             and data["price_min"] > data["price_max"]
         ):
-            raise serializers.ValidationError({"price_max": _("Must not be below price_min.")})
+            raise serializers.ValidationError(
+                {"price_max": _("The maximum price must not be below the minimum price.")},
+                code="price_range",
+            )
         has_place = "postal_code" in data or "latitude" in data
         if not has_place and not data.get("q", "").strip():
             # A neighbourhood search is about a place or a need; an empty search would
             # count the whole catalog for its facets.
             raise serializers.ValidationError(
-                {"postal_code": _("Give a postal code (or coordinates) or words to search for.")}
+                {"postal_code": _("Give a postal code (or coordinates) or words to search for.")},
+                code="place_or_words",
             )
         if data.get("sort") == "distance" and not has_place:
-            raise serializers.ValidationError({"sort": _("Sorting by distance needs a place.")})
+            raise serializers.ValidationError(
+                {"sort": _("Sorting by distance needs a place.")}, code="distance_needs_place"
+            )
         return data
 
 
@@ -254,7 +268,7 @@ class SearchResultSerializer(serializers.Serializer):
             "category": {
                 "id": row["category_id"],
                 "slug": row["category_slug"],
-                "name": names.get(language) or next(iter(names.values()), ""),
+                "name": localized(names, language),
             },
             "photo_url": row.get("photo_url"),
             "provider": {
