@@ -199,3 +199,45 @@ def test_badge_chips_wear_the_tenants_colour_and_icon_and_say_until_when(tenant_
         assert '<circle cx="12" cy="12" r="12" fill="#c8102e"/>' in page, name
         assert 'd="m12 2 3.1 6.3' in page, name  # the star
         assert "Schweizer Qualität</li>" in page, name
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de", ["Pro Stunde", "Pauschalpreis", "Bestätigt", "Beanstandet", "Vor Ort bezahlt"]),
+        ("fr", ["Par heure", "Prix forfaitaire", "Confirmée", "Contestée", "Payé sur place"]),
+        ("it", ["All’ora", "Prezzo forfettario", "Confermata", "Contestata", "Pagato sul posto"]),
+    ],
+)
+def test_units_and_status_labels_come_from_the_catalogs(language, expected):
+    from quartier.billing.models import Payment
+    from quartier.bookings.models import Booking
+
+    with translation.override(language):
+        labels = [
+            str(Listing.PriceUnit.HOUR.label),
+            str(Listing.PriceUnit.FIXED.label),
+            str(Booking.Status.CONFIRMED.label),
+            str(Booking.Status.DISPUTED.label),
+            str(Payment.Status.OFFLINE.label),
+        ]
+
+    assert labels == expected
+
+
+def test_the_back_office_shows_names_in_the_tenants_default_language_as_fallback(tenant_a):
+    with tenant_a.context():
+        marketplace_languages_set(
+            actor=tenant_a.users["admin"],
+            default_language="fr",
+            enabled_languages=["de", "fr", "it", "en"],
+        )
+        Category.objects.filter(slug="router-setup").update(
+            names={"it": "Router (it)", "fr": "Routeur (fr)"}
+        )
+
+    page = tenant_a.session_client("admin").get(
+        "/back-office/categories/", HTTP_ACCEPT_LANGUAGE="de"
+    )
+
+    assert "<td>Routeur (fr)</td>" in page.content.decode()
