@@ -17,7 +17,8 @@ def signup(request):
             add_application_error(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("home")
+            # "Offer help" leads straight into the helper's onboarding.
+            return redirect("workspace:start" if user.is_provider else "home")
     return render(request, "accounts/signup.html", {"form": form})
 
 

@@ -71,51 +71,68 @@ def _x_labels(points: list[Point], slot: float) -> SafeString:
     )
 
 
+@dataclass(frozen=True)
+class _Plot:
+    """The drawing area of a chart: scale, slots and labels, shared by both kinds."""
+
+    points: list[Point]
+    width: float = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    height: float = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+
+    @property
+    def top(self) -> int:
+        return _scale(self.points)
+
+    @property
+    def slot(self) -> float:
+        """The horizontal space of one point."""
+        return self.width / max(len(self.points), 1)
+
+    @property
+    def top_label(self) -> str:
+        if self.top <= 1:
+            return str(self.top)
+        return max(self.points, key=lambda point: point.value).text
+
+    def y(self, value: int) -> float:
+        return round(MARGIN_TOP + self.height - self.height * value / self.top, 1)
+
+    def frame(self, *, chart_id: str, title: str, marks: SafeString) -> SafeString:
+        """The chart: its axes, then the marks and the x labels (none without points)."""
+        if not self.points:
+            return _frame(chart_id=chart_id, title=title, body=mark_safe(""), top_label="0")  # noqa: S308
+        body = format_html("{}{}", marks, _x_labels(self.points, self.slot))
+        return _frame(chart_id=chart_id, title=title, body=body, top_label=self.top_label)
+
+
 def bar_chart(*, chart_id: str, title: str, points: list[Point]) -> SafeString:
     """Vertical bars, one per point, each with a <title> tooltip giving its value."""
-    points = list(points)
-    if not points:
-        return _frame(chart_id=chart_id, title=title, body=mark_safe(""), top_label="0")  # noqa: S308
-    plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-    top = _scale(points)
-    slot = plot_width / len(points)
+    plot = _Plot(list(points))
     bars = format_html_join(
         "",
         '<rect x="{}" y="{}" width="{}" height="{}" fill="currentColor" opacity="0.75">'
         "<title>{}: {}</title></rect>",
         (
             (
-                round(MARGIN_LEFT + slot * index + slot * 0.15, 1),
-                round(MARGIN_TOP + plot_height - plot_height * point.value / top, 1),
-                round(slot * 0.7, 1),
-                round(plot_height * point.value / top, 1),
+                round(MARGIN_LEFT + plot.slot * index + plot.slot * 0.15, 1),
+                plot.y(point.value),
+                round(plot.slot * 0.7, 1),
+                round(plot.height * point.value / plot.top, 1),
                 point.label,
                 point.text,
             )
-            for index, point in enumerate(points)
+            for index, point in enumerate(plot.points)
         ),
     )
-    top_label = max(points, key=lambda point: point.value).text if top > 1 else str(top)
-    body = format_html("{}{}", bars, _x_labels(points, slot))
-    return _frame(chart_id=chart_id, title=title, body=body, top_label=top_label)
+    return plot.frame(chart_id=chart_id, title=title, marks=bars)
 
 
 def line_chart(*, chart_id: str, title: str, points: list[Point]) -> SafeString:
     """A polyline through the points, with a dot (and tooltip) on each."""
-    points = list(points)
-    if not points:
-        return _frame(chart_id=chart_id, title=title, body=mark_safe(""), top_label="0")  # noqa: S308
-    plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-    top = _scale(points)
-    slot = plot_width / len(points)
+    plot = _Plot(list(points))
     coordinates = [
-        (
-            round(MARGIN_LEFT + slot * (index + 0.5), 1),
-            round(MARGIN_TOP + plot_height - plot_height * point.value / top, 1),
-        )
-        for index, point in enumerate(points)
+        (round(MARGIN_LEFT + plot.slot * (index + 0.5), 1), plot.y(point.value))
+        for index, point in enumerate(plot.points)
     ]
     line = format_html(
         '<polyline fill="none" stroke="currentColor" stroke-width="2" points="{}" />',
@@ -126,9 +143,7 @@ def line_chart(*, chart_id: str, title: str, points: list[Point]) -> SafeString:
         '<circle cx="{}" cy="{}" r="3" fill="currentColor"><title>{}: {}</title></circle>',
         (
             (x, y, point.label, point.text)
-            for (x, y), point in zip(coordinates, points, strict=True)
+            for (x, y), point in zip(coordinates, plot.points, strict=True)
         ),
     )
-    top_label = max(points, key=lambda point: point.value).text if top > 1 else str(top)
-    body = format_html("{}{}{}", line, dots, _x_labels(points, slot))
-    return _frame(chart_id=chart_id, title=title, body=body, top_label=top_label)
+    return plot.frame(chart_id=chart_id, title=title, marks=format_html("{}{}", line, dots))

@@ -284,6 +284,20 @@ class PayoutSettingsForm(forms.Form):
             changes[attribute] = data[field]
         return changes
 
+    def save_through(self, service, **kwargs):
+        """Call `service` with the changes; its errors then name this form's fields
+        (the service speaks of model attributes, the form of francs and percents)."""
+        try:
+            return service(**kwargs, **self.changes())
+        except ApplicationError as error:
+            raise ApplicationError(
+                error.code,
+                error.message,
+                fields={self.field_for(name): problems for name, problems in error.fields.items()},
+                status=error.status,
+                extra=error.extra,
+            ) from error
+
     def field_for(self, attribute: str) -> str:
         """The form field a service's error about `attribute` belongs next to."""
         reverse = {value: key for key, value in {**self.PERCENTS, **self.AMOUNTS}.items()}

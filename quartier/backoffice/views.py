@@ -7,14 +7,16 @@ field it names (status 400), never a 500.
 
 from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from quartier.accounts.models import User
 from quartier.accounts.selectors import signin_failure_list
@@ -34,7 +36,7 @@ from quartier.catalog.services.categories import category_create, category_updat
 from quartier.catalog.services.listings import listing_hide, listing_unhide
 from quartier.marketplace.selectors import localized
 from quartier.platform.errors import ApplicationError, PermissionDenied
-from quartier.platform.forms import add_application_error, form_apply
+from quartier.platform.forms import form_apply
 from quartier.platform.money import Money
 from quartier.trust import selectors as trust_selectors
 from quartier.trust.documents import document_link
@@ -67,15 +69,51 @@ def _page(request, template: str, context: dict, *, has_errors: bool = False):
     return render(request, template, context, status=400 if has_errors else 200)
 
 
-class _ObjectIdForm(forms.Form):
-    """The object a row's button acts on (a hidden field)."""
+def _submit(request, form, act, *, done, to: str, page):
+    """One form action: validate, call one service, then redirect to `to` with the
+    message `done` (a string, or a function giving it); or show `page(form)` again
+    (400) with the errors beside the fields."""
+    if form_apply(form, act) == 200:
+        messages.success(request, done() if callable(done) else done)
+        return redirect(to)
+    return page(form)
 
-    object_id = forms.IntegerField(min_value=1)
+
+def _press(request, act, *, done, to: str):
+    """One button without fields: the service's refusal becomes a message on `to`.
+
+    `done` is the success message, or a function of the service's result giving it.
+    """
+    try:
+        result = act()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done(result) if callable(done) else done)
+    return redirect(to)
 
 
-def _object_id(request) -> int | None:
-    form = _ObjectIdForm(request.POST)
-    return form.cleaned_data["object_id"] if form.is_valid() else None
+def _row_form_action(*, get, form_class, prefix: str, act, done, to: str, page):
+    """The view of one form on a row of a list page (award a badge, hide a listing...),
+    at its own POST URL: `get(pk)` is the row (404 if unknown), `act(request, row,
+    data)` the one service call; `page(request, form)` shows the list with the form's
+    errors when it fails."""
+
+    @admin_page
+    @require_POST
+    def view(request, pk: int):
+        row = get(pk)
+        form = form_class(request.POST, prefix=f"{prefix}-{row.pk}")
+        return _submit(
+            request,
+            form,
+            lambda data: act(request, row, data),
+            done=done,
+            to=to,
+            page=lambda form: page(request, form),
+        )
+
+    return view
 
 
 @admin_page
@@ -83,17 +121,7 @@ def index(request):
     return render(request, "backoffice/index.html", {})
 
 
-@admin_page
-def categories(request):
-    form = f.CategoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            category = category_create(**form.values())
-        except ApplicationError as error:
-            add_application_error(form, error)
-        else:
-            messages.success(request, _("Category “%(slug)s” created.") % {"slug": category.slug})
-            return redirect("backoffice:categories")
+def _categories_page(request, form):
     return _page(
         request,
         "backoffice/categories.html",
@@ -103,60 +131,48 @@ def categories(request):
 
 
 @admin_page
-def category_edit(request, pk: int):
-    category = category_get(category_id=pk)
-    form = f.CategoryForm(request.POST or None, category=category)
-    if request.method == "POST" and form.is_valid():
-        try:
-            category_update(category=category, **form.values())
-        except ApplicationError as error:
-            add_application_error(form, error)
-        else:
-            messages.success(request, _("Category saved."))
-            return redirect("backoffice:categories")
-    return _page(
+def categories(request):
+    """The category tree; a POST adds a category."""
+    if request.method != "POST":
+        return _categories_page(request, f.CategoryForm())
+    form = f.CategoryForm(request.POST)
+    created = []
+    return _submit(
         request,
-        "backoffice/category_edit.html",
-        {"category": category, "form": form},
-        has_errors=bool(form.errors),
+        form,
+        lambda data: created.append(category_create(**form.values())),
+        done=lambda: _("Category “%(slug)s” created.") % {"slug": created[0].slug},
+        to="backoffice:categories",
+        page=lambda form: _categories_page(request, form),
     )
 
 
 @admin_page
-def vetting(request):
-    action = request.POST.get("action", "create")
-    if request.method == "POST" and action == "toggle":
-        requirement = trust_selectors.requirement_get(requirement_id=_object_id(request) or 0)
-        try:
-            requirement_update(
-                actor=request.user, requirement=requirement, is_active=not requirement.is_active
-            )
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("Vetting step turned on.")
-                if requirement.is_active
-                else _("Vetting step turned off."),
-            )
-        return redirect("backoffice:vetting")
-    form = f.RequirementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            requirement_create(
-                actor=request.user,
-                kind=data["kind"],
-                titles=form.cleaned_names(),
-                validity_days=data["validity_days"],
-                threshold=data["threshold"],
-            )
-        except ApplicationError as error:
-            add_application_error(form, error)
-        else:
-            messages.success(request, _("Vetting step added."))
-            return redirect("backoffice:vetting")
+def category_edit(request, pk: int):
+    category = category_get(category_id=pk)
+
+    def page(form):
+        return _page(
+            request,
+            "backoffice/category_edit.html",
+            {"category": category, "form": form},
+            has_errors=bool(form.errors),
+        )
+
+    if request.method != "POST":
+        return page(f.CategoryForm(category=category))
+    form = f.CategoryForm(request.POST, category=category)
+    return _submit(
+        request,
+        form,
+        lambda data: category_update(category=category, **form.values()),
+        done=_("Category saved."),
+        to="backoffice:categories",
+        page=page,
+    )
+
+
+def _vetting_page(request, form):
     status = request.GET.get("status", Application.Status.SUBMITTED)
     if status not in Application.Status.values:
         status = ""
@@ -175,67 +191,57 @@ def vetting(request):
 
 
 @admin_page
-def application_detail(request, pk: int):
-    application = trust_selectors.application_get(application_id=pk)
-    decision_form = f.DecisionForm(prefix="decision")
-    step_forms: dict[int, f.DecisionForm] = {}
-    action = request.POST.get("action")
-    if request.method == "POST" and action == "decide":
-        decision_form = f.DecisionForm(request.POST, prefix="decision")
-        if decision_form.is_valid():
-            try:
-                application_decide(
-                    admin=request.user,
-                    application=application,
-                    approve=decision_form.approve,
-                    reason=decision_form.cleaned_data["reason"],
-                )
-            except ApplicationError as error:
-                add_application_error(decision_form, error)
-            else:
-                messages.success(request, _("Decision saved."))
-                return redirect("backoffice:application", pk=application.pk)
-    elif request.method == "POST" and action == "step":
-        requirement_id = _object_id(request)
-        requirement = (
-            trust_selectors.requirement_get(requirement_id=requirement_id)
-            if requirement_id
-            else None
-        )
-        if requirement is None:
-            decision_form.add_error(None, _("Choose a step to review."))
-        else:
-            form = f.DecisionForm(request.POST, prefix=f"step-{requirement.pk}")
-            step_forms[requirement.pk] = form
-            if form.is_valid():
-                try:
-                    step_review(
-                        admin=request.user,
-                        application=application,
-                        requirement=requirement,
-                        approve=form.approve,
-                        reason=form.cleaned_data["reason"],
-                    )
-                except ApplicationError as error:
-                    add_application_error(form, error)
-                else:
-                    messages.success(request, _("Step reviewed."))
-                    return redirect("backoffice:application", pk=application.pk)
-    elif request.method == "POST":
-        decision_form.add_error(None, _("Unknown action."))
+def vetting(request):
+    """The vetting steps and the queue; a POST adds a step."""
+    if request.method != "POST":
+        return _vetting_page(request, f.RequirementForm())
+    form = f.RequirementForm(request.POST)
+    return _submit(
+        request,
+        form,
+        lambda data: requirement_create(
+            actor=request.user,
+            kind=data["kind"],
+            titles=form.cleaned_names(),
+            validity_days=data["validity_days"],
+            threshold=data["threshold"],
+        ),
+        done=_("Vetting step added."),
+        to="backoffice:vetting",
+        page=lambda form: _vetting_page(request, form),
+    )
+
+
+@admin_page
+@require_POST
+def requirement_toggle(request, pk: int):
+    requirement = trust_selectors.requirement_get(requirement_id=pk)
+    return _press(
+        request,
+        lambda: requirement_update(
+            actor=request.user, requirement=requirement, is_active=not requirement.is_active
+        ),
+        done=lambda updated: (
+            _("Vetting step turned on.") if updated.is_active else _("Vetting step turned off.")
+        ),
+        to="backoffice:vetting",
+    )
+
+
+def _application_page(request, application, *, decision_form=None, step_form=None):
+    """The application with its steps; a submitted form is shown with its errors."""
+    decision_form = decision_form or f.DecisionForm(prefix="decision")
     documents: dict[int, list] = {}
     for document in Document.objects.filter(step__application=application).order_by("pk"):
         documents.setdefault(document.step_id, []).append((document, document_link(document)))
     states = [
         (
             state,
-            step_forms.get(state.requirement.pk)
-            or f.DecisionForm(prefix=f"step-{state.requirement.pk}"),
+            _submitted_or(step_form, f.DecisionForm, f"step-{state.requirement.pk}"),
             documents.get(state.step.pk, []) if state.step else [],
         )
         for state in application_states(application)
     ]
-    has_errors = bool(decision_form.errors) or any(form.errors for form in step_forms.values())
     return _page(
         request,
         "backoffice/application.html",
@@ -252,64 +258,66 @@ def application_detail(request, pk: int):
                 "expired": _("Expired"),
             },
         },
-        has_errors=has_errors,
+        has_errors=bool(decision_form.errors) or bool(step_form and step_form.errors),
+    )
+
+
+def _submitted_or(submitted, form_class, prefix: str, **kwargs):
+    """The submitted form where it belongs on a page of many forms, else a fresh one."""
+    if submitted is not None and submitted.prefix == prefix:
+        return submitted
+    return form_class(prefix=prefix, **kwargs)
+
+
+@admin_page
+def application_detail(request, pk: int):
+    return _application_page(request, trust_selectors.application_get(application_id=pk))
+
+
+@admin_page
+@require_POST
+def application_decide_view(request, pk: int):
+    application = trust_selectors.application_get(application_id=pk)
+    form = f.DecisionForm(request.POST, prefix="decision")
+    return _submit(
+        request,
+        form,
+        lambda data: application_decide(
+            admin=request.user,
+            application=application,
+            approve=form.approve,
+            reason=data["reason"],
+        ),
+        done=_("Decision saved."),
+        to=reverse("backoffice:application", args=[application.pk]),
+        page=lambda form: _application_page(request, application, decision_form=form),
     )
 
 
 @admin_page
-def badges(request):
-    create_form = f.BadgeForm(prefix="badge")
-    award_forms: dict[int, f.AwardForm] = {}
-    revoke_forms: dict[int, f.ReasonForm] = {}
-    action = request.POST.get("action")
-    error_seen = False
-    if request.method == "POST" and action == "create":
-        create_form = f.BadgeForm(request.POST, prefix="badge")
-        created = form_apply(
-            create_form,
-            lambda data: badge_create(
-                slug=data["slug"],
-                names=create_form.cleaned_names(),
-                actor=request.user,
-                icon=data["icon"],
-                rule=data["rule"],
-                threshold=data["threshold"],
-                min_reviews=data["min_reviews"],
-                validity_days=data["validity_days"],
-            ),
-        )
-        if created == 200:
-            messages.success(request, _("Badge created."))
-            return redirect("backoffice:badges")
-        error_seen = True
-    elif request.method == "POST" and action == "award":
-        badge = trust_selectors.badge_get(badge_id=_object_id(request) or 0)
-        form = f.AwardForm(request.POST, prefix=f"award-{badge.pk}")
-        award_forms[badge.pk] = form
-        awarded = form_apply(
-            form,
-            lambda data: badge_award(
-                badge=badge, provider=data["provider"], actor=request.user, reason=data["reason"]
-            ),
-        )
-        if awarded == 200:
-            messages.success(request, _("Badge awarded."))
-            return redirect("backoffice:badges")
-        error_seen = True
-    elif request.method == "POST" and action == "revoke":
-        award = trust_selectors.award_get(award_id=_object_id(request) or 0)
-        form = f.ReasonForm(request.POST, prefix=f"revoke-{award.pk}")
-        revoke_forms[award.pk] = form
-        revoked = form_apply(
-            form, lambda data: badge_revoke(award=award, actor=request.user, reason=data["reason"])
-        )
-        if revoked == 200:
-            messages.success(request, _("Badge revoked."))
-            return redirect("backoffice:badges")
-        error_seen = True
-    elif request.method == "POST":
-        create_form.add_error(None, _("Unknown action."))
-        error_seen = True
+@require_POST
+def step_review_view(request, pk: int, requirement_pk: int):
+    application = trust_selectors.application_get(application_id=pk)
+    requirement = trust_selectors.requirement_get(requirement_id=requirement_pk)
+    form = f.DecisionForm(request.POST, prefix=f"step-{requirement.pk}")
+    return _submit(
+        request,
+        form,
+        lambda data: step_review(
+            admin=request.user,
+            application=application,
+            requirement=requirement,
+            approve=form.approve,
+            reason=data["reason"],
+        ),
+        done=_("Step reviewed."),
+        to=reverse("backoffice:application", args=[application.pk]),
+        page=lambda form: _application_page(request, application, step_form=form),
+    )
+
+
+def _badges_page(request, *, submitted=None):
+    """Badges with their awards; a submitted form is shown again with its errors."""
     rows = []
     choices = f.provider_choices()
     for badge in trust_selectors.badges(include_inactive=True).prefetch_related("awards__provider"):
@@ -317,10 +325,11 @@ def badges(request):
         rows.append(
             {
                 "badge": badge,
-                "award_form": award_forms.get(badge.pk)
-                or f.AwardForm(prefix=f"award-{badge.pk}", provider_choices=choices),
+                "award_form": _submitted_or(
+                    submitted, f.AwardForm, f"award-{badge.pk}", provider_choices=choices
+                ),
                 "awards": [
-                    (award, revoke_forms.get(award.pk) or f.ReasonForm(prefix=f"revoke-{award.pk}"))
+                    (award, _submitted_or(submitted, f.ReasonForm, f"revoke-{award.pk}"))
                     for award in live
                 ],
             }
@@ -328,133 +337,182 @@ def badges(request):
     return _page(
         request,
         "backoffice/badges.html",
-        {"rows": rows, "create_form": create_form},
-        has_errors=error_seen,
+        {"rows": rows, "create_form": _submitted_or(submitted, f.BadgeForm, "badge")},
+        has_errors=bool(submitted and submitted.errors),
+    )
+
+
+@admin_page
+def badges(request):
+    """The badges; a POST creates one."""
+    if request.method != "POST":
+        return _badges_page(request)
+    form = f.BadgeForm(request.POST, prefix="badge")
+    return _submit(
+        request,
+        form,
+        lambda data: badge_create(
+            slug=data["slug"],
+            names=form.cleaned_names(),
+            actor=request.user,
+            icon=data["icon"],
+            rule=data["rule"],
+            threshold=data["threshold"],
+            min_reviews=data["min_reviews"],
+            validity_days=data["validity_days"],
+        ),
+        done=_("Badge created."),
+        to="backoffice:badges",
+        page=lambda form: _badges_page(request, submitted=form),
+    )
+
+
+def _moderation_page(request, *, submitted=None):
+    """Listings and reviews to moderate; a submitted reason form keeps its errors."""
+    return _page(
+        request,
+        "backoffice/moderation.html",
+        {
+            "listings": [
+                (listing, _submitted_or(submitted, f.ReasonForm, f"listing-{listing.pk}"))
+                for listing in selectors.listings_for_moderation()
+            ],
+            "reviews": [
+                (review, _submitted_or(submitted, f.ReasonForm, f"review-{review.pk}"))
+                for review in selectors.reviews_for_moderation()
+            ],
+        },
+        has_errors=bool(submitted and submitted.errors),
     )
 
 
 @admin_page
 def moderation(request):
-    listing_forms: dict[int, f.ReasonForm] = {}
-    review_forms: dict[int, f.ReasonForm] = {}
-    action = request.POST.get("action")
-    error_seen = False
-    if request.method == "POST":
-        object_id = _object_id(request) or 0
-        if action == "hide_listing":
-            listing = listing_get_for_moderation(listing_id=object_id)
-            form = f.ReasonForm(request.POST, prefix=f"listing-{listing.pk}")
-            listing_forms[listing.pk] = form
-            if form.is_valid():
-                try:
-                    listing_hide(listing=listing, reason=form.cleaned_data["reason"])
-                except ApplicationError as error:
-                    add_application_error(form, error)
-                else:
-                    messages.success(request, _("Listing hidden."))
-                    return redirect("backoffice:moderation")
-        elif action == "unhide_listing":
-            listing = listing_get_for_moderation(listing_id=object_id)
-            try:
-                listing_unhide(listing=listing)
-            except ApplicationError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(
-                    request, _("Listing shown again (paused until its owner publishes it).")
-                )
-            return redirect("backoffice:moderation")
-        elif action == "hide_review":
-            review = review_get(review_id=object_id)
-            form = f.ReasonForm(request.POST, prefix=f"review-{review.pk}")
-            review_forms[review.pk] = form
-            if form.is_valid():
-                try:
-                    review_hide(
-                        review=review, admin=request.user, reason=form.cleaned_data["reason"]
-                    )
-                except ApplicationError as error:
-                    add_application_error(form, error)
-                else:
-                    messages.success(request, _("Review hidden."))
-                    return redirect("backoffice:moderation")
-        else:
-            messages.error(request, _("Unknown action."))
-        error_seen = True
-    listings = [
-        (listing, listing_forms.get(listing.pk) or f.ReasonForm(prefix=f"listing-{listing.pk}"))
-        for listing in selectors.listings_for_moderation()
-    ]
-    reviews = [
-        (review, review_forms.get(review.pk) or f.ReasonForm(prefix=f"review-{review.pk}"))
-        for review in selectors.reviews_for_moderation()
-    ]
-    return _page(
+    return _moderation_page(request)
+
+
+badge_award_view = _row_form_action(
+    get=lambda pk: trust_selectors.badge_get(badge_id=pk),
+    form_class=f.AwardForm,
+    prefix="award",
+    act=lambda request, badge, data: badge_award(
+        badge=badge, provider=data["provider"], actor=request.user, reason=data["reason"]
+    ),
+    done=gettext_lazy("Badge awarded."),
+    to="backoffice:badges",
+    page=lambda request, form: _badges_page(request, submitted=form),
+)
+badge_revoke_view = _row_form_action(
+    get=lambda pk: trust_selectors.award_get(award_id=pk),
+    form_class=f.ReasonForm,
+    prefix="revoke",
+    act=lambda request, award, data: badge_revoke(
+        award=award, actor=request.user, reason=data["reason"]
+    ),
+    done=gettext_lazy("Badge revoked."),
+    to="backoffice:badges",
+    page=lambda request, form: _badges_page(request, submitted=form),
+)
+listing_hide_view = _row_form_action(
+    get=lambda pk: listing_get_for_moderation(listing_id=pk),
+    form_class=f.ReasonForm,
+    prefix="listing",
+    act=lambda request, listing, data: listing_hide(listing=listing, reason=data["reason"]),
+    done=gettext_lazy("Listing hidden."),
+    to="backoffice:moderation",
+    page=lambda request, form: _moderation_page(request, submitted=form),
+)
+review_hide_view = _row_form_action(
+    get=lambda pk: review_get(review_id=pk),
+    form_class=f.ReasonForm,
+    prefix="review",
+    act=lambda request, review, data: review_hide(
+        review=review, admin=request.user, reason=data["reason"]
+    ),
+    done=gettext_lazy("Review hidden."),
+    to="backoffice:moderation",
+    page=lambda request, form: _moderation_page(request, submitted=form),
+)
+
+
+@admin_page
+@require_POST
+def listing_unhide_view(request, pk: int):
+    listing = listing_get_for_moderation(listing_id=pk)
+    return _press(
         request,
-        "backoffice/moderation.html",
-        {"listings": listings, "reviews": reviews},
-        has_errors=error_seen,
+        lambda: listing_unhide(listing=listing),
+        done=_("Listing shown again (paused until its owner publishes it)."),
+        to="backoffice:moderation",
     )
 
 
 @admin_page
 def payouts(request):
     current = payout_settings_get()
-    if request.method == "POST":
-        form = f.PayoutSettingsForm(request.POST)
-        if form.is_valid():
-            try:
-                payout_settings_update(actor=request.user, **form.changes())
-            except ApplicationError as error:
-                for attribute, problems in error.fields.items():
-                    for problem in problems:
-                        field = form.field_for(attribute)
-                        form.add_error(field if field in form.fields else None, problem)
-                if not error.fields:
-                    form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Payout settings saved."))
-                return redirect("backoffice:payouts")
-    else:
-        form = f.PayoutSettingsForm(initial=f.PayoutSettingsForm.initial_from(current))
+
+    def page(form):
+        return _page(
+            request,
+            "backoffice/payouts.html",
+            {"form": form, "current": current},
+            has_errors=bool(form.errors),
+        )
+
+    if request.method != "POST":
+        return page(f.PayoutSettingsForm(initial=f.PayoutSettingsForm.initial_from(current)))
+    form = f.PayoutSettingsForm(request.POST)
+    return _submit(
+        request,
+        form,
+        lambda data: form.save_through(payout_settings_update, actor=request.user),
+        done=_("Payout settings saved."),
+        to="backoffice:payouts",
+        page=page,
+    )
+
+
+def _users_page(request, *, has_errors: bool = False):
     return _page(
         request,
-        "backoffice/payouts.html",
-        {"form": form, "current": current},
-        has_errors=bool(form.errors),
+        "backoffice/users.html",
+        {"users": selectors.users_for_back_office(), "roles": User.Role},
+        has_errors=has_errors,
     )
 
 
 @admin_page
 def users(request):
-    if request.method == "POST":
-        action = request.POST.get("action")
-        user = selectors.user_get_for_back_office(user_id=_object_id(request) or 0)
-        if action not in ("activate", "deactivate"):
-            messages.error(request, _("Unknown action."))
-        else:
-            try:
-                user_set_active(actor=request.user, user=user, is_active=action == "activate")
-            except ApplicationError as error:
-                messages.error(request, error.message)
-                return _page(
-                    request,
-                    "backoffice/users.html",
-                    {"users": selectors.users_for_back_office(), "roles": User.Role},
-                    has_errors=True,
-                )
-            messages.success(
-                request,
-                _("%(email)s can sign in again.") % {"email": user.email}
-                if action == "activate"
-                else _("%(email)s is deactivated.") % {"email": user.email},
-            )
-        return redirect("backoffice:users")
-    return render(
+    return _users_page(request)
+
+
+def _user_set_active(request, pk: int, *, is_active: bool):
+    user = selectors.user_get_for_back_office(user_id=pk)
+    try:
+        user_set_active(actor=request.user, user=user, is_active=is_active)
+    except ApplicationError as error:
+        # Shown on the page itself (400), not after a redirect: nothing changed.
+        messages.error(request, error.message)
+        return _users_page(request, has_errors=True)
+    messages.success(
         request,
-        "backoffice/users.html",
-        {"users": selectors.users_for_back_office(), "roles": User.Role},
+        _("%(email)s can sign in again.") % {"email": user.email}
+        if is_active
+        else _("%(email)s is deactivated.") % {"email": user.email},
     )
+    return redirect("backoffice:users")
+
+
+@admin_page
+@require_POST
+def user_activate(request, pk: int):
+    return _user_set_active(request, pk, is_active=True)
+
+
+@admin_page
+@require_POST
+def user_deactivate(request, pk: int):
+    return _user_set_active(request, pk, is_active=False)
 
 
 SIGNIN_FAILURES_PER_PAGE = 50

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -27,7 +28,7 @@ def _uid(booking: Booking) -> str:
     return f"booking-{connection.schema_name}-{booking.pk}@{settings.PLATFORM_DOMAIN}"
 
 
-def _event(booking: Booking, *, summary: str) -> Event:
+def _event(booking: Booking, *, summary: str, sequence: int) -> Event:
     event = Event()
     event.add("uid", _uid(booking))
     event.add("dtstamp", timezone.now())
@@ -36,7 +37,7 @@ def _event(booking: Booking, *, summary: str) -> Event:
     event.add("summary", summary)
     if booking.postal_code or (booking.listing and booking.listing.postal_code):
         event.add("location", booking.postal_code or booking.listing.postal_code)
-    event.add("sequence", booking.events.count())
+    event.add("sequence", sequence)  # the number of changes: calendars keep the latest
     event.add(
         "status",
         "CONFIRMED"
@@ -56,7 +57,9 @@ def booking_invite(booking: Booking, *, cancelled: bool = False) -> bytes:
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancelled else "REQUEST")
-    calendar.add_component(_event(booking, summary=_title(booking)))
+    calendar.add_component(
+        _event(booking, summary=_title(booking), sequence=booking.events.count())
+    )
     return calendar.to_ical()
 
 
@@ -75,11 +78,13 @@ def provider_feed(schedule: Schedule) -> bytes:
             starts_at__lte=now + FEED_HORIZON,
         )
         .select_related("listing", "category", "customer")
+        .annotate(changes=Count("events"))
         .order_by("starts_at")
     )
     for booking in bookings:
         first_name = booking.customer.display_name.split(" ")[0]
-        calendar.add_component(_event(booking, summary=f"{_title(booking)} – {first_name}"))
+        summary = f"{_title(booking)} – {first_name}"
+        calendar.add_component(_event(booking, summary=summary, sequence=booking.changes))
     return calendar.to_ical()
 
 

@@ -8,6 +8,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 
 from quartier.bookings.availability import marketplace_zone
+from quartier.bookings.services.lifecycle import PAGE_ACTIONS
 from quartier.bookings.services.requests import MAX_WINDOWS
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -97,12 +98,7 @@ class WindowsForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[
-            (name, name)
-            for name in ("accept", "decline", "accept_counter", "confirm", "complete", "cancel")
-        ]
-    )
+    action = forms.ChoiceField(choices=[(name, name) for name in PAGE_ACTIONS])
     starts_at = LocalDateTimeField(label=_("Start time"), required=False)
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)
     next = forms.CharField(required=False, max_length=200)

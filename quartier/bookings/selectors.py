@@ -1,10 +1,17 @@
 """Reads on bookings, fetched and authorised together."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
-from quartier.bookings.models import Booking, BroadcastInvite, Message, Review, TimeOff
+from quartier.bookings.models import (
+    Booking,
+    BookingEvent,
+    BroadcastInvite,
+    Message,
+    Review,
+    TimeOff,
+)
 from quartier.catalog.models import ProviderProfile
 from quartier.platform.errors import NotFound
 
@@ -27,6 +34,16 @@ def booking_get_for_user(*, booking_id: int, user: User) -> Booking:
     booking = _bookings().filter(pk=booking_id).first()
     if booking is None or not booking_is_visible(booking, user):
         raise NotFound(_("No such booking."))
+    return booking
+
+
+def booking_get_with_history(*, booking_id: int, user: User) -> Booking:
+    """booking_get_for_user with its events and their actors fetched in one query each."""
+    booking = booking_get_for_user(booking_id=booking_id, user=user)
+    prefetch_related_objects(
+        [booking],
+        Prefetch("events", queryset=BookingEvent.objects.select_related("actor")),
+    )
     return booking
 
 
@@ -66,7 +83,7 @@ def open_broadcasts_for(provider: ProviderProfile) -> QuerySet[BroadcastInvite]:
             booking__provider__isnull=True,
             booking__status=Booking.Status.REQUESTED,
         )
-        .select_related("booking", "booking__category", "listing")
+        .select_related("booking__customer", "booking__category", "listing")
         .order_by("-id")
     )
 

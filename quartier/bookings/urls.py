@@ -12,6 +12,11 @@ urlpatterns = [
     path("bookings/<int:pk>/", views.booking_detail, name="detail"),
     path("bookings/<int:pk>/transition/", views.booking_transition_view, name="transition"),
     path("bookings/<int:pk>/messages/", views.booking_message_view, name="message"),
+    path(
+        "bookings/<int:pk>/messages/read/",
+        views.booking_messages_read_view,
+        name="messages-read",
+    ),
     path("bookings/<int:pk>/review/", views.booking_review_view, name="review"),
     path("calendar/<str:token>.ics", views.provider_feed_view, name="provider-feed"),
 ]

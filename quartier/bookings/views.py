@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -31,27 +30,10 @@ from quartier.catalog.selectors.catalog import (
     provider_profile_of,
     tasks_of_customer,
 )
-from quartier.platform.errors import ApplicationError, NotFound
-from quartier.platform.forms import add_application_error, form_apply
+from quartier.platform.errors import NotFound
+from quartier.platform.forms import form_apply
 
 SLOT_DAYS = 7
-# The buttons each party sees, in the order of the state machine.
-ACTION_LABELS = {
-    "accept": gettext_lazy("Accept"),
-    "decline": gettext_lazy("Decline"),
-    "accept_counter": gettext_lazy("Accept the proposed time"),
-    "confirm": gettext_lazy("Confirm"),
-    "complete": gettext_lazy("Mark as completed"),
-    "cancel": gettext_lazy("Cancel booking"),
-}
-DONE_MESSAGES = {
-    "accept": gettext_lazy("You accepted the request."),
-    "decline": gettext_lazy("You declined the request."),
-    "accept_counter": gettext_lazy("You accepted the proposed time."),
-    "confirm": gettext_lazy("The booking is confirmed."),
-    "complete": gettext_lazy("The job is marked as completed."),
-    "cancel": gettext_lazy("The booking is cancelled."),
-}
 
 
 def _slot_days(listing) -> list[tuple]:
@@ -81,30 +63,22 @@ def booking_new(request, pk):
     status = 200
     if mode in ("slot", "windows"):
         form = slot_form if mode == "slot" else windows_form
-        if form.is_valid():
-            try:
-                if mode == "slot":
-                    booking = requests.booking_request_slot(
-                        listing=listing,
-                        customer=request.user,
-                        starts_at=form.cleaned_data["starts_at"],
-                        note=form.cleaned_data["note"],
-                    )
-                else:
-                    booking = requests.booking_request_windows(
-                        listing=listing,
-                        customer=request.user,
-                        windows=form.cleaned_data["windows"],
-                        note=form.cleaned_data["note"],
-                    )
-            except ApplicationError as error:
-                add_application_error(form, error)
-                status = error.status
-            else:
-                messages.success(request, _("Your request was sent to the helper."))
-                return redirect("bookings:detail", pk=booking.pk)
-        else:
-            status = 400
+        created = []
+        status = form_apply(
+            form,
+            lambda data: created.append(
+                requests.booking_request(
+                    listing=listing,
+                    customer=request.user,
+                    starts_at=data.get("starts_at"),
+                    windows=data.get("windows"),
+                    note=data["note"],
+                )
+            ),
+        )
+        if status == 200:
+            messages.success(request, _("Your request was sent to the helper."))
+            return redirect("bookings:detail", pk=created[0].pk)
     return render(
         request,
         "bookings/booking_new.html",
@@ -142,7 +116,8 @@ def customer_dashboard(request):
 def provider_dashboard(request):
     profile = provider_profile_of(request.user)
     if profile is None:
-        raise NotFound(_("You have no provider profile yet."))
+        # A helper who has not finished the onboarding continues it, never a dead end.
+        return redirect("workspace:start")
     bookings = list(selectors.bookings_of_user(request.user, role="provider")[:200])
     for booking in bookings:
         booking.page_actions = _actions_for(booking, request.user)
@@ -174,18 +149,12 @@ def booking_list(request):
 
 
 def _actions_for(booking: Booking, user) -> list[tuple[str, str]]:
-    """(action, label) pairs the user may take now, per the state machine's rules."""
-    role = lifecycle.role_of(booking, user)
-    found = []
-    for action, label in ACTION_LABELS.items():
-        rule = lifecycle.RULES[action]
-        allowed = {"customer", "provider"} if rule.who == "either" else {rule.who}
-        if role not in allowed or booking.status not in rule.sources:
-            continue
-        if action == "accept_counter" and booking.counter_starts_at is None:
-            continue
-        found.append((action, label))
-    return found
+    """(action, button label) pairs the user may take now, from the lifecycle's RULES."""
+    return [
+        (action, lifecycle.RULES[action].button)
+        for action in lifecycle.actions_for(booking, user)
+        if lifecycle.RULES[action].button
+    ]
 
 
 def _detail_context(request, booking, **forms) -> dict:
@@ -194,11 +163,16 @@ def _detail_context(request, booking, **forms) -> dict:
     is_party = selectors.booking_is_party(booking, user)
     wrote = any(review.author_id == user.pk for review in booking_reviews)
     can_review = is_party and booking.status == Booking.Status.COMPLETED and not wrote
+    thread = list(selectors.messages_of(booking))
     return {
         "booking": booking,
         "role": lifecycle.role_of(booking, user),
         "is_party": is_party,
-        "messages_list": selectors.messages_of(booking),
+        "messages_list": thread,
+        # Reading is a POST of its own (GETs never write): the page offers the button
+        # while the other party's messages are unread.
+        "has_unread": is_party
+        and any(message.read_at is None and message.sender_id != user.pk for message in thread),
         "reviews": booking_reviews,
         "sealed": [
             review
@@ -221,8 +195,6 @@ def _detail_context(request, booking, **forms) -> dict:
 @login_required
 def booking_detail(request, pk):
     booking = selectors.booking_get_for_user(booking_id=pk, user=request.user)
-    if selectors.booking_is_party(booking, request.user):
-        conversation.messages_mark_read(booking=booking, reader=request.user)
     return render(request, "bookings/booking_detail.html", _detail_context(request, booking))
 
 
@@ -278,7 +250,7 @@ def booking_transition_view(request, pk):
             starts_at=data["starts_at"],
         ),
         done=lambda data: (
-            DONE_MESSAGES[data["action"]],
+            lifecycle.RULES[data["action"]].done,
             _next_url(request, data["next"], booking),
         ),
     )
@@ -301,6 +273,15 @@ def booking_message_view(request, pk):
             reverse("bookings:detail", args=[booking.pk]) + "#messages",
         ),
     )
+
+
+@login_required
+@require_POST
+def booking_messages_read_view(request, pk):
+    booking = _party_booking(request, pk)
+    conversation.messages_mark_read(booking=booking, reader=request.user)
+    messages.success(request, _("Messages marked as read."))
+    return redirect(reverse("bookings:detail", args=[booking.pk]) + "#messages")
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from quartier.billing.api.webhook import StripeWebhookView
+from quartier.platform.api.schema import OPERATOR_SCHEMA_SETTINGS
 from quartier.tenants import views as operator_views
 
 urlpatterns = [
@@ -16,8 +17,20 @@ urlpatterns = [
     path("internal/tls-ask", operator_views.tls_ask, name="tls-ask"),
     path("api/", include("quartier.accounts.api.urls")),
     path("api/stripe/webhook/", StripeWebhookView.as_view(), name="stripe-webhook"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Without its own urlconf the generator would describe ROOT_URLCONF, the tenant API.
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(
+            urlconf="quartier.config.urls_public", custom_settings=OPERATOR_SCHEMA_SETTINGS
+        ),
+        name="schema",
+    ),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", title=OPERATOR_SCHEMA_SETTINGS["TITLE"]),
+        name="api-docs",
+    ),
 ]
 
+handler404 = "quartier.platform.views.not_found"
 handler500 = "quartier.platform.views.server_error"

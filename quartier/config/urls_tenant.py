@@ -28,6 +28,8 @@ urlpatterns = [
     path("accounts/", include("quartier.accounts.urls")),
     path("api/", include(api_patterns)),
     *[path("", include(f"quartier.{app}.urls")) for app in TENANT_APPS_WITH_URLS],
+    path("", include("quartier.workspace.urls")),
 ]
 
+handler404 = "quartier.platform.views.not_found"
 handler500 = "quartier.platform.views.server_error"

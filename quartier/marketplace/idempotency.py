@@ -11,6 +11,8 @@ write always has its answer stored, and a rolled-back one leaves no key behind.
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http import HTTPStatus
@@ -66,14 +68,50 @@ def idempotency_key_claim(*, user, key: str, fingerprint: str) -> StoredAnswer |
     # alone would make a racing request wait for the first one's commit, and the client
     # should hear at once that its earlier attempt is still running. The single-bigint
     # key space is apart from the (schema, provider) pairs of bookings.guard.
+    if not _try_lock("pg_try_advisory_xact_lock", user=user, key=key):
+        raise _in_progress()
+    return _stored_answer(user=user, key=key, fingerprint=fingerprint)
+
+
+@contextmanager
+def idempotency_key_held(*, user, key: str, fingerprint: str) -> Iterator[StoredAnswer | None]:
+    """Outside any transaction: hold the key for a request that calls the network.
+
+    Views that call Stripe must not keep a transaction open (the call may take seconds
+    and the services commit their own short steps), so the key is held by a
+    session-level advisory lock (the same lock space as `idempotency_key_claim`'s) for
+    the length of the request and released on the way out; a crashed worker's lock goes
+    with its connection. Yields the stored answer to replay, or None to go ahead.
+    """
+    if not _try_lock("pg_try_advisory_lock", user=user, key=key):
+        raise _in_progress()
+    try:
+        with transaction.atomic():
+            stored = _stored_answer(user=user, key=key, fingerprint=fingerprint)
+        yield stored
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_unlock(hashtextextended(current_schema() || %s, 0))",
+                [_lock_name(user=user, key=key)],
+            )
+
+
+def _lock_name(*, user, key: str) -> str:
+    return f":idempotency:{user.pk}:{key}"
+
+
+def _try_lock(function: str, *, user, key: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_try_advisory_xact_lock(hashtextextended(current_schema() || %s, 0))",
-            [f":idempotency:{user.pk}:{key}"],
+            f"SELECT {function}(hashtextextended(current_schema() || %s, 0))",  # noqa: S608
+            [_lock_name(user=user, key=key)],
         )
         (is_locked,) = cursor.fetchone()
-    if not is_locked:
-        raise _in_progress()
+    return is_locked
+
+
+def _stored_answer(*, user, key: str, fingerprint: str) -> StoredAnswer | None:
     stored = IdempotencyKey.objects.filter(user=user, key=key).first()
     if stored is None:
         return None

@@ -3,14 +3,24 @@
 import sys
 
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext
+from django.views import defaults
 
-from quartier.platform.errors import is_database_outage
+from quartier.platform.errors import NOT_FOUND, is_database_outage
 
 _UNAVAILABLE_PAGE = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8">'
     "<title>Briefly unavailable</title></head><body><main><h1>Briefly unavailable</h1>"
     "<p>We are back in a few seconds. Please try again.</p></main></body></html>"
 )
+
+
+def not_found(request, exception):
+    """handler404: under /api/ a path no route matches answers our JSON error body too."""
+    if request.path.startswith("/api/"):
+        body = {"code": NOT_FOUND, "message": gettext("Not found."), "fields": {}}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request):

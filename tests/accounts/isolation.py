@@ -41,26 +41,6 @@ def _with_phone(handle):
     return {}
 
 
-def _email_link(handle):
-    from quartier.accounts.services import email_verification_path
-
-    with handle.context():
-        user = User.objects.get(email=f"customer@{handle.slug}.test")
-        return {"path": email_verification_path(user=user)}
-
-
-def _verified(handle):
-    with handle.context():
-        return list(
-            User.objects.order_by("pk").values_list("pk", "email_verified_at", "phone_verified_at")
-        )
-
-
-def _with_phone(handle):
-    User.objects.filter(email=f"customer@{handle.slug}.test").update(phone="+41791234567")
-    return {}
-
-
 def _user_count(handle):
     with handle.context():
         return User.objects.count()

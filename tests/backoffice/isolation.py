@@ -4,15 +4,60 @@ List pages answer 200 on B's host with B's own data (never A's marker); pages an
 forms that take an id of A's answer 404 on B's host and leave A unchanged.
 """
 
+import itertools
+
 from quartier.accounts.models import User
 from quartier.accounts.services import signin_failure_record, user_create
+from quartier.bookings.models import Review
+from quartier.bookings.services.reviews import review_write
 from quartier.catalog.models import Category, Listing
 from quartier.catalog.services.categories import category_create
-from tests.catalog.factories import make_listing
-from tests.catalog.isolation import MARKER, _own_profile
+from quartier.catalog.services.listings import listing_hide
+from quartier.trust.models import Badge, Requirement
+from tests.bookings.factories import bookable_listing, completed_booking
+from tests.catalog.factories import make_listing, tenant_provider
 from tests.conftest import PASSWORD
-from tests.tenancy.matrix import Endpoint
-from tests.trust.isolation import _award, _badge, _rule, _submitted, _trust_state
+from tests.tenancy.matrix import AGAIN, MARKER, Endpoint
+from tests.trust.factories import (
+    award,
+    make_badge,
+    submitted_application,
+    trust_state,
+    vetting_rule,
+)
+
+
+def _own_profile(handle):
+    return tenant_provider(handle, display_name=MARKER)
+
+
+def _rule(handle):
+    requirement = vetting_rule(admin=handle.users["admin"], title=MARKER)
+    return {"pk": requirement.pk, "marker": MARKER}
+
+
+def _submitted(handle):
+    params = _rule(handle)
+    application, _document = submitted_application(
+        provider=_own_profile(handle), requirement=Requirement.objects.get(pk=params["pk"])
+    )
+    return {**params, "application": application.pk}
+
+
+def _badge(handle):
+    badge = make_badge(admin=handle.users["admin"], name=MARKER)
+    return {"pk": badge.pk, "provider": _own_profile(handle).pk, "marker": MARKER}
+
+
+def _award(handle):
+    params = _badge(handle)
+    awarded = award(badge=Badge.objects.get(pk=params["pk"]), provider=_own_profile(handle))
+    return {**params, "award": awarded.pk}
+
+
+def _trust_state(handle):
+    with handle.context():
+        return trust_state()
 
 
 def _category(handle):
@@ -54,6 +99,47 @@ def _user_state(handle):
         return list(User.objects.order_by("pk").values_list("pk", "is_active"))
 
 
+def _inactive_user(handle):
+    params = _user(handle)
+    User.objects.filter(pk=params["pk"]).update(is_active=False)
+    return params
+
+
+def _hidden(handle):
+    params = _listing(handle)
+    listing_hide(listing=Listing.objects.get(pk=params["pk"]), reason=MARKER)
+    return params
+
+
+def _review(handle):
+    booking = completed_booking(
+        listing=bookable_listing(provider=_own_profile(handle)), customer=handle.users["customer"]
+    )
+    review = review_write(booking=booking, author=handle.users["customer"], rating=1, text=MARKER)
+    return {"pk": review.pk, "marker": MARKER}
+
+
+def _review_state(handle):
+    with handle.context():
+        return list(Review.objects.order_by("pk").values_list("pk", "is_hidden", "hidden_reason"))
+
+
+_numbers = itertools.count(1)
+
+
+def _another_category(handle, params):
+    category_create(slug=f"marker-category-{next(_numbers)}", names={"en": MARKER})
+
+
+def _another_user(handle, params):
+    user_create(
+        email=f"marker-user-{next(_numbers)}@telco.test",
+        password=PASSWORD,
+        full_name=MARKER,
+        role=User.Role.CUSTOMER,
+    )
+
+
 def _signin_failure(handle):
     signin_failure_record(
         email=f"{MARKER}@telco.test", address="192.0.2.1", reason="wrong_password", channel="page"
@@ -65,9 +151,24 @@ def _page(route, make=None, **fields):
     return Endpoint(route, actor="admin", is_api=False, make=make, cross=200, **fields)
 
 
+def _action(route, *, make, state, path="", body=None):
+    """A back-office button: its own POST URL, 404 with A's id on B's host."""
+    return Endpoint(
+        route,
+        method="post",
+        actor="admin",
+        is_api=False,
+        path=path or "/" + route.replace("<int:pk>", "{pk}"),
+        make=make,
+        body=body,
+        ok=302,
+        state=state,
+    )
+
+
 ENDPOINTS = [
     _page("back-office/"),
-    _page("back-office/categories/", make=_category),
+    _page("back-office/categories/", make=_category, grow=_another_category),
     Endpoint(
         "back-office/categories/<int:pk>/",
         actor="admin",
@@ -92,18 +193,19 @@ ENDPOINTS = [
         ok=302,
         state=_category_state,
     ),
-    _page("back-office/vetting/", make=_rule),
+    _page("back-office/vetting/", make=_rule, grow=AGAIN),
     Endpoint(
         "back-office/vetting/",
         method="post",
         actor="admin",
-        label="turn-off-rule",
+        label="add-step",
         is_api=False,
-        make=_rule,
-        body=lambda params: {"action": "toggle", "object_id": params["pk"]},
+        body=lambda params: {"kind": "interview", "title_en": "Talk"},
         ok=302,
+        cross=302,
         state=_trust_state,
     ),
+    _action("back-office/vetting/steps/<int:pk>/toggle/", make=_rule, state=_trust_state),
     Endpoint(
         "back-office/vetting/applications/<int:pk>/",
         actor="admin",
@@ -111,67 +213,68 @@ ENDPOINTS = [
         is_api=False,
         make=_submitted,
     ),
-    Endpoint(
-        "back-office/vetting/applications/<int:pk>/",
-        method="post",
-        actor="admin",
-        label="reject",
-        path="/back-office/vetting/applications/{application}/",
-        is_api=False,
+    _action(
+        "back-office/vetting/applications/<int:pk>/decide/",
+        path="/back-office/vetting/applications/{application}/decide/",
         make=_submitted,
-        body=lambda params: {
-            "action": "decide",
-            "decision-decision": "reject",
-            "decision-reason": "Not this time",
-        },
-        ok=302,
+        body=lambda params: {"decision-decision": "reject", "decision-reason": "Not this time"},
         state=_trust_state,
     ),
-    _page("back-office/badges/", make=_badge),
+    _action(
+        "back-office/vetting/applications/<int:pk>/steps/<int:requirement_pk>/review/",
+        path="/back-office/vetting/applications/{application}/steps/{pk}/review/",
+        make=_submitted,
+        body=lambda params: {f"step-{params['pk']}-decision": "approve"},
+        state=_trust_state,
+    ),
+    _page("back-office/badges/", make=_badge, grow=AGAIN),
     Endpoint(
         "back-office/badges/",
         method="post",
         actor="admin",
-        label="revoke",
+        label="create",
         is_api=False,
-        make=_award,
         body=lambda params: {
-            "action": "revoke",
-            "object_id": params["award"],
-            f"revoke-{params['award']}-reason": "Left the programme",
+            "badge-slug": "fresh",
+            "badge-name_en": "Fresh",
+            "badge-icon": "star",
+            "badge-rule": "manual",
         },
         ok=302,
+        cross=302,
         state=_trust_state,
     ),
-    _page("back-office/moderation/", make=_listing),
-    Endpoint(
-        "back-office/moderation/",
-        method="post",
-        actor="admin",
-        label="hide-listing",
-        is_api=False,
+    _action(
+        "back-office/badges/<int:pk>/award/",
+        make=_badge,
+        body=lambda params: {f"award-{params['pk']}-provider": params["provider"]},
+        state=_trust_state,
+    ),
+    _action(
+        "back-office/awards/<int:pk>/revoke/",
+        path="/back-office/awards/{award}/revoke/",
+        make=_award,
+        body=lambda params: {f"revoke-{params['award']}-reason": "Left the programme"},
+        state=_trust_state,
+    ),
+    _page("back-office/moderation/", make=_listing, grow=AGAIN),
+    _action(
+        "back-office/moderation/listings/<int:pk>/hide/",
         make=_listing,
-        body=lambda params: {
-            "action": "hide_listing",
-            "object_id": params["pk"],
-            f"listing-{params['pk']}-reason": "Misleading price",
-        },
-        ok=302,
+        body=lambda params: {f"listing-{params['pk']}-reason": "Misleading price"},
         state=_listing_state,
     ),
-    _page("back-office/payouts/"),
-    _page("back-office/users/", make=_user),
-    Endpoint(
-        "back-office/users/",
-        method="post",
-        actor="admin",
-        label="deactivate",
-        is_api=False,
-        make=_user,
-        body=lambda params: {"action": "deactivate", "object_id": params["pk"]},
-        ok=302,
-        state=_user_state,
+    _action("back-office/moderation/listings/<int:pk>/unhide/", make=_hidden, state=_listing_state),
+    _action(
+        "back-office/moderation/reviews/<int:pk>/hide/",
+        make=_review,
+        body=lambda params: {f"review-{params['pk']}-reason": "Insults"},
+        state=_review_state,
     ),
+    _page("back-office/payouts/"),
+    _page("back-office/users/", make=_user, grow=_another_user),
+    _action("back-office/users/<int:pk>/deactivate/", make=_user, state=_user_state),
+    _action("back-office/users/<int:pk>/activate/", make=_inactive_user, state=_user_state),
     _page("back-office/analytics/"),
-    _page("back-office/sign-in-failures/", make=_signin_failure),
+    _page("back-office/sign-in-failures/", make=_signin_failure, grow=AGAIN),
 ]

@@ -12,10 +12,9 @@ from quartier.bookings.services.reviews import review_write
 from quartier.catalog.models import Category, Listing
 from quartier.catalog.services.listings import listing_hide
 from quartier.trust.models import Application, Badge, BadgeAward, Requirement
+from tests.backoffice.isolation import _award, _own_profile, _rule, _submitted
 from tests.bookings.factories import bookable_listing, completed_booking
 from tests.catalog.factories import make_listing
-from tests.catalog.isolation import _own_profile
-from tests.trust.isolation import _award, _rule, _submitted
 
 PAGES = [
     "/back-office/",
@@ -231,14 +230,9 @@ def test_the_queue_lists_submitted_applications_and_an_admin_reviews_one(tenant_
 
     # approving the document step, then the application
     step = client.post(
-        url,
-        {
-            "action": "step",
-            "object_id": params["pk"],
-            f"step-{params['pk']}-decision": "approve",
-        },
+        f"{url}steps/{params['pk']}/review/", {f"step-{params['pk']}-decision": "approve"}
     )
-    decision = client.post(url, {"action": "decide", "decision-decision": "approve"})
+    decision = client.post(f"{url}decide/", {"decision-decision": "approve"})
 
     assert (step.status_code, decision.status_code) == (302, 302)
     with tenant_a.context():
@@ -266,10 +260,10 @@ def test_an_admin_turns_a_vetting_step_off_and_on(tenant_a):
         params = _rule(tenant_a)
     client = tenant_a.session_client("admin")
 
-    off = client.post("/back-office/vetting/", {"action": "toggle", "object_id": params["pk"]})
+    off = client.post(f"/back-office/vetting/steps/{params['pk']}/toggle/")
     with tenant_a.context():
         assert Requirement.objects.get(pk=params["pk"]).is_active is False
-    on = client.post("/back-office/vetting/", {"action": "toggle", "object_id": params["pk"]})
+    on = client.post(f"/back-office/vetting/steps/{params['pk']}/toggle/")
 
     assert (off.status_code, on.status_code) == (302, 302)
     with tenant_a.context():
@@ -282,7 +276,7 @@ def test_rejecting_needs_a_reason(tenant_a):
     url = f"/back-office/vetting/applications/{params['application']}/"
 
     response = tenant_a.session_client("admin").post(
-        url, {"action": "decide", "decision-decision": "reject", "decision-reason": " "}
+        f"{url}decide/", {"decision-decision": "reject", "decision-reason": " "}
     )
 
     assert response.status_code == 400
@@ -297,7 +291,7 @@ def test_approving_an_incomplete_application_is_a_form_error(tenant_a):
     url = f"/back-office/vetting/applications/{params['application']}/"
 
     response = tenant_a.session_client("admin").post(
-        url, {"action": "decide", "decision-decision": "approve"}
+        f"{url}decide/", {"decision-decision": "approve"}
     )
 
     assert response.status_code == 400
@@ -317,7 +311,6 @@ def test_an_admin_creates_awards_and_revokes_a_badge(tenant_a):
     created = client.post(
         "/back-office/badges/",
         {
-            "action": "create",
             "badge-slug": "friend",
             "badge-name_en": "Telco Friend",
             "badge-icon": "heart",
@@ -327,14 +320,12 @@ def test_an_admin_creates_awards_and_revokes_a_badge(tenant_a):
     with tenant_a.context():
         badge = Badge.objects.get(slug="friend")
     awarded = client.post(
-        "/back-office/badges/",
-        {"action": "award", "object_id": badge.pk, f"award-{badge.pk}-provider": provider.pk},
+        f"/back-office/badges/{badge.pk}/award/", {f"award-{badge.pk}-provider": provider.pk}
     )
     with tenant_a.context():
         award = BadgeAward.objects.get(badge=badge, provider=provider)
     revoked = client.post(
-        "/back-office/badges/",
-        {"action": "revoke", "object_id": award.pk, f"revoke-{award.pk}-reason": "Moved away"},
+        f"/back-office/awards/{award.pk}/revoke/", {f"revoke-{award.pk}-reason": "Moved away"}
     )
 
     assert [created.status_code, awarded.status_code, revoked.status_code] == [302, 302, 302]
@@ -351,13 +342,12 @@ def test_revoking_needs_a_reason_and_a_bad_rule_is_a_form_error(tenant_a):
     client = tenant_a.session_client("admin")
 
     revoke = client.post(
-        "/back-office/badges/",
-        {"action": "revoke", "object_id": params["award"], f"revoke-{params['award']}-reason": ""},
+        f"/back-office/awards/{params['award']}/revoke/",
+        {f"revoke-{params['award']}-reason": ""},
     )
     create = client.post(
         "/back-office/badges/",
         {
-            "action": "create",
             "badge-slug": "top",
             "badge-name_en": "Top",
             "badge-icon": "star",
@@ -381,24 +371,13 @@ def test_an_admin_hides_and_unhides_a_listing_with_a_reason(tenant_a):
         listing = make_listing(provider=_own_profile(tenant_a), title="Too good to be true")
     client = tenant_a.session_client("admin")
 
-    missing_reason = client.post(
-        "/back-office/moderation/",
-        {"action": "hide_listing", "object_id": listing.pk, f"listing-{listing.pk}-reason": ""},
-    )
-    hidden = client.post(
-        "/back-office/moderation/",
-        {
-            "action": "hide_listing",
-            "object_id": listing.pk,
-            f"listing-{listing.pk}-reason": "Misleading price",
-        },
-    )
+    hide_url = f"/back-office/moderation/listings/{listing.pk}/hide/"
+    missing_reason = client.post(hide_url, {f"listing-{listing.pk}-reason": ""})
+    hidden = client.post(hide_url, {f"listing-{listing.pk}-reason": "Misleading price"})
     with tenant_a.context():
         listing.refresh_from_db()
         assert (listing.status, listing.hidden_reason) == ("hidden", "Misleading price")
-    unhidden = client.post(
-        "/back-office/moderation/", {"action": "unhide_listing", "object_id": listing.pk}
-    )
+    unhidden = client.post(f"/back-office/moderation/listings/{listing.pk}/unhide/")
 
     assert [missing_reason.status_code, hidden.status_code, unhidden.status_code] == [
         400,
@@ -415,7 +394,7 @@ def test_unhiding_a_visible_listing_is_refused_without_a_500(tenant_a):
         listing = make_listing(provider=_own_profile(tenant_a))
 
     response = tenant_a.session_client("admin").post(
-        "/back-office/moderation/", {"action": "unhide_listing", "object_id": listing.pk}
+        f"/back-office/moderation/listings/{listing.pk}/unhide/"
     )
 
     assert response.status_code == 302
@@ -427,12 +406,8 @@ def test_unhiding_a_visible_listing_is_refused_without_a_500(tenant_a):
 def test_an_unknown_listing_id_is_404_and_a_malformed_one_too(tenant_a):
     client = tenant_a.session_client("admin")
 
-    unknown = client.post(
-        "/back-office/moderation/", {"action": "hide_listing", "object_id": "999999"}
-    )
-    malformed = client.post(
-        "/back-office/moderation/", {"action": "hide_listing", "object_id": "x"}
-    )
+    unknown = client.post("/back-office/moderation/listings/999999/hide/")
+    malformed = client.post("/back-office/moderation/listings/x/hide/")
 
     assert (unknown.status_code, malformed.status_code) == (404, 404)
 
@@ -445,8 +420,8 @@ def test_an_admin_hides_a_review_with_a_reason(tenant_a):
         )
 
     response = tenant_a.session_client("admin").post(
-        "/back-office/moderation/",
-        {"action": "hide_review", "object_id": review.pk, f"review-{review.pk}-reason": "Insults"},
+        f"/back-office/moderation/reviews/{review.pk}/hide/",
+        {f"review-{review.pk}-reason": "Insults"},
     )
 
     assert response.status_code == 302
@@ -556,15 +531,11 @@ def test_users_are_listed_with_their_role_and_an_admin_deactivates_and_reactivat
     customer = tenant_a.users["customer"]
 
     page = client.get("/back-office/users/").content.decode()
-    deactivated = client.post(
-        "/back-office/users/", {"action": "deactivate", "object_id": customer.pk}
-    )
+    deactivated = client.post(f"/back-office/users/{customer.pk}/deactivate/")
     with tenant_a.context():
         assert User.objects.get(pk=customer.pk).is_active is False
     locked_out = tenant_a.session_client("customer").get("/back-office/")
-    reactivated = client.post(
-        "/back-office/users/", {"action": "activate", "object_id": customer.pk}
-    )
+    reactivated = client.post(f"/back-office/users/{customer.pk}/activate/")
 
     assert customer.email in page
     assert "Customer" in page
@@ -578,8 +549,7 @@ def test_users_are_listed_with_their_role_and_an_admin_deactivates_and_reactivat
 
 def test_a_deactivated_users_api_token_stops_working(tenant_a):
     tenant_a.session_client("admin").post(
-        "/back-office/users/",
-        {"action": "deactivate", "object_id": tenant_a.users["provider"].pk},
+        f"/back-office/users/{tenant_a.users['provider'].pk}/deactivate/"
     )
 
     response = tenant_a.client("provider").get("/api/me/")
@@ -590,9 +560,7 @@ def test_a_deactivated_users_api_token_stops_working(tenant_a):
 def test_an_admin_cannot_deactivate_themselves(tenant_a):
     admin = tenant_a.users["admin"]
 
-    response = tenant_a.session_client("admin").post(
-        "/back-office/users/", {"action": "deactivate", "object_id": admin.pk}
-    )
+    response = tenant_a.session_client("admin").post(f"/back-office/users/{admin.pk}/deactivate/")
 
     assert response.status_code == 400
     assert "your own account" in response.content.decode()
@@ -627,3 +595,54 @@ def test_list_pages_take_the_same_number_of_queries_for_more_rows(tenant_a, url)
     many = _queries(client, url)
 
     assert many == few
+
+
+ACTION_ROUTES = [
+    "back-office/vetting/steps/<int:pk>/toggle/",
+    "back-office/vetting/applications/<int:pk>/decide/",
+    "back-office/vetting/applications/<int:pk>/steps/<int:requirement_pk>/review/",
+    "back-office/badges/<int:pk>/award/",
+    "back-office/awards/<int:pk>/revoke/",
+    "back-office/moderation/listings/<int:pk>/hide/",
+    "back-office/moderation/listings/<int:pk>/unhide/",
+    "back-office/moderation/reviews/<int:pk>/hide/",
+    "back-office/users/<int:pk>/activate/",
+    "back-office/users/<int:pk>/deactivate/",
+]
+
+
+def test_each_back_office_action_has_a_post_url_of_its_own(tenant_a):
+    from tests.tenancy.matrix import tenant_routes
+
+    # given every kind of row a back-office button acts on
+    with tenant_a.context():
+        award = _award(tenant_a)
+        application = _submitted(tenant_a)
+        listing_hide(listing=make_listing(provider=_own_profile(tenant_a)), reason="Spam")
+        booking = completed_booking(listing=bookable_listing(), customer=tenant_a.users["customer"])
+        review_write(booking=booking, author=tenant_a.users["customer"], rating=1, text="Bad")
+    client = tenant_a.session_client("admin")
+    application_url = f"/back-office/vetting/applications/{application['application']}/"
+
+    pages = [client.get(url).content.decode() for url in [*PAGES, application_url]]
+
+    # then no form says which action it is: its URL does, and GET never acts
+    verbs = {"toggle", "decide", "review", "award", "revoke", "hide", "unhide", "activate"}
+    assert {
+        route
+        for route in tenant_routes()
+        if route.startswith("back-office/") and route.split("/")[-2] in {*verbs, "deactivate"}
+    } == set(ACTION_ROUTES)
+    assert all('name="action"' not in page for page in pages)
+    assert all('name="object_id"' not in page for page in pages)
+    forms = [
+        f'action="/back-office/awards/{award["award"]}/revoke/"',
+        f'action="/back-office/badges/{award["pk"]}/award/"',
+        f'action="{application_url}decide/"',
+        f'action="{application_url}steps/{application["pk"]}/review/"',
+        f'action="/back-office/vetting/steps/{application["pk"]}/toggle/"',
+    ]
+    assert [form for form in forms if not any(form in page for page in pages)] == []
+    for route in ACTION_ROUTES:
+        url = "/" + route.replace("<int:pk>", "1").replace("<int:requirement_pk>", "1")
+        assert client.get(url).status_code == 405, route

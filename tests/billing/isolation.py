@@ -4,15 +4,21 @@ Routes under api/billing/ run with the Stripe test servers configured (the matri
 module asks for the `stripe` fixture for them).
 """
 
+import itertools
+
 from quartier.billing import gateway, ledger
-from quartier.billing.models import ConnectedAccount, JournalEntry, Payment
+from quartier.billing.models import ConnectedAccount, JournalEntry, Payment, Payout
 from quartier.billing.services.connect import connected_account_onboard
 from quartier.billing.services.settings import payout_settings_get
 from quartier.platform.money import Money
 from tests.billing.factories import add_card, captured_payment, complete, confirmed, go_online
-from tests.bookings.factories import bookable_listing
-from tests.catalog.isolation import MARKER, _b_provider, _own_profile
-from tests.tenancy.matrix import Endpoint
+from tests.bookings.factories import bookable_listing, next_local
+from tests.catalog.factories import tenant_provider
+from tests.tenancy.matrix import AGAIN, MARKER, Endpoint
+
+
+def _own_profile(handle):
+    return tenant_provider(handle, display_name=MARKER)
 
 
 def _offline_payment(handle):
@@ -74,6 +80,40 @@ def _marked_statement(handle):
     return _offline_payment(handle) | {"marker": MARKER}
 
 
+_days = itertools.count(3)
+
+
+def _another_payment(handle, params):
+    """A job done days ago (each on a day of its own), paid offline."""
+    days = next(_days)
+    listing = bookable_listing(provider=_own_profile(handle), title=MARKER)
+    booking = confirmed(
+        listing=listing,
+        customer=handle.users["customer"],
+        starts_at=next_local(10, days_ahead=days),
+    )
+    complete(booking, hours_ago=24 * days)
+
+
+def _payout(handle):
+    Payout.objects.create(
+        provider=_own_profile(handle), amount_minor=5000, currency="CHF", status="paid"
+    )
+    return {}
+
+
+def _another_entry(handle, params):
+    ledger.entry_post(
+        key=f"isolation:{MARKER}:{next(_days)}",
+        kind="capture",
+        memo=MARKER,
+        lines=[
+            (ledger.STRIPE_BALANCE, Money(100, "CHF")),
+            (ledger.PLATFORM_FEES, Money(-100, "CHF")),
+        ],
+    )
+
+
 def _settings_state(handle):
     with handle.context():
         return payout_settings_get().commission_basis_points
@@ -123,7 +163,13 @@ ENDPOINTS = [
         ok=204,
         cross=204,
     ),
-    Endpoint("api/billing/payments/", actor="customer", make=_offline_payment, cross=200),
+    Endpoint(
+        "api/billing/payments/",
+        actor="customer",
+        make=_offline_payment,
+        cross=200,
+        grow=_another_payment,
+    ),
     Endpoint(
         "api/billing/payments/<int:pk>/",
         actor="customer",
@@ -151,14 +197,14 @@ ENDPOINTS = [
         "api/billing/connect/",
         actor="provider",
         make=_account,
-        make_other=_b_provider,
+        make_other=tenant_provider,
     ),
     Endpoint(
         "api/billing/connect/onboard/",
         method="post",
         actor="provider",
         make=_onboarded,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {},
         cross=200,
         state=_account_state,
@@ -168,26 +214,33 @@ ENDPOINTS = [
         method="post",
         actor="provider",
         make=_onboarded,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_account_state,
     ),
-    Endpoint("api/billing/payouts/", actor="provider", cross=200),
+    Endpoint("api/billing/payouts/", actor="provider", make=_payout, cross=200, grow=AGAIN),
     Endpoint("api/billing/payouts/run/", method="post", actor="admin", cross=200),
     Endpoint("api/billing/ledger/", actor="admin", make=_entry, cross=200, state=_ledger_state),
     Endpoint(
-        "api/billing/ledger/entries/", actor="admin", make=_entry, cross=200, state=_ledger_state
+        "api/billing/ledger/entries/",
+        actor="admin",
+        make=_entry,
+        cross=200,
+        state=_ledger_state,
+        grow=_another_entry,
     ),
     Endpoint(
         "api/billing/statements/earnings.csv",
         actor="provider",
         make=_marked_statement,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         cross=200,
+        grow=_another_payment,
     ),
     Endpoint(
         "api/billing/reports/commission.csv",
         actor="admin",
         make=_marked_statement,
         cross=200,
+        grow=_another_payment,
     ),
 ]

@@ -1,11 +1,13 @@
 """Bookings endpoints and pages in the isolation matrix (see tests/tenancy/matrix.py)."""
 
+import itertools
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from quartier.bookings.models import Booking, Message, Review, Schedule, TimeOff
 from quartier.bookings.services.conversation import message_send
+from quartier.bookings.services.lifecycle import booking_transition
 from quartier.bookings.services.requests import booking_broadcast, booking_request_slot
 from quartier.bookings.services.reviews import review_write
 from quartier.bookings.services.schedule import schedule_get_or_create, time_off_add
@@ -15,10 +17,14 @@ from tests.bookings.factories import (
     confirmed_booking,
     next_local,
 )
-from tests.catalog.isolation import MARKER, _b_provider, _own_profile
-from tests.tenancy.matrix import Endpoint
+from tests.catalog.factories import tenant_provider
+from tests.tenancy.matrix import AGAIN, MARKER, Endpoint
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _own_profile(handle):
+    return tenant_provider(handle, display_name=MARKER)
 
 
 def _listing(handle):
@@ -29,6 +35,12 @@ def _listing(handle):
 def _schedule(handle):
     schedule = schedule_get_or_create(_own_profile(handle))
     return {"token": schedule.feed_token, "marker": MARKER}
+
+
+def _schedule_with_a_booking(handle):
+    params = _schedule(handle)
+    _another_confirmed(handle, params)
+    return params
 
 
 def _time_off(handle):
@@ -56,6 +68,15 @@ def _requested(handle):
         note=MARKER,
     )
     return {"pk": booking.pk, "marker": MARKER, "listing": booking.listing_id}
+
+
+def _requested_with_a_reply(handle):
+    """A request with a message the customer has not read (opening the page keeps it so)."""
+    params = _requested(handle)
+    message_send(
+        booking=Booking.objects.get(pk=params["pk"]), sender=handle.users["provider"], body=MARKER
+    )
+    return params
 
 
 def _accepted(handle):
@@ -125,6 +146,59 @@ def _broadcast(handle):
     return {"pk": booking.pk, "marker": MARKER, "category": listing.category_id}
 
 
+# Days ahead (and back) for the rows a list grows by: each on a day of its own.
+_days = itertools.count(3)
+
+
+def _another_request(handle, params):
+    booking_request_slot(
+        listing=_listing(handle),
+        customer=handle.users["customer"],
+        starts_at=next_local(10, days_ahead=next(_days)),
+        note=MARKER,
+    )
+
+
+def _another_confirmed(handle, params):
+    confirmed_booking(
+        listing=_listing(handle),
+        customer=handle.users["customer"],
+        starts_at=next_local(10, days_ahead=next(_days)),
+    )
+
+
+def _another_event(handle, params):
+    booking_transition(
+        booking=Booking.objects.get(pk=params["pk"]),
+        action="counter",
+        actor=handle.users["provider"],
+        starts_at=next_local(10, days_ahead=next(_days)),
+    )
+
+
+def _another_message(handle, params):
+    message_send(
+        booking=Booking.objects.get(pk=params["pk"]), sender=handle.users["customer"], body=MARKER
+    )
+
+
+def _another_review(handle, params):
+    days = next(_days)
+    booking = confirmed_booking(
+        listing=_listing(handle),
+        customer=handle.users["customer"],
+        starts_at=next_local(10, days_ahead=days),
+    )
+    past = booking.starts_at - timedelta(days=2 * days)
+    Booking.objects.filter(pk=booking.pk).update(
+        starts_at=past, ends_at=past + timedelta(hours=1), blocked_until=past + timedelta(hours=1)
+    )
+    booking.refresh_from_db()
+    booking = booking_transition(booking=booking, action="complete", actor=handle.users["provider"])
+    review_write(booking=booking, author=handle.users["customer"], rating=4, text=MARKER)
+    review_write(booking=booking, author=handle.users["provider"], rating=5)
+
+
 def _booking_state(handle):
     with handle.context():
         return list(
@@ -159,7 +233,7 @@ def _action(action, make, role, *, body=None, label=""):
         actor=role,
         path=f"/api/bookings/{{pk}}/{action.replace('_', '-')}/",
         make=make,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=body,
         state=_booking_state,
         label=label,
@@ -167,14 +241,16 @@ def _action(action, make, role, *, body=None, label=""):
 
 
 ENDPOINTS = [
-    Endpoint("api/schedule/", actor="provider", make=_schedule, make_other=_b_provider, cross=200),
+    Endpoint(
+        "api/schedule/", actor="provider", make=_schedule, make_other=tenant_provider, cross=200
+    ),
     Endpoint(
         "api/schedule/",
         method="patch",
         actor="provider",
         label="update",
         make=_schedule,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {"buffer_minutes": 45},
         cross=200,
         state=_schedule_state,
@@ -184,7 +260,7 @@ ENDPOINTS = [
         method="post",
         actor="provider",
         make=_schedule,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         ok=201,
         cross=201,
         state=_schedule_state,
@@ -199,7 +275,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/schedule/time-off/{pk}/",
         make=_time_off,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         ok=204,
         state=_schedule_state,
     ),
@@ -208,7 +284,7 @@ ENDPOINTS = [
         method="post",
         actor="provider",
         make=_schedule,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         cross=200,
         state=_schedule_state,
     ),
@@ -217,7 +293,7 @@ ENDPOINTS = [
         method="post",
         actor="provider",
         make=_schedule,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         ok=400,
         cross=400,
         state=_schedule_state,
@@ -227,7 +303,7 @@ ENDPOINTS = [
         path="/api/listings/{pk}/slots/?start={start}&end={end}",
         make=_slots,
     ),
-    Endpoint("api/bookings/", actor="customer", make=_requested, cross=200),
+    Endpoint("api/bookings/", actor="customer", make=_requested, cross=200, grow=_another_request),
     Endpoint(
         "api/bookings/",
         method="post",
@@ -255,7 +331,11 @@ ENDPOINTS = [
         state=_booking_state,
     ),
     Endpoint(
-        "api/bookings/<int:pk>/", actor="customer", path="/api/bookings/{pk}/", make=_requested
+        "api/bookings/<int:pk>/",
+        actor="customer",
+        path="/api/bookings/{pk}/",
+        make=_requested,
+        grow=_another_event,  # its history
     ),
     _action("accept", _requested, "provider"),
     _action("decline", _requested, "provider"),
@@ -273,6 +353,7 @@ ENDPOINTS = [
         actor="customer",
         path="/api/bookings/{pk}/messages/",
         make=_message,
+        grow=_another_message,
     ),
     Endpoint(
         "api/bookings/<int:pk>/messages/",
@@ -291,7 +372,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/bookings/{pk}/messages/read/",
         make=_message,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_message_state,
     ),
     Endpoint(
@@ -299,7 +380,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/bookings/{pk}/messages/{message}/attachment/",
         make=_message,
-        make_other=_b_provider,
+        make_other=tenant_provider,
     ),
     Endpoint(
         "api/bookings/<int:pk>/reviews/",
@@ -319,7 +400,12 @@ ENDPOINTS = [
         state=_review_state,
     ),
     Endpoint(
-        "api/broadcasts/", actor="provider", make=_broadcast, make_other=_b_provider, cross=200
+        "api/broadcasts/",
+        actor="provider",
+        make=_broadcast,
+        make_other=tenant_provider,
+        cross=200,
+        grow=AGAIN,
     ),
     Endpoint(
         "api/broadcasts/<int:pk>/accept/",
@@ -327,11 +413,14 @@ ENDPOINTS = [
         actor="provider",
         path="/api/broadcasts/{pk}/accept/",
         make=_broadcast,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_booking_state,
     ),
     Endpoint(
-        "api/providers/<int:pk>/reviews/", path="/api/providers/{provider}/reviews/", make=_review
+        "api/providers/<int:pk>/reviews/",
+        path="/api/providers/{provider}/reviews/",
+        make=_review,
+        grow=_another_review,
     ),
     Endpoint(
         "api/reviews/<int:pk>/hide/",
@@ -342,16 +431,28 @@ ENDPOINTS = [
         body=lambda p: {"reason": "x"},
         state=_review_state,
     ),
-    Endpoint("bookings/", actor="customer", make=_requested, is_api=False, cross=200),
+    Endpoint(
+        "bookings/",
+        actor="customer",
+        make=_requested,
+        is_api=False,
+        cross=200,
+        grow=_another_request,
+    ),
     Endpoint(
         "bookings/<int:pk>/",
         actor="customer",
         path="/bookings/{pk}/",
-        make=_requested,
+        make=_requested_with_a_reply,
         is_api=False,
+        grow=_another_message,  # its thread
     ),
     Endpoint(
-        "calendar/<str:token>.ics", path="/calendar/{token}.ics", make=_schedule, is_api=False
+        "calendar/<str:token>.ics",
+        path="/calendar/{token}.ics",
+        make=_schedule_with_a_booking,
+        is_api=False,
+        grow=_another_confirmed,
     ),
     Endpoint(
         "listings/<int:pk>/book/",
@@ -372,14 +473,22 @@ ENDPOINTS = [
         state=_booking_state,
         is_api=False,
     ),
-    Endpoint("dashboard/", actor="customer", make=_requested, is_api=False, cross=200),
+    Endpoint(
+        "dashboard/",
+        actor="customer",
+        make=_requested,
+        is_api=False,
+        cross=200,
+        grow=_another_request,
+    ),
     Endpoint(
         "dashboard/provider/",
         actor="provider",
         make=_requested,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         is_api=False,
         cross=200,
+        grow=_another_request,
     ),
     Endpoint(
         "bookings/<int:pk>/transition/",
@@ -387,7 +496,7 @@ ENDPOINTS = [
         actor="provider",
         path="/bookings/{pk}/transition/",
         make=_requested,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {"transition-action": "accept"},
         ok=302,
         state=_booking_state,
@@ -400,6 +509,17 @@ ENDPOINTS = [
         path="/bookings/{pk}/messages/",
         make=_confirmed,
         body=lambda p: {"message-body": "hello"},
+        ok=302,
+        state=_message_state,
+        is_api=False,
+    ),
+    Endpoint(
+        "bookings/<int:pk>/messages/read/",
+        method="post",
+        actor="provider",
+        path="/bookings/{pk}/messages/read/",
+        make=_message,
+        make_other=tenant_provider,
         ok=302,
         state=_message_state,
         is_api=False,

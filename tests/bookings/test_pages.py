@@ -306,8 +306,10 @@ def test_another_user_of_the_tenant_cannot_act_on_a_booking(tenant_a, listing):
         )
 
 
-def test_the_provider_dashboard_needs_a_profile(tenant_a):
-    assert tenant_a.session_client("customer").get("/dashboard/provider/").status_code == 404
+def test_the_provider_dashboard_sends_someone_without_a_profile_to_the_wizard(tenant_a):
+    response = tenant_a.session_client("customer").get("/dashboard/provider/")
+
+    assert (response.status_code, response["Location"]) == (302, "/workspace/start/")
 
 
 def test_the_customer_dashboard_lists_their_bookings(tenant_a, listing):

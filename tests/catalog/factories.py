@@ -45,6 +45,14 @@ def make_provider(
     return profile
 
 
+def tenant_provider(handle, *, display_name: str = "Helper") -> ProviderProfile:
+    """The profile of the tenant's own provider user (handle.users["provider"]), made on
+    first use (inside the tenant's schema)."""
+    user = handle.users["provider"]
+    existing = ProviderProfile.objects.filter(user=user).first()
+    return existing or make_provider(user=user, display_name=display_name)
+
+
 def category(slug: str = "router-setup") -> Category:
     return Category.objects.get(slug=slug)
 

@@ -1,5 +1,6 @@
 """Catalog endpoints and pages in the isolation matrix (see tests/tenancy/matrix.py)."""
 
+import itertools
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,19 +10,28 @@ from quartier.catalog.models import Category, Listing, Offer, ProviderProfile, T
 from quartier.catalog.services.listings import listing_hide, listing_photo_add
 from quartier.catalog.services.tasks import offer_create, task_request_create
 from quartier.platform.money import Money
-from tests.catalog.factories import category, make_listing, make_provider, png_bytes
-from tests.tenancy.matrix import Endpoint
-
-MARKER = "Isolation-Marker-7f3a"
+from tests.catalog.factories import (
+    category,
+    make_listing,
+    make_provider,
+    png_bytes,
+    tenant_provider,
+)
+from tests.tenancy.matrix import AGAIN, MARKER, Endpoint
 
 
 def _own_profile(handle) -> ProviderProfile:
-    existing = ProviderProfile.objects.filter(user=handle.users["provider"]).first()
-    return existing or make_provider(user=handle.users["provider"], display_name=MARKER)
+    return tenant_provider(handle, display_name=MARKER)
 
 
 def _profile(handle):
     return {"pk": _own_profile(handle).pk, "marker": MARKER}
+
+
+def _profile_with_a_listing(handle):
+    params = _profile(handle)
+    _listing(handle)
+    return params
 
 
 def _listing(handle, *, publish=True):
@@ -79,9 +89,25 @@ def _sitemap_entry(handle):
     return {"marker": f"{handle.host}/listings/{listing['pk']}/"}
 
 
-def _b_provider(handle):
-    if not ProviderProfile.objects.filter(user=handle.users["provider"]).exists():
-        make_provider(user=handle.users["provider"], display_name="Other tenant's helper")
+_numbers = itertools.count(1)
+
+
+def _another_category(handle, params):
+    Category.objects.create(slug=f"only-in-a-{next(_numbers)}", names={"en": MARKER})
+
+
+def _another_listing(handle, params):
+    _listing(handle)
+
+
+def _another_offer(handle, params):
+    """Another helper's offer on the same task."""
+    offer_create(
+        task=TaskRequest.objects.get(pk=params["pk"]),
+        provider=make_provider(),
+        price=Money(8000, "CHF"),
+        message=MARKER,
+    )
 
 
 def _listing_state(handle):
@@ -120,7 +146,7 @@ LISTING_BODY = {
 }
 
 ENDPOINTS = [
-    Endpoint("api/categories/", make=_category, cross=200),
+    Endpoint("api/categories/", make=_category, cross=200, grow=_another_category),
     Endpoint(
         "api/categories/",
         method="post",
@@ -150,7 +176,7 @@ ENDPOINTS = [
         state=_category_state,
     ),
     Endpoint(
-        "api/providers/me/", actor="provider", make=_profile, make_other=_b_provider, cross=200
+        "api/providers/me/", actor="provider", make=_profile, make_other=tenant_provider, cross=200
     ),
     Endpoint(
         "api/providers/me/",
@@ -168,7 +194,7 @@ ENDPOINTS = [
         actor="provider",
         label="update",
         make=_profile,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {"bio": "changed"},
         cross=200,
         state=_profile_state,
@@ -178,21 +204,28 @@ ENDPOINTS = [
         method="post",
         actor="provider",
         make=_profile,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=_photo_body,
         format="multipart",
         cross=200,
         state=_profile_state,
     ),
     Endpoint("api/providers/<int:pk>/", path="/api/providers/{pk}/", make=_profile),
-    Endpoint("api/listings/", actor="provider", make=_listing, make_other=_b_provider, cross=200),
+    Endpoint(
+        "api/listings/",
+        actor="provider",
+        make=_listing,
+        make_other=tenant_provider,
+        cross=200,
+        grow=AGAIN,
+    ),
     Endpoint(
         "api/listings/",
         method="post",
         actor="provider",
         label="create",
         make=_task,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {**LISTING_BODY, "category": p["category"]},
         ok=201,
         cross=201,
@@ -203,6 +236,7 @@ ENDPOINTS = [
         path="/api/listings/search/?postal_code=8004",
         make=_listing,
         cross=200,
+        grow=AGAIN,
     ),
     Endpoint("api/listings/<int:pk>/", path="/api/listings/{pk}/", make=_listing),
     Endpoint(
@@ -212,7 +246,7 @@ ENDPOINTS = [
         label="update",
         path="/api/listings/{pk}/",
         make=_listing,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {"title": "Taken over"},
         state=_listing_state,
     ),
@@ -223,7 +257,7 @@ ENDPOINTS = [
         label="delete",
         path="/api/listings/{pk}/",
         make=_listing,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         ok=204,
         state=_listing_state,
     ),
@@ -233,7 +267,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/listings/{pk}/publish/",
         make=_draft,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_listing_state,
     ),
     Endpoint(
@@ -242,7 +276,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/listings/{pk}/pause/",
         make=_listing,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_listing_state,
     ),
     Endpoint(
@@ -251,7 +285,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/listings/{pk}/unpublish/",
         make=_listing,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_listing_state,
     ),
     Endpoint(
@@ -277,7 +311,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/listings/{pk}/photos/",
         make=_listing,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=_photo_body,
         format="multipart",
         ok=201,
@@ -289,11 +323,11 @@ ENDPOINTS = [
         actor="provider",
         path="/api/listings/{pk}/photos/{photo_id}/",
         make=_photo,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         ok=204,
         state=_listing_state,
     ),
-    Endpoint("api/tasks/", actor="customer", make=_task, cross=200),
+    Endpoint("api/tasks/", actor="customer", make=_task, cross=200, grow=AGAIN),
     Endpoint(
         "api/tasks/",
         method="post",
@@ -305,7 +339,14 @@ ENDPOINTS = [
         cross=201,
         state=_task_state,
     ),
-    Endpoint("api/tasks/search/", actor="provider", make=_task, make_other=_b_provider, cross=200),
+    Endpoint(
+        "api/tasks/search/",
+        actor="provider",
+        make=_task,
+        make_other=tenant_provider,
+        cross=200,
+        grow=AGAIN,
+    ),
     Endpoint("api/tasks/<int:pk>/", actor="customer", path="/api/tasks/{pk}/", make=_task),
     Endpoint(
         "api/tasks/<int:pk>/cancel/",
@@ -316,7 +357,11 @@ ENDPOINTS = [
         state=_task_state,
     ),
     Endpoint(
-        "api/tasks/<int:pk>/offers/", actor="customer", path="/api/tasks/{pk}/offers/", make=_offer
+        "api/tasks/<int:pk>/offers/",
+        actor="customer",
+        path="/api/tasks/{pk}/offers/",
+        make=_offer,
+        grow=_another_offer,
     ),
     Endpoint(
         "api/tasks/<int:pk>/offers/",
@@ -325,12 +370,19 @@ ENDPOINTS = [
         label="offer",
         path="/api/tasks/{pk}/offers/",
         make=_task,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=lambda p: {"price": {"amount_minor": 7000, "currency": "CHF"}},
         ok=201,
         state=_offer_state,
     ),
-    Endpoint("api/offers/mine/", actor="provider", make=_offer, make_other=_b_provider, cross=200),
+    Endpoint(
+        "api/offers/mine/",
+        actor="provider",
+        make=_offer,
+        make_other=tenant_provider,
+        cross=200,
+        grow=AGAIN,
+    ),
     Endpoint(
         "api/offers/<int:pk>/accept/",
         method="post",
@@ -353,7 +405,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/offers/{offer}/withdraw/",
         make=_offer,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         state=_offer_state,
     ),
     Endpoint(
@@ -362,11 +414,18 @@ ENDPOINTS = [
         make=_listing,
         is_api=False,
         cross=200,
+        grow=AGAIN,
     ),
     Endpoint("listings/<int:pk>/", path="/listings/{pk}/", make=_listing, is_api=False),
-    Endpoint("sitemap.xml", make=_sitemap_entry, is_api=False, cross=200),
+    Endpoint("sitemap.xml", make=_sitemap_entry, is_api=False, cross=200, grow=AGAIN),
     Endpoint("robots.txt", is_api=False, cross=200),
-    Endpoint("providers/<int:pk>/", path="/providers/{pk}/", make=_profile, is_api=False),
+    Endpoint(
+        "providers/<int:pk>/",
+        path="/providers/{pk}/",
+        make=_profile_with_a_listing,
+        is_api=False,
+        grow=_another_listing,  # the listings on the profile
+    ),
     Endpoint("tasks/new/", actor="customer", is_api=False, cross=200),
     # B's customer sending A's category id: the default tree gives B the same ids, so
     # B gets its own task; A's tasks stay as they were.
@@ -382,7 +441,14 @@ ENDPOINTS = [
         state=_task_state,
         is_api=False,
     ),
-    Endpoint("tasks/<int:pk>/", actor="customer", path="/tasks/{pk}/", make=_offer, is_api=False),
+    Endpoint(
+        "tasks/<int:pk>/",
+        actor="customer",
+        path="/tasks/{pk}/",
+        make=_offer,
+        is_api=False,
+        grow=_another_offer,
+    ),
     Endpoint(
         "offers/<int:pk>/respond/",
         method="post",

@@ -1,8 +1,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from quartier.bookings.services.requests import booking_request_slot
 from quartier.catalog.models import Listing
 from quartier.marketplace.models import MarketplaceSettings
+from tests.bookings.factories import bookable_listing, next_local
 from tests.catalog.factories import category, make_listing, make_provider, png_bytes
 
 
@@ -198,3 +200,22 @@ def test_listing_photos_are_validated(tenant_a, provider_a, settings, tmp_path):
     removed = client.delete(f"/api/listings/{listing.pk}/photos/{photo['id']}/")
     assert removed.status_code == 204
     storages._storages.pop("default", None)
+
+
+def test_a_listing_with_bookings_is_paused_not_deleted(tenant_a, provider_a):
+    with tenant_a.context():
+        listing = bookable_listing(provider=provider_a)
+        booking_request_slot(
+            listing=listing, customer=tenant_a.users["customer"], starts_at=next_local(10)
+        )
+
+    response = tenant_a.client("provider").delete(f"/api/listings/{listing.pk}/")
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "listing_in_use",
+        "message": "This listing has bookings; pause it instead of deleting it.",
+        "fields": {},
+    }
+    with tenant_a.context():
+        assert Listing.objects.filter(pk=listing.pk).exists()

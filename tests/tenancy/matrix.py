@@ -13,6 +13,11 @@ Each app lists its endpoints in `tests/<app>/isolation.py` as `ENDPOINTS`, and
 A coverage test fails when a URL pattern of the tenant URLconf is in no app's list, so
 an endpoint joins the matrix the day it is written.
 
+A list (an endpoint or page showing rows that grow with the data) also says how to add
+one more of its rows with `grow`; `tests/tenancy/test_query_budget.py` then calls it
+with one row and with several and wants the same number of SQL statements: a query per
+row (an N+1) fails there, whichever app it is in.
+
 `make(handle)` runs inside tenant A's schema (and a test transaction) and returns the
 parameters that `path` and `body` are formatted with; a `marker` parameter is a string
 that must never appear in B's answers.
@@ -26,6 +31,14 @@ from dataclasses import dataclass, field
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests
+
+# Text put into A's data that must never appear in an answer on B's host.
+MARKER = "Isolation-Marker-7f3a"
+
+
+def AGAIN(handle, params) -> None:  # noqa: N802 (a marker, used as a constant)
+    """grow=AGAIN: the list grows by running the endpoint's `make` once more."""
+    raise AssertionError("Endpoint.add_row runs make instead")
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,9 @@ class Endpoint:
     # Extra words for the test id when one route has several entries.
     label: str = ""
     headers: dict = field(default_factory=dict)
+    # For a list: (handle, params) -> None adds one more row of what it lists, in A's
+    # schema; AGAIN runs `make` once more (when make adds a fresh row each time).
+    grow: Callable | None = None
 
     @property
     def id(self) -> str:
@@ -69,6 +85,19 @@ class Endpoint:
         if self.make_other is not None:
             with handle.context():
                 self.make_other(handle)
+
+    def add_row(self, handle, params: dict) -> None:
+        with handle.context():
+            if self.grow is AGAIN:
+                self.make(handle)
+            else:
+                self.grow(handle, params)
+
+    def client_for(self, handle):
+        """A client of the endpoint's actor: a token for the API, a session for pages."""
+        if self.is_api:
+            return handle.client(self.actor)
+        return handle.session_client(self.actor) if self.actor else handle.client()
 
     def url(self, params: dict) -> str:
         return (self.path or "/" + self.route).format(**params)

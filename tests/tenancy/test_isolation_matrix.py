@@ -10,25 +10,12 @@ WITH_ACTOR = [endpoint for endpoint in ENDPOINTS if endpoint.actor]
 API_WITH_ACTOR = [endpoint for endpoint in WITH_ACTOR if endpoint.is_api]
 
 
-@pytest.fixture(autouse=True)
-def _payments_backend(request):
-    """Billing endpoints talk to Stripe: point them at the test servers."""
-    callspec = getattr(request.node, "callspec", None)
-    endpoint = callspec.params.get("endpoint") if callspec else None
-    if endpoint is not None and endpoint.route.startswith("api/billing/"):
-        request.getfixturevalue("stripe")
-
-
 def _ids(endpoints):
     return [endpoint.id for endpoint in endpoints]
 
 
 def _client(handle, endpoint):
-    return (
-        handle.client(endpoint.actor)
-        if endpoint.is_api
-        else (handle.session_client(endpoint.actor) if endpoint.actor else handle.client())
-    )
+    return endpoint.client_for(handle)
 
 
 def test_every_tenant_route_is_in_the_matrix():

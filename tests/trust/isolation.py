@@ -1,19 +1,23 @@
 """Trust endpoints and pages in the isolation matrix (see tests/tenancy/matrix.py)."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from quartier.catalog.models import ProviderProfile
-from quartier.marketplace.models import AuditEntry
 from quartier.marketplace.services import audit_record
 from quartier.trust.documents import document_link
-from quartier.trust.models import Application, Badge, BadgeAward, Requirement, Step
-from quartier.trust.services.badges import badge_award, badge_create
+from quartier.trust.models import Badge, Requirement, Step
 from quartier.trust.services.vetting import document_upload, quiz_set, requirement_create
-from tests.catalog.isolation import MARKER, _b_provider, _own_profile
-from tests.tenancy.matrix import Endpoint
+from tests.catalog.factories import make_provider, tenant_provider
+from tests.tenancy.matrix import AGAIN, MARKER, Endpoint
+from tests.trust.factories import (
+    PDF,
+    award,
+    make_badge,
+    submitted_application,
+    trust_state,
+    vetting_rule,
+)
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 QUESTIONS = [
     {
         "text": MARKER,
@@ -22,11 +26,13 @@ QUESTIONS = [
 ]
 
 
+def _own_profile(handle):
+    return tenant_provider(handle, display_name=MARKER)
+
+
 def _rule(handle):
     _own_profile(handle)
-    requirement = requirement_create(
-        actor=handle.users["admin"], kind="identity_document", titles={"en": MARKER}
-    )
+    requirement = vetting_rule(admin=handle.users["admin"], title=MARKER)
     return {"pk": requirement.pk, "marker": MARKER}
 
 
@@ -67,12 +73,16 @@ def _document(handle):
 
 
 def _submitted(handle):
-    params = _document(handle)
-    application = Application.objects.get(provider=_own_profile(handle))
-    Application.objects.filter(pk=application.pk).update(
-        status="submitted", submitted_at=timezone.now()
+    params = _rule(handle)
+    application, document = submitted_application(
+        provider=_own_profile(handle), requirement=Requirement.objects.get(pk=params["pk"])
     )
-    return {**params, "application": application.pk}
+    return {
+        **params,
+        "document": document.pk,
+        "token": document_link(document)["url"].split("/")[-2],
+        "application": application.pk,
+    }
 
 
 def _approvable(handle):
@@ -86,18 +96,17 @@ def _provider(handle):
 
 
 def _badge(handle):
-    badge = badge_create(slug="only-in-a", names={"en": MARKER}, actor=handle.users["admin"])
+    badge = make_badge(admin=handle.users["admin"], name=MARKER)
     return {"pk": badge.pk, "provider": _own_profile(handle).pk, "marker": MARKER}
 
 
 def _award(handle):
     params = _badge(handle)
-    award = badge_award(
+    awarded = award(
         badge=Badge.objects.get(pk=params["pk"]),
         provider=ProviderProfile.objects.get(pk=params["provider"]),
-        actor=None,
     )
-    return {**params, "award": award.pk}
+    return {**params, "award": awarded.pk}
 
 
 def _audit(handle):
@@ -110,17 +119,19 @@ def _audit(handle):
     return {"marker": MARKER}
 
 
+def _another_application(handle, params):
+    submitted_application(
+        provider=make_provider(), requirement=Requirement.objects.get(pk=params["pk"])
+    )
+
+
+def _another_award(handle, params):
+    award(badge=make_badge(admin=handle.users["admin"], name=MARKER), provider=_own_profile(handle))
+
+
 def _trust_state(handle):
     with handle.context():
-        return (
-            list(Requirement.objects.values_list("pk", "titles", "is_active")),
-            list(Application.objects.values_list("pk", "status")),
-            list(Step.objects.values_list("pk", "status")),
-            list(Badge.objects.values_list("pk", "names", "is_active")),
-            list(BadgeAward.objects.values_list("pk", "revoked_at")),
-            list(ProviderProfile.objects.values_list("pk", "is_suspended", "is_vetted")),
-            AuditEntry.objects.count(),
-        )
+        return trust_state()
 
 
 def _upload(params):
@@ -128,7 +139,7 @@ def _upload(params):
 
 
 ENDPOINTS = [
-    Endpoint("api/vetting/rules/", actor="provider", make=_rule, cross=200),
+    Endpoint("api/vetting/rules/", actor="provider", make=_rule, cross=200, grow=AGAIN),
     Endpoint(
         "api/vetting/rules/",
         method="post",
@@ -173,7 +184,7 @@ ENDPOINTS = [
         actor="provider",
         path="/api/vetting/rules/{pk}/documents/",
         make=_rule,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         body=_upload,
         format="multipart",
         ok=201,
@@ -183,7 +194,7 @@ ENDPOINTS = [
         "api/vetting/application/",
         actor="provider",
         make=_document,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         cross=200,
     ),
     Endpoint(
@@ -191,7 +202,7 @@ ENDPOINTS = [
         method="post",
         actor="provider",
         make=_provider,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         cross=200,
         state=_trust_state,
     ),
@@ -200,14 +211,14 @@ ENDPOINTS = [
         actor="provider",
         path="/api/vetting/documents/{document}/link/",
         make=_document,
-        make_other=_b_provider,
+        make_other=tenant_provider,
     ),
     Endpoint(
         "api/vetting/quizzes/<int:pk>/",
         actor="provider",
         path="/api/vetting/quizzes/{quiz}/",
         make=_quiz,
-        make_other=_b_provider,
+        make_other=tenant_provider,
     ),
     Endpoint(
         "api/vetting/quizzes/<int:pk>/attempts/",
@@ -215,12 +226,18 @@ ENDPOINTS = [
         actor="provider",
         path="/api/vetting/quizzes/{quiz}/attempts/",
         make=_quiz,
-        make_other=_b_provider,
+        make_other=tenant_provider,
         ok=201,
         state=_trust_state,
         body=lambda p: {"answers": {str(p["question"]): p["choice"]}},
     ),
-    Endpoint("api/vetting/applications/", actor="admin", make=_submitted, cross=200),
+    Endpoint(
+        "api/vetting/applications/",
+        actor="admin",
+        make=_submitted,
+        cross=200,
+        grow=_another_application,
+    ),
     Endpoint(
         "api/vetting/applications/<int:pk>/",
         actor="admin",
@@ -267,8 +284,9 @@ ENDPOINTS = [
         actor="customer",
         path="/api/providers/{provider}/badges/",
         make=_award,
+        grow=_another_award,
     ),
-    Endpoint("api/badges/", actor="customer", make=_badge, cross=200),
+    Endpoint("api/badges/", actor="customer", make=_badge, cross=200, grow=AGAIN),
     Endpoint(
         "api/badges/",
         method="post",
@@ -307,7 +325,7 @@ ENDPOINTS = [
         body=lambda p: {"reason": "test"},
         state=_trust_state,
     ),
-    Endpoint("api/audit/", actor="admin", make=_audit, cross=200),
+    Endpoint("api/audit/", actor="admin", make=_audit, cross=200, grow=AGAIN),
     Endpoint(
         "trust/documents/<str:token>/",
         actor="admin",

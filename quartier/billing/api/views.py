@@ -14,8 +14,12 @@ from quartier.billing.models import ConnectedAccount, JournalEntry, Payment, Pay
 from quartier.billing.services import connect, payments, payouts
 from quartier.billing.services.settings import payout_settings_get, payout_settings_update
 from quartier.catalog.services.profiles import provider_profile_require
-from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
+from quartier.marketplace.api.idempotency import (
+    IDEMPOTENCY_RESPONSES,
+    idempotent_without_transaction,
+)
 from quartier.platform.api.permissions import IsTenantAdmin
+from quartier.platform.api.schema import errors
 from quartier.platform.errors import NotFound, PermissionDenied
 from quartier.platform.pagination import CursorPagination
 
@@ -46,7 +50,7 @@ class PaymentMethodView(APIView):
     @extend_schema(
         request=s.PaymentMethodSerializer, responses={204: None, **IDEMPOTENCY_RESPONSES}
     )
-    @idempotent
+    @idempotent_without_transaction
     def post(self, request):
         serializer = s.PaymentMethodSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -84,7 +88,7 @@ class PaymentRetryView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={200: s.PaymentSerializer, **IDEMPOTENCY_RESPONSES})
-    @idempotent
+    @idempotent_without_transaction
     def post(self, request, pk):
         payment = selectors.payment_get_for_user(user=request.user, payment_id=pk)
         if not (request.user.is_tenant_admin or payment.booking.customer_id == request.user.pk):
@@ -102,7 +106,7 @@ class PaymentRefundView(APIView):
     @extend_schema(
         request=s.RefundSerializer, responses={200: s.PaymentSerializer, **IDEMPOTENCY_RESPONSES}
     )
-    @idempotent
+    @idempotent_without_transaction
     def post(self, request, pk):
         payment = selectors.payment_get_for_user(user=request.user, payment_id=pk)
         serializer = s.RefundSerializer(data=request.data)
@@ -117,6 +121,7 @@ class ConnectView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=s.ConnectedAccountSerializer)
+    @errors(404)
     def get(self, request):
         provider = provider_profile_require(request.user)
         account = ConnectedAccount.objects.filter(provider=provider).first()
@@ -146,6 +151,7 @@ class ConnectRefreshView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=s.ConnectedAccountSerializer)
+    @errors(404)
     def post(self, request):
         provider = provider_profile_require(request.user)
         account = ConnectedAccount.objects.filter(provider=provider).first()

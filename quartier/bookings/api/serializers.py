@@ -39,8 +39,9 @@ class ScheduleSerializer(serializers.Serializer):
     buffer_minutes = serializers.IntegerField()
     slot_step_minutes = serializers.IntegerField()
     horizon_days = serializers.IntegerField()
-    import_url = serializers.URLField()
-    import_synced_at = serializers.DateTimeField()
+    # Empty when no calendar is imported, so not documented as a URI.
+    import_url = serializers.CharField()
+    import_synced_at = serializers.DateTimeField(allow_null=True)
     import_error = serializers.CharField()
     feed_url = serializers.SerializerMethodField()
     weekly_hours = WeeklyHoursSerializer(many=True, source="provider.weekly_hours")

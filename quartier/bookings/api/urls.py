@@ -1,6 +1,7 @@
 from django.urls import path
 
 from quartier.bookings.api import views
+from quartier.bookings.services.lifecycle import PARTY_ACTIONS
 
 app_name = "bookings-api"
 
@@ -20,7 +21,7 @@ urlpatterns = [
             views.BookingActionView.as_view(action_name=action),
             name=f"booking-{action}",
         )
-        for action in views.ACTIONS
+        for action in PARTY_ACTIONS
     ],
     path("bookings/<int:pk>/messages/", views.MessageListView.as_view(), name="message-list"),
     path("bookings/<int:pk>/messages/read/", views.MessageReadView.as_view(), name="message-read"),

@@ -113,7 +113,7 @@ class ListingSlotsView(APIView):
 
 
 def _booking_response(request, booking_id: int, code: int = status.HTTP_200_OK) -> Response:
-    booking = selectors.booking_get_for_user(booking_id=booking_id, user=request.user)
+    booking = selectors.booking_get_with_history(booking_id=booking_id, user=request.user)
     return Response(s.BookingSerializer(booking).data, status=code)
 
 
@@ -139,18 +139,13 @@ class BookingListView(ListAPIView):
         serializer = s.BookingRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        listing = listing_get_visible(listing_id=data["listing"].pk, viewer=request.user)
-        if "starts_at" in data:
-            booking = requests.booking_request_slot(
-                listing=listing,
-                customer=request.user,
-                starts_at=data["starts_at"],
-                note=data["note"],
-            )
-        else:
-            booking = requests.booking_request_windows(
-                listing=listing, customer=request.user, windows=data["windows"], note=data["note"]
-            )
+        booking = requests.booking_request(
+            listing=listing_get_visible(listing_id=data["listing"].pk, viewer=request.user),
+            customer=request.user,
+            starts_at=data.get("starts_at"),
+            windows=data.get("windows"),
+            note=data["note"],
+        )
         return _booking_response(request, booking.pk, status.HTTP_201_CREATED)
 
 
@@ -268,7 +263,15 @@ class MessageReadView(APIView):
 class MessageAttachmentView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    # Attachments are checked on upload: a PDF or an image (quartier.platform.uploads).
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): bytes,
+            (200, "image/jpeg"): bytes,
+            (200, "image/png"): bytes,
+            (200, "image/webp"): bytes,
+        }
+    )
     def get(self, request, pk, message_id):
         booking = selectors.booking_get_for_user(booking_id=pk, user=request.user)
         message = selectors.message_get(booking=booking, message_id=message_id)
@@ -328,16 +331,3 @@ class ReviewHideView(APIView):
             reason=serializer.validated_data["reason"],
         )
         return Response(s.ReviewSerializer(review).data)
-
-
-ACTIONS = [
-    "accept",
-    "decline",
-    "counter",
-    "accept_counter",
-    "confirm",
-    "complete",
-    "cancel",
-    "no_show",
-    "dispute",
-]

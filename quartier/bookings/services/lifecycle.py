@@ -1,6 +1,10 @@
-"""The booking state machine: every change goes through booking_transition().
+"""The booking state machine: every change goes through booking_transition(), or
+booking_claim() for a broadcast (taken by one conditional UPDATE, not a row lock).
+RULES is the one table of actions: the API's action URLs and the pages' buttons are
+derived from it.
 
     requested -> accepted -> confirmed -> completed
+    requested (broadcast) -> accepted by the first invited helper
     requested -> declined | expired | cancelled_by_customer | cancelled_by_provider
     accepted | confirmed -> cancelled_by_customer | cancelled_by_provider
     confirmed -> no_show (after the start)        confirmed | completed -> disputed
@@ -11,6 +15,7 @@ writes the notification e-mails to the outbox, delivered after commit. An illega
 transition is a 409 that carries the current status.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quartier.accounts.models import User
 from quartier.bookings import errors
@@ -26,7 +32,7 @@ from quartier.bookings.events import BookingTransitioned
 from quartier.bookings.guard import provider_write_lock, write_or_conflict
 from quartier.bookings.models import Booking, BookingEvent, BookingStatus
 from quartier.catalog.events import ProviderFactsChanged
-from quartier.catalog.models import ProviderProfile
+from quartier.catalog.models import Listing, ProviderProfile
 from quartier.outbox.services import outbox_enqueue
 from quartier.platform.errors import ApplicationError, Conflict, NotFound
 from quartier.platform.events import publish
@@ -39,23 +45,98 @@ DISPUTE_WINDOW = timedelta(days=14)
 
 @dataclass(frozen=True)
 class Rule:
+    """One action of the state machine: who may take it, from where, to where, and how
+    the pages offer it. The API's action URLs, the page buttons and the 409 messages
+    are all derived from RULES, so an action is added in one place."""
+
     sources: frozenset
     target: str  # "" for actions that change data but not the status (counter)
-    who: str  # "customer", "provider", "either", "system"
+    who: str  # "customer", "provider", "either", "system" or "invited" (a broadcast)
+    past: str  # "A requested booking cannot be <past>."
+    button: str = ""  # the button on the booking pages; "" when the pages do not offer it
+    done: str = ""  # the pages' message once it is done
+    # Offered only when this holds too (e.g. there is a counter-proposal to accept).
+    offered_when: Callable[[Booking], bool] | None = None
 
 
 RULES = {
-    "accept": Rule(frozenset({S.REQUESTED}), S.ACCEPTED, "provider"),
-    "decline": Rule(frozenset({S.REQUESTED}), S.DECLINED, "provider"),
-    "counter": Rule(frozenset({S.REQUESTED}), "", "provider"),
-    "accept_counter": Rule(frozenset({S.REQUESTED}), S.ACCEPTED, "customer"),
-    "confirm": Rule(frozenset({S.ACCEPTED}), S.CONFIRMED, "customer"),
-    "complete": Rule(frozenset({S.CONFIRMED}), S.COMPLETED, "provider"),
-    "cancel": Rule(frozenset({S.REQUESTED, S.ACCEPTED, S.CONFIRMED}), "", "either"),
-    "no_show": Rule(frozenset({S.CONFIRMED}), S.NO_SHOW, "provider"),
-    "dispute": Rule(frozenset({S.CONFIRMED, S.COMPLETED}), S.DISPUTED, "either"),
-    "expire": Rule(frozenset({S.REQUESTED}), S.EXPIRED, "system"),
+    "accept": Rule(
+        frozenset({S.REQUESTED}),
+        S.ACCEPTED,
+        "provider",
+        "accepted",
+        gettext_lazy("Accept"),
+        gettext_lazy("You accepted the request."),
+    ),
+    "decline": Rule(
+        frozenset({S.REQUESTED}),
+        S.DECLINED,
+        "provider",
+        "declined",
+        gettext_lazy("Decline"),
+        gettext_lazy("You declined the request."),
+    ),
+    "counter": Rule(frozenset({S.REQUESTED}), "", "provider", "countered"),
+    "accept_counter": Rule(
+        frozenset({S.REQUESTED}),
+        S.ACCEPTED,
+        "customer",
+        "accepted",
+        gettext_lazy("Accept the proposed time"),
+        gettext_lazy("You accepted the proposed time."),
+        offered_when=lambda booking: booking.counter_starts_at is not None,
+    ),
+    "confirm": Rule(
+        frozenset({S.ACCEPTED}),
+        S.CONFIRMED,
+        "customer",
+        "confirmed",
+        gettext_lazy("Confirm"),
+        gettext_lazy("The booking is confirmed."),
+    ),
+    "complete": Rule(
+        frozenset({S.CONFIRMED}),
+        S.COMPLETED,
+        "provider",
+        "completed",
+        gettext_lazy("Mark as completed"),
+        gettext_lazy("The job is marked as completed."),
+    ),
+    "cancel": Rule(
+        frozenset({S.REQUESTED, S.ACCEPTED, S.CONFIRMED}),
+        "",
+        "either",
+        "cancelled",
+        gettext_lazy("Cancel booking"),
+        gettext_lazy("The booking is cancelled."),
+    ),
+    "no_show": Rule(frozenset({S.CONFIRMED}), S.NO_SHOW, "provider", "marked as a no-show"),
+    "dispute": Rule(frozenset({S.CONFIRMED, S.COMPLETED}), S.DISPUTED, "either", "disputed"),
+    "expire": Rule(frozenset({S.REQUESTED}), S.EXPIRED, "system", "expired"),
+    "broadcast_accept": Rule(frozenset({S.REQUESTED}), S.ACCEPTED, "invited", "accepted"),
 }
+# The actions a party takes through booking_transition (one API URL each).
+PARTY_ACTIONS = [
+    name for name, rule in RULES.items() if rule.who in ("customer", "provider", "either")
+]
+# The actions the booking pages offer as buttons.
+PAGE_ACTIONS = [name for name, rule in RULES.items() if rule.button]
+
+
+def _roles(rule: Rule) -> set[str]:
+    return {"customer", "provider"} if rule.who == "either" else {rule.who}
+
+
+def actions_for(booking: Booking, user: User | None) -> list[str]:
+    """The actions `user` may take on `booking` now, in the order of RULES."""
+    role = role_of(booking, user)
+    return [
+        name
+        for name, rule in RULES.items()
+        if role in _roles(rule)
+        and booking.status in rule.sources
+        and (rule.offered_when is None or rule.offered_when(booking))
+    ]
 
 
 def role_of(booking: Booking, user: User | None) -> str:
@@ -93,7 +174,7 @@ def booking_transition(
         raise Conflict(
             errors.ILLEGAL_TRANSITION,
             _("A %(status)s booking cannot be %(action)s.")
-            % {"status": booking.status, "action": _past(action)},
+            % {"status": booking.status, "action": rule.past},
             extra={"status": booking.status},
         )
     target = _apply(booking, action, role, starts_at, now or timezone.now())
@@ -101,16 +182,62 @@ def booking_transition(
     if target:
         booking.status = target
     _save_times(booking)
+    _record(booking, before=before, action=action, actor=actor, reason=reason)
+    return booking
+
+
+@transaction.atomic
+def booking_claim(*, booking: Booking, provider: ProviderProfile, listing: Listing) -> Booking:
+    """The broadcast_accept transition: an invited provider takes an open broadcast.
+
+    First come, first served without a row lock: one conditional UPDATE (still open,
+    no provider yet) decides between any number of concurrent helpers, and the losers
+    get a 409 at once instead of queueing behind the winner's transaction.
+    """
+    rule = RULES["broadcast_accept"]
+    duration = timedelta(minutes=booking.duration_minutes)
+    buffer = timedelta(minutes=schedule_of(provider).buffer_minutes)
+
+    def take():
+        return Booking.objects.filter(
+            pk=booking.pk, provider__isnull=True, status__in=rule.sources
+        ).update(
+            provider=provider,
+            listing=listing,
+            status=rule.target,
+            ends_at=F("starts_at") + duration,
+            blocked_until=F("starts_at") + duration + buffer,
+            price_amount_minor=listing.price_amount_minor,
+            price_currency=listing.price_currency,
+            price_unit=listing.price_unit,
+            updated_at=timezone.now(),
+        )
+
+    provider_write_lock(provider.pk)
+    won = write_or_conflict(take, message=_("You are already booked at that time."))
+    if not won:
+        current = Booking.objects.get(pk=booking.pk)
+        raise Conflict(
+            errors.BROADCAST_TAKEN,
+            _("Another helper was faster."),
+            extra={"status": current.status},
+        )
+    booking = Booking.objects.select_related("provider", "customer").get(pk=booking.pk)
+    _record(booking, before=S.REQUESTED, action="broadcast_accept", actor=provider.user)
+    return booking
+
+
+def _record(booking: Booking, *, before: str, action: str, actor: User | None, reason: str = ""):
+    """What every transition leaves behind: its event, announced to other apps and by mail."""
     event = BookingEvent.objects.create(
         booking=booking,
         from_status=before,
-        to_status=target or before,
+        to_status=booking.status,
         actor=actor,
         reason=(reason or "")[:500],
         data={"action": action, **_event_data(booking, action)},
     )
     booking_event_announce(booking=booking, event=event)
-    return booking
 
 
 def provider_facts_changed(provider_id: int) -> None:
@@ -142,24 +269,8 @@ def booking_event_announce(*, booking: Booking, event: BookingEvent) -> None:
     )
 
 
-def _past(action: str) -> str:
-    return {
-        "accept": "accepted",
-        "decline": "declined",
-        "counter": "countered",
-        "accept_counter": "accepted",
-        "confirm": "confirmed",
-        "complete": "completed",
-        "cancel": "cancelled",
-        "no_show": "marked as a no-show",
-        "dispute": "disputed",
-        "expire": "expired",
-    }[action]
-
-
 def _check_actor(rule: Rule, role: str) -> None:
-    allowed = {"either": {"customer", "provider"}}.get(rule.who, {rule.who})
-    if role not in allowed:
+    if role not in _roles(rule):
         if role == "other":
             raise NotFound(_("No such booking."))
         raise ApplicationError(

@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +15,11 @@ from quartier.bookings.availability import (
 )
 from quartier.bookings.guard import provider_write_lock, write_or_conflict
 from quartier.bookings.models import Booking, BookingEvent, BroadcastInvite
-from quartier.bookings.services.lifecycle import booking_event_announce
+from quartier.bookings.services.lifecycle import (
+    booking_claim,
+    booking_event_announce,
+    booking_transition,
+)
 from quartier.catalog.models import Category, Listing, Offer, ProviderProfile
 from quartier.catalog.selectors.catalog import category_ids_with_children
 from quartier.geo.selectors import postal_code_point
@@ -171,6 +174,27 @@ def booking_request_windows(
     return _create(booking, customer)
 
 
+def booking_request(
+    *,
+    listing: Listing,
+    customer: User,
+    starts_at: datetime | None = None,
+    windows: list | None = None,
+    note: str = "",
+) -> Booking:
+    """A customer asks for a listing: at one free slot (`starts_at`) or in up to three
+    windows. The one use case behind the booking page and POST /api/bookings/."""
+    if (starts_at is None) == (windows is None):
+        raise ApplicationError.invalid_field(
+            "starts_at", _("Give either a start time (a free slot) or windows.")
+        )
+    if starts_at is not None:
+        return booking_request_slot(
+            listing=listing, customer=customer, starts_at=starts_at, note=note
+        )
+    return booking_request_windows(listing=listing, customer=customer, windows=windows, note=note)
+
+
 @transaction.atomic
 def booking_create_from_offer(*, offer: Offer) -> int:
     """An accepted task offer becomes a booking (bookings.subscribers: OfferAccepted)."""
@@ -196,8 +220,6 @@ def booking_create_from_offer(*, offer: Offer) -> int:
     _create(booking, task.customer, offer=offer.pk)
     if offer.proposed_start is not None:
         # The customer accepted the provider's proposed time with the offer.
-        from quartier.bookings.services.lifecycle import booking_transition
-
         booking_transition(
             booking=booking,
             action="accept",
@@ -281,7 +303,7 @@ def booking_broadcast(
 
 @transaction.atomic
 def broadcast_accept(*, booking: Booking, provider: ProviderProfile) -> Booking:
-    """First come, first served: one conditional UPDATE decides, whatever the concurrency."""
+    """An invited provider takes an open broadcast (the lifecycle's broadcast_accept)."""
     invite = (
         BroadcastInvite.objects.filter(booking=booking, provider=provider)
         .select_related("listing")
@@ -289,42 +311,4 @@ def broadcast_accept(*, booking: Booking, provider: ProviderProfile) -> Booking:
     )
     if invite is None:
         raise ApplicationError("not_invited", _("This request was not sent to you."), status=404)
-    buffer = timedelta(minutes=schedule_of(provider).buffer_minutes)
-    listing = invite.listing
-
-    def take():
-        return Booking.objects.filter(
-            pk=booking.pk,
-            provider__isnull=True,
-            status=Booking.Status.REQUESTED,
-        ).update(
-            provider=provider,
-            listing=listing,
-            status=Booking.Status.ACCEPTED,
-            ends_at=F("starts_at") + timedelta(minutes=booking.duration_minutes),
-            blocked_until=F("starts_at") + timedelta(minutes=booking.duration_minutes) + buffer,
-            price_amount_minor=listing.price_amount_minor,
-            price_currency=listing.price_currency,
-            price_unit=listing.price_unit,
-            updated_at=timezone.now(),
-        )
-
-    provider_write_lock(provider.pk)
-    won = write_or_conflict(take, message=_("You are already booked at that time."))
-    if not won:
-        current = Booking.objects.get(pk=booking.pk)
-        raise Conflict(
-            errors.BROADCAST_TAKEN,
-            _("Another helper was faster."),
-            extra={"status": current.status},
-        )
-    booking = Booking.objects.get(pk=booking.pk)
-    event = BookingEvent.objects.create(
-        booking=booking,
-        from_status=Booking.Status.REQUESTED,
-        to_status=booking.status,
-        actor=provider.user,
-        data={"action": "broadcast_accept"},
-    )
-    booking_event_announce(booking=booking, event=event)
-    return booking
+    return booking_claim(booking=booking, provider=provider, listing=invite.listing)

@@ -330,6 +330,20 @@ class TaskSearchSerializer(serializers.Serializer):
     cursor = serializers.CharField(max_length=500, required=False)
 
 
+class TaskNearbySerializer(TaskSerializer):
+    distance_km = serializers.FloatField()
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "distance_km"]
+
+
+class TaskSearchPageSerializer(serializers.Serializer):
+    """The answer of the task search (documentation only: the view builds it)."""
+
+    results = TaskNearbySerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+
+
 class OfferSerializer(serializers.ModelSerializer):
     provider = ProviderSummarySerializer()
     price = serializers.SerializerMethodField()

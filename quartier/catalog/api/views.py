@@ -340,7 +340,7 @@ class TaskSearchView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[s.TaskSearchSerializer], responses=s.TaskSerializer(many=True))
+    @extend_schema(parameters=[s.TaskSearchSerializer], responses=s.TaskSearchPageSerializer)
     def get(self, request):
         provider = profiles.provider_profile_require(request.user)
         serializer = s.TaskSearchSerializer(data=request.query_params)

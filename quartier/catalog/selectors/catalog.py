@@ -146,7 +146,7 @@ def offer_get_for_user(*, offer_id: int, user: User) -> Offer:
 
 
 def offers_of_provider(profile: ProviderProfile) -> QuerySet[Offer]:
-    return Offer.objects.filter(provider=profile).select_related("task").order_by("-id")
+    return Offer.objects.filter(provider=profile).select_related("task", "provider").order_by("-id")
 
 
 def tasks_by_ids(task_ids: list[int]) -> dict[int, TaskRequest]:

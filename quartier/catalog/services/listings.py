@@ -1,6 +1,7 @@
 """Listings: priced services a provider offers, their photos, status and moderation."""
 
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -204,7 +205,14 @@ def listing_unhide(*, listing: Listing) -> Listing:
 @transaction.atomic
 def listing_delete(*, listing: Listing) -> None:
     names = [photo.image.name for photo in listing.photos.all()]
-    listing.delete()
+    try:
+        listing.delete()
+    except ProtectedError as error:
+        # Bookings keep their listing: its terms are part of what was agreed.
+        raise Conflict(
+            errors.LISTING_IN_USE,
+            _("This listing has bookings; pause it instead of deleting it."),
+        ) from error
     transaction.on_commit(lambda: _delete_files(names))
 
 

@@ -190,20 +190,26 @@ def offer_create(
     )
 
 
+def _offer_close(offer: Offer, *, status: str, refusal: str) -> Offer:
+    """A pending offer leaves the running (withdrawn or declined); `refusal` says why
+    another status cannot."""
+    if offer.status != Offer.Status.PENDING:
+        raise Conflict(errors.OFFER_NOT_PENDING, refusal, extra={"status": offer.status})
+    offer.status = status
+    offer.save(update_fields=["status", "updated_at"])
+    return offer
+
+
 @transaction.atomic
 def offer_withdraw(*, offer: Offer, provider: ProviderProfile) -> Offer:
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.provider_id != provider.pk:
         raise PermissionDenied(_("This is not your offer."))
-    if offer.status != Offer.Status.PENDING:
-        raise Conflict(
-            errors.OFFER_NOT_PENDING,
-            _("Only pending offers can be withdrawn."),
-            extra={"status": offer.status},
-        )
-    offer.status = Offer.Status.WITHDRAWN
-    offer.save(update_fields=["status", "updated_at"])
-    return offer
+    return _offer_close(
+        offer,
+        status=Offer.Status.WITHDRAWN,
+        refusal=_("Only pending offers can be withdrawn."),
+    )
 
 
 @transaction.atomic
@@ -211,15 +217,9 @@ def offer_decline(*, offer: Offer, customer: User) -> Offer:
     offer = Offer.objects.select_for_update().select_related("task").get(pk=offer.pk)
     if offer.task.customer_id != customer.pk:
         raise PermissionDenied(_("Only the customer who posted the task can decline offers."))
-    if offer.status != Offer.Status.PENDING:
-        raise Conflict(
-            errors.OFFER_NOT_PENDING,
-            _("Only pending offers can be declined."),
-            extra={"status": offer.status},
-        )
-    offer.status = Offer.Status.DECLINED
-    offer.save(update_fields=["status", "updated_at"])
-    return offer
+    return _offer_close(
+        offer, status=Offer.Status.DECLINED, refusal=_("Only pending offers can be declined.")
+    )
 
 
 @transaction.atomic

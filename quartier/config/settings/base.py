@@ -58,6 +58,7 @@ TENANT_APPS = [
     "quartier.storefront",
     "quartier.backoffice",
     "quartier.outbox",
+    "quartier.workspace",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -193,7 +194,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "quartier.platform.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "quartier.platform.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "quartier.platform.pagination.CursorPagination",
@@ -216,7 +217,10 @@ SIGNIN_LOCKOUT_SECONDS = env_int("SIGNIN_LOCKOUT_SECONDS", 15 * 60)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quartier marketplace API",
-    "DESCRIPTION": "The API of one tenant's marketplace; every path is relative to its host.",
+    "DESCRIPTION": (
+        "The API of one tenant's marketplace; every path is relative to its host. "
+        "The operator's API is described at /api/schema/ on the platform's own domain."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -224,6 +228,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # What Django's converters really match, so a client (or a fuzzer) knows which
+    # values reach the view at all.
+    "PATH_CONVERTER_OVERRIDES": {
+        "int": {"type": "integer", "minimum": 0},
+        "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+        "str": {"type": "string", "pattern": "^[^/]+$"},
+    },
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "quartier.platform.languages.Language",
         "ProviderKindEnum": "quartier.catalog.models.ProviderProfile.Kind",
@@ -238,6 +249,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentModeEnum": "quartier.billing.models.PaymentMode",
         "PaymentStatusEnum": "quartier.billing.models.Payment.Status",
         "PayoutStatusEnum": "quartier.billing.models.Payout.Status",
+        "InvoiceMethodEnum": "quartier.tenants.models.TenantInvoice.Method",
     },
 }
 

@@ -96,6 +96,46 @@ def idempotent(view_method):
     return extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_PARAMETER])(wrapper)
 
 
+def idempotent_without_transaction(view_method):
+    """`idempotent` for views that call Stripe: no transaction stays open around the call.
+
+    The key is held by a lock for the request (see `idempotency_key_held`) and the answer
+    stored in its own short transaction after the view's services have committed. A
+    worker that dies between the two leaves the write without a stored answer; the
+    client's retry then runs the view again, which the services' own Stripe idempotency
+    keys and state checks make safe.
+    """
+
+    @functools.wraps(view_method)
+    def wrapper(view, request, *args, **kwargs):
+        key = request.headers.get(idempotency.HEADER)
+        if key is None:
+            return view_method(view, request, *args, **kwargs)
+        idempotency.idempotency_key_check(key)
+        fingerprint = idempotency.request_fingerprint(
+            method=request.method, path=request.get_full_path(), body=_canonical_body(request)
+        )
+        with idempotency.idempotency_key_held(
+            user=request.user, key=key, fingerprint=fingerprint
+        ) as stored:
+            if stored is not None:
+                return _replay(stored)
+            response = view_method(view, request, *args, **kwargs)
+            if status.is_success(response.status_code):
+                with transaction.atomic():
+                    idempotency.idempotency_key_record(
+                        user=request.user,
+                        key=key,
+                        fingerprint=fingerprint,
+                        answer=idempotency.StoredAnswer(
+                            status=response.status_code, body=_json_text(response.data)
+                        ),
+                    )
+        return response
+
+    return extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_PARAMETER])(wrapper)
+
+
 def _canonical_body(request) -> bytes:
     """The parsed body as sorted JSON: a multipart retry gets a new boundary, same data."""
     data = request.data

@@ -64,7 +64,8 @@ class TenantDetailView(OperatorView):
     def get(self, request, slug):
         return Response(TenantSerializer(tenant_get(slug=slug)).data)
 
-    @extend_schema(request=StatusReasonSerializer, responses=TenantSerializer)
+    # Deleting is reversible (see restore), so the tenant comes back: 200, not 204.
+    @extend_schema(request=StatusReasonSerializer, responses={200: TenantSerializer})
     def delete(self, request, slug):
         reason = _reason(request)
         services.tenant_delete(tenant=tenant_get(slug=slug), reason=reason)
@@ -123,7 +124,7 @@ class TenantDomainListView(OperatorView):
 
 
 class TenantDomainDetailView(OperatorView):
-    @extend_schema(request=None, responses=TenantSerializer)
+    @extend_schema(request=None, responses={200: TenantSerializer})
     def delete(self, request, slug, domain):
         services.domain_remove(tenant=tenant_get(slug=slug), domain=domain)
         return Response(TenantSerializer(tenant_get(slug=slug)).data)

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from quartier.workspace.views import hours, listings, vetting, wizard
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("workspace/start/", wizard.start, name="start"),
+    path("workspace/start/profile/", wizard.profile_step, name="profile"),
+    path("workspace/start/vetting/", vetting.vetting_step, name="vetting"),
+    path("workspace/start/vetting/submit/", vetting.vetting_submit, name="vetting-submit"),
+    path("workspace/start/vetting/email/", vetting.email_send, name="email-send"),
+    path("workspace/start/vetting/phone/", vetting.phone_send, name="phone-send"),
+    path("workspace/start/vetting/phone/confirm/", vetting.phone_confirm, name="phone-confirm"),
+    path("workspace/start/vetting/<int:pk>/", vetting.requirement_page, name="requirement"),
+    path(
+        "workspace/start/vetting/<int:pk>/quiz/<int:number>/",
+        vetting.quiz_question,
+        name="quiz-question",
+    ),
+    path("workspace/start/vetting/<int:pk>/quiz/result/", vetting.quiz_result, name="quiz-result"),
+    path("workspace/start/listing/", wizard.first_listing_step, name="first-listing"),
+    path("workspace/start/done/", wizard.done_step, name="done"),
+    path("workspace/listings/", listings.listing_list, name="listings"),
+    path("workspace/listings/new/", listings.listing_new, name="listing-new"),
+    path("workspace/listings/<int:pk>/", listings.listing_edit, name="listing-edit"),
+    path("workspace/listings/<int:pk>/status/", listings.listing_status, name="listing-status"),
+    path("workspace/listings/<int:pk>/delete/", listings.listing_delete, name="listing-delete"),
+    path("workspace/hours/", hours.hours, name="hours"),
+    path("workspace/hours/time-off/", hours.time_off_add, name="time-off-add"),
+    path(
+        "workspace/hours/time-off/<int:pk>/delete/", hours.time_off_delete, name="time-off-delete"
+    ),
+]

@@ -1,0 +1,1 @@
+"""The provider's workspace pages; one module per part (wizard, vetting, listings, hours)."""

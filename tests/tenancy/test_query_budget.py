@@ -1,0 +1,107 @@
+"""The query budget: every list costs as many SQL statements for one row as for several,
+and no GET writes.
+
+Each app marks its lists in `tests/<app>/isolation.py` with `grow` (see matrix.py). The
+test makes one row (the endpoint's `make`), counts the statements of a request, adds
+rows, and counts again. It runs on the session's tenants, so one case takes a second.
+"""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from tests.tenancy.matrix import all_endpoints, statuses
+
+ROWS = 5
+ENDPOINTS = all_endpoints()
+LISTS = [endpoint for endpoint in ENDPOINTS if endpoint.grow is not None]
+# GET API answers that hold a list of rows but are bounded by design, not by the data.
+BOUNDED = {
+    # one review each way at most
+    "GET api/bookings/<int:pk>/reviews/ as-customer",
+    # the languages the marketplace offers: its settings, not rows
+    "GET api/marketplace/languages/",
+}
+
+
+def _measure(endpoint, client, params):
+    endpoint.request(client, params)  # warms the per-process caches (tenant, settings)
+    with CaptureQueriesContext(connection) as queries:
+        response = endpoint.request(client, params)
+    assert response.status_code in statuses(endpoint.ok), response.content[:500]
+    return [query["sql"] for query in queries.captured_queries], response
+
+
+@pytest.mark.parametrize("endpoint", LISTS, ids=[endpoint.id for endpoint in LISTS])
+def test_a_list_costs_the_same_for_one_row_as_for_many(endpoint, tenant_a):
+    # given one row of what the endpoint lists
+    params = endpoint.params(tenant_a)
+    client = endpoint.client_for(tenant_a)
+    with_one, small = _measure(endpoint, client, params)
+
+    # when there are several
+    for _ in range(ROWS - 1):
+        endpoint.add_row(tenant_a, params)
+    with_many, large = _measure(endpoint, client, params)
+
+    # then the answer shows them, for the same number of statements
+    assert len(large.content) > len(small.content), "grow added no row the answer shows"
+    assert len(with_many) == len(with_one), "\n".join(with_many)
+
+
+def _is_a_list(response) -> bool:
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return False
+    body = response.json()
+    return isinstance(body, list) or (isinstance(body, dict) and "results" in body)
+
+
+def test_every_api_list_is_in_the_budget(tenant_a, request):
+    request.getfixturevalue("stripe")
+    unmarked = [
+        endpoint
+        for endpoint in ENDPOINTS
+        if endpoint.is_api
+        and endpoint.method == "get"
+        and endpoint.grow is None
+        and endpoint.id not in BOUNDED
+    ]
+
+    lists = []
+    for endpoint in unmarked:
+        # Each on its own, rolled back: the endpoints' data need not fit together.
+        with transaction.atomic():
+            client = endpoint.client_for(tenant_a)
+            if _is_a_list(endpoint.request(client, endpoint.params(tenant_a))):
+                lists.append(endpoint.id)
+            transaction.set_rollback(True)
+
+    assert lists == [], f"give these lists a `grow` in their tests/<app>/isolation.py: {lists}"
+
+
+WRITES = ("INSERT ", "UPDATE ", "DELETE ")
+GETS = [endpoint for endpoint in ENDPOINTS if endpoint.method == "get"]
+# GETs that still write, each with its reason; a new one fails the test below.
+WRITING_GETS = {
+    # Django's password-reset flow keeps the link's token in the session and redirects,
+    # so that the token does not stay in the address bar (a session row, no user data).
+    "GET accounts/password/set/<uidb64>/<token>/",
+    # The e-mail link verifies on GET. To do: a page with a POST button (mail scanners
+    # open links), with accounts' move of mail to the outbox.
+    "GET accounts/verify-email/<str:token>/",
+}
+
+
+@pytest.mark.parametrize("endpoint", GETS, ids=[endpoint.id for endpoint in GETS])
+def test_a_get_never_writes(endpoint, tenant_a):
+    if endpoint.id in WRITING_GETS:
+        pytest.skip("a known writing GET (see WRITING_GETS)")
+    params = endpoint.params(tenant_a)
+    client = endpoint.client_for(tenant_a)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = endpoint.request(client, params)
+
+    assert response.status_code in statuses(endpoint.ok), response.content[:500]
+    writes = [query["sql"] for query in queries.captured_queries if query["sql"].startswith(WRITES)]
+    assert writes == []
