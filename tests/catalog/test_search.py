@@ -346,10 +346,11 @@ def _check_order(actual, listings, specs, query, distance, category_words):
             return (-spec["price"], listing_id)
         if sort == "rating":
             return (-spec["rating"], listing_id)
-        # Identical titles; a category whose name holds the word too ranks higher (category
-        # names are indexed); otherwise equal rank, in id order.
+        # The title weighs most, then the category's name (both indexed): a listing found
+        # only through its category ranks below those with the word in the title.
         word = WORDS[query["word"]]
-        return (word not in category_words[category_of[listing_id]], listing_id)
+        in_title = spec["word"] == query["word"]
+        return (not in_title, word not in category_words[category_of[listing_id]], listing_id)
 
     expected = sorted(actual, key=key)
     if sort == "distance":  # ties within float noise may swap
