@@ -27,7 +27,7 @@ from quartier.bookings.services.reviews import review_write
 from quartier.catalog.models import Listing
 from quartier.outbox.models import OutboxMessage
 
-PAST_BOOKINGS = 160
+PAST_BOOKINGS = 120
 CANCELLED_BOOKINGS = 12
 UPCOMING_BOOKINGS = 24
 HISTORY_DAYS = 84  # twelve weeks, the back office's analytics window

@@ -6,6 +6,7 @@ import time
 import pytest
 from django.db.models import Count
 
+from quartier.bookings.demo import CANCELLED_BOOKINGS, PAST_BOOKINGS, UPCOMING_BOOKINGS
 from quartier.bookings.models import Booking, Review
 from quartier.catalog.models import Listing, ListingPhoto, Offer, ProviderProfile, TaskRequest
 from quartier.catalog.selectors.ratings import provider_rating
@@ -39,22 +40,23 @@ def test_the_demo_seed_fills_one_tenant_with_a_living_neighbourhood(tenant_a):
         assert helpers.exclude(photo="").count() == helpers.count()
         published = Listing.objects.filter(status=Listing.Status.PUBLISHED)
         assert ListingPhoto.objects.filter(listing__in=published).count() >= 50
-        assert completed.count() == 160
+        assert completed.count() == PAST_BOOKINGS
         # two-way reviews, both revealed
-        assert (
-            Review.objects.filter(booking__in=completed, revealed_at__isnull=False).count() == 320
-        )
+        revealed = Review.objects.filter(booking__in=completed, revealed_at__isnull=False)
+        assert revealed.count() == 2 * PAST_BOOKINGS
         assert all(task.offers_count >= 1 for task in open_tasks)
         assert open_tasks.count() == 12
         assert Offer.objects.filter(task__in=open_tasks).count() >= 12
         # the profiles' counters agree with the reviews (the lifecycle kept them)
         reviewed = helpers.filter(rating_count__gt=0)
-        assert sum(profile.rating_count for profile in ProviderProfile.objects.all()) == 160
+        counted = sum(profile.rating_count for profile in ProviderProfile.objects.all())
+        assert counted == PAST_BOOKINGS
         assert any(provider_rating(profile).value is not None for profile in reviewed)
         print(f"demo seed for one tenant: {seconds:.1f} s")
 
         # running it again adds nothing
         for seed in demo_seeders():
             seed(tenant=tenant_a.tenant, password="quartier-demo-2026")
-        assert Booking.objects.filter(note="Demo").count() == 160 + 12 + 24
+        everything = PAST_BOOKINGS + CANCELLED_BOOKINGS + UPCOMING_BOOKINGS
+        assert Booking.objects.filter(note="Demo").count() == everything
         assert helpers.count() == 60
