@@ -8,8 +8,10 @@ inside a transaction that is rolled back, on whichever schema its requests touch
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from quartier.accounts.models import User
@@ -81,6 +83,41 @@ def _provision(slug: str, name: str) -> TenantHandle:
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,  # per-worker database names under xdist
+):
+    """pytest-django's set-up, except that the test database is always created.
+
+    pytest-django creates it only when some collected test asks for `db` (or carries the
+    django_db mark). A module whose tests use committed data only, such as
+    tests/bookings/test_concurrency.py run on its own, then got no test database: its
+    fixtures ran against the development database ("relation tenants_plan does not
+    exist" on an empty one, or worse, tenants provisioned in a real one).
+    """
+    from django.db import DEFAULT_DB_ALIAS
+    from django.test.utils import setup_databases, teardown_databases
+
+    keep = django_db_keepdb and not django_db_createdb
+    with django_db_blocker.unblock():
+        databases = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases={DEFAULT_DB_ALIAS},
+            serialized_aliases=set(),
+            keepdb=keep,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(databases, verbosity=request.config.option.verbose)
+
+
+@pytest.fixture(scope="session")
 def tenant_pair(django_db_setup, django_db_blocker) -> tuple[TenantHandle, TenantHandle]:
     """Tenant A ("telco") and tenant B ("acme"), committed for the whole session."""
     with django_db_blocker.unblock(), public_context():
@@ -129,14 +166,18 @@ def operator_client(operator_token, db) -> APIClient:
 
 @pytest.fixture(autouse=True)
 def _fresh_state_between_tests():
-    """Each test starts on the public schema with empty caches.
+    """Each test starts on the public schema, in English, with empty caches.
 
-    Requests leave the connection on their tenant's schema, and a rolled-back test may
+    Requests leave the connection on their tenant's schema and the thread in the
+    language they were answered in (a test after a German page would otherwise see
+    German messages, depending on the order tests run in), and a rolled-back test may
     have cached what it saw (a suspended tenant, say) that no longer exists.
     """
     connection.set_schema_to_public()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     connection.set_schema_to_public()
+    translation.activate(settings.LANGUAGE_CODE)
     for alias in ("default", "platform"):
         caches[alias].clear()
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from quartier.billing.models import PaymentMode, PayoutInterval
 from quartier.catalog.models import Category, ProviderProfile
 from quartier.platform.errors import ApplicationError
+from quartier.platform.forms import IntegerField
 from quartier.platform.money import BASIS_POINTS, Money
 from quartier.trust.models import Badge, Requirement
 
@@ -61,7 +62,7 @@ class CategoryForm(NamesForm):
         required=False,
         empty_label=_("None (top level)"),
     )
-    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=10_000, initial=0)
+    position = IntegerField(label=_("Position"), min_value=0, max_value=10_000, initial=0)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, category: Category | None = None, **kwargs):
@@ -95,14 +96,14 @@ class RequirementForm(NamesForm):
     names_max_length = 120
 
     kind = forms.ChoiceField(label=_("Kind of step"), choices=Requirement.Kind.choices)
-    validity_days = forms.IntegerField(
+    validity_days = IntegerField(
         label=_("Valid for (days)"),
         min_value=1,
         max_value=3650,
         required=False,
         help_text=_("Leave empty for a step that never expires."),
     )
-    threshold = forms.IntegerField(
+    threshold = IntegerField(
         label=_("Threshold"),
         min_value=1,
         required=False,
@@ -139,9 +140,9 @@ class BadgeForm(NamesForm):
     slug = forms.SlugField(label=_("Slug"), max_length=60)
     icon = forms.ChoiceField(label=_("Icon"), choices=Badge.Icon.choices)
     rule = forms.ChoiceField(label=_("How it is awarded"), choices=Badge.Rule.choices)
-    threshold = forms.IntegerField(label=_("Threshold"), min_value=1, required=False)
-    min_reviews = forms.IntegerField(label=_("Minimum reviews"), min_value=1, required=False)
-    validity_days = forms.IntegerField(
+    threshold = IntegerField(label=_("Threshold"), min_value=1, required=False)
+    min_reviews = IntegerField(label=_("Minimum reviews"), min_value=1, required=False)
+    validity_days = IntegerField(
         label=_("Valid for (days)"), min_value=1, max_value=3650, required=False
     )
 
@@ -220,7 +221,7 @@ class PayoutSettingsForm(forms.Form):
     )
     payout_interval = forms.ChoiceField(label=_("Payout interval"), choices=PayoutInterval.choices)
     payout_minimum = forms.CharField(label=_("Minimum payout (francs)"), max_length=16)
-    free_cancellation_hours = forms.IntegerField(
+    free_cancellation_hours = IntegerField(
         label=_("Free cancellation until (hours before the start)"), min_value=0, max_value=8760
     )
     late_cancellation_percent = forms.CharField(

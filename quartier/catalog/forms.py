@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from quartier.catalog.models import Category
+from quartier.platform.forms import IntegerField
 from quartier.platform.money import Money
 
 
@@ -45,7 +46,7 @@ class TaskForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
-    budget = forms.IntegerField(
+    budget = IntegerField(
         label=_("Budget in CHF (optional)"),
         required=False,
         min_value=1,

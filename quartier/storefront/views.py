@@ -19,6 +19,7 @@ from quartier.catalog.seo import service_json_ld
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
 from quartier.platform.headers import framed_by_same_origin
+from quartier.platform.params import integer_or_none
 from quartier.trust.selectors import BadgeChip, badge_chips, badges
 
 
@@ -53,8 +54,9 @@ def _search_params(query) -> dict:
         value = query.get(name, "").strip()
         if not value:
             continue
-        if name in PRICE_FIELDS and value.isdigit():
-            value = str(int(value) * 100)
+        francs = integer_or_none(value) if name in PRICE_FIELDS else None
+        if francs is not None:
+            value = str(francs * 100)
         params[name] = value
     return params
 

@@ -8,7 +8,6 @@ type, its headers and its body. Figures are printed and kept in docs/testing.md.
 """
 
 import os
-import re
 import sys
 import time
 from collections import Counter
@@ -62,34 +61,10 @@ SKIPPED_WITH_TOKEN = {
     "DELETE /api/auth/token/",
 }
 
-# An ISO date-time ending in an offset of 16 hours or more.
-_LARGE_OFFSET = re.compile(r"T.*[+-](1[6-9]|2\d):?\d{2}$")
-
-
-def has_offset_postgresql_refuses(query) -> bool:
-    values = []
-    for value in (query or {}).values():
-        values.extend(value if isinstance(value, list) else [value])
-    return any(isinstance(value, str) and _LARGE_OFFSET.search(value) for value in values)
-
-
-# Failures that belong to work not merged yet: each is counted and printed, and does not
-# fail the run. Delete an entry as soon as its fix lands; keep this list short and exact.
-KNOWN_FAILURES = {
-    # The "parse" branch makes a malformed cursor a 400 naming the field.
-    "invalid cursor answers 404": lambda label, case, response: (
-        response.status_code == 404 and "cursor" in (case.query or {})
-    ),
-    # A date-time whose UTC offset PostgreSQL refuses (past 15:59) fails in the database:
-    # a 500 in production, a 503 here inside the test's transaction. Seen on the
-    # date-time filters of /api/bookings/ and /api/tasks/. For the "parse" branch's
-    # one parsing layer of query parameters.
-    "date-time with a UTC offset PostgreSQL refuses, in a query filter": (
-        lambda label, case, response: (
-            response.status_code in (500, 503) and has_offset_postgresql_refuses(case.query)
-        )
-    ),
-}
+# Failures accepted by name; empty since the strict parsing layer fixed the last two
+# (an invalid cursor answered 404; a date-time filter whose UTC offset PostgreSQL refuses
+# failed in the database).
+KNOWN_FAILURES: dict = {}
 
 
 RUNS = [

@@ -15,11 +15,18 @@ from quartier.catalog.selectors.ratings import provider_rating, rating_of
 from quartier.catalog.selectors.search import MAX_QUERY_LENGTH, SORTS
 from quartier.marketplace.selectors import localized
 from quartier.platform.api.fields import MoneyField
+from quartier.platform.api.query import (
+    DecimalField,
+    FloatField,
+    IntegerField,
+    PrimaryKeyRelatedField,
+)
 from quartier.platform.api.serializers import ReasonSerializer  # noqa: F401  (re-export)
 from quartier.platform.languages import Language
 from quartier.platform.money import Money
 
-POSTAL_CODE = r"^\d{4}$"
+# [0-9], not \d: \d also matches "١٢٣٤" and other non-ASCII digits.
+POSTAL_CODE = r"^[0-9]{4}$"
 
 
 def _language() -> str:
@@ -40,7 +47,7 @@ class CategorySerializer(serializers.ModelSerializer):
 class CategoryWriteSerializer(serializers.Serializer):
     slug = serializers.SlugField(max_length=60)
     names = serializers.DictField(child=serializers.CharField(max_length=80), allow_empty=False)
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = PrimaryKeyRelatedField(
         queryset=Category.objects.all(), allow_null=True, required=False
     )
     position = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
@@ -175,7 +182,7 @@ class ListingSerializer(serializers.ModelSerializer):
 
 
 class ListingWriteSerializer(serializers.Serializer):
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    category = PrimaryKeyRelatedField(queryset=Category.objects.all())
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=5000, allow_blank=True, required=False)
     language = serializers.ChoiceField(Language.choices, required=False)
@@ -198,13 +205,13 @@ class SearchQuerySerializer(serializers.Serializer):
         required=False,
         error_messages={"invalid": _lazy("Enter a Swiss postal code of four digits, e.g. 8004.")},
     )
-    latitude = serializers.FloatField(min_value=45.0, max_value=48.5, required=False)
-    longitude = serializers.FloatField(min_value=5.0, max_value=11.0, required=False)
-    radius_km = serializers.IntegerField(min_value=1, max_value=200, required=False, default=25)
+    latitude = FloatField(min_value=45.0, max_value=48.5, required=False)
+    longitude = FloatField(min_value=5.0, max_value=11.0, required=False)
+    radius_km = IntegerField(min_value=1, max_value=200, required=False, default=25)
     category = serializers.CharField(max_length=60, required=False)
-    price_min = serializers.IntegerField(min_value=0, max_value=1_000_000_000, required=False)
-    price_max = serializers.IntegerField(min_value=0, max_value=1_000_000_000, required=False)
-    min_rating = serializers.DecimalField(
+    price_min = IntegerField(min_value=0, max_value=1_000_000_000, required=False)
+    price_max = IntegerField(min_value=0, max_value=1_000_000_000, required=False)
+    min_rating = DecimalField(
         min_value=0, max_value=5, max_digits=3, decimal_places=2, required=False
     )
     badge = serializers.SlugField(max_length=60, required=False)
@@ -213,7 +220,7 @@ class SearchQuerySerializer(serializers.Serializer):
     include_remote = serializers.BooleanField(required=False, default=True)
     sort = serializers.ChoiceField(SORTS, required=False, default="relevance")
     cursor = serializers.CharField(max_length=500, required=False)
-    page_size = serializers.IntegerField(min_value=1, max_value=50, required=False, default=20)
+    page_size = IntegerField(min_value=1, max_value=50, required=False, default=20)
 
     def validate(self, data):
         if ("latitude" in data) != ("longitude" in data):
@@ -312,7 +319,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class TaskWriteSerializer(serializers.Serializer):
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    category = PrimaryKeyRelatedField(queryset=Category.objects.all())
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(
         max_length=5000, allow_blank=True, required=False, default=""
@@ -325,7 +332,7 @@ class TaskWriteSerializer(serializers.Serializer):
 
 
 class TaskSearchSerializer(serializers.Serializer):
-    radius_km = serializers.IntegerField(min_value=1, max_value=200, required=False)
+    radius_km = IntegerField(min_value=1, max_value=200, required=False)
     category = serializers.CharField(max_length=60, required=False)
     cursor = serializers.CharField(max_length=500, required=False)
 

@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,11 +24,13 @@ from quartier.geo.projection import project
 from quartier.geo.selectors import postal_code_point
 from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
 from quartier.marketplace.selectors import marketplace_settings
+from quartier.platform.api.parsers import FormParser, MultiPartParser
 from quartier.platform.api.permissions import IsTenantAdmin
+from quartier.platform.api.query import QueryParameters
 from quartier.platform.errors import ApplicationError
 
 
-class CategoryListView(APIView):
+class CategoryListView(QueryParameters, APIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else [IsTenantAdmin()]
 
@@ -121,7 +122,7 @@ class MyProviderPhotoView(APIView):
         return Response(s.ProviderProfileSerializer(profile).data)
 
 
-class ListingListView(ListAPIView):
+class ListingListView(QueryParameters, ListAPIView):
     """The signed-in provider's own listings (every status); POST creates a draft."""
 
     permission_classes = [IsAuthenticated]
@@ -268,14 +269,13 @@ def listing_search_from_query(data: dict) -> ListingSearch:
     )
 
 
-class ListingSearchView(APIView):
+class ListingSearchView(QueryParameters, APIView):
     permission_classes = [AllowAny]
+    query_serializer_class = s.SearchQuerySerializer
 
-    @extend_schema(parameters=[s.SearchQuerySerializer], responses={200: dict})
+    @extend_schema(responses={200: dict})
     def get(self, request):
-        serializer = s.SearchQuerySerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        page = listing_search(listing_search_from_query(serializer.validated_data))
+        page = listing_search(listing_search_from_query(self.query))
         photos = selectors.first_photos([row["id"] for row in page.results])
         for row in page.results:
             row["photo_url"] = photos.get(row["id"])
@@ -291,7 +291,7 @@ class ListingSearchView(APIView):
         )
 
 
-class TaskListView(ListAPIView):
+class TaskListView(QueryParameters, ListAPIView):
     """The signed-in customer's own tasks; POST posts a new one."""
 
     permission_classes = [IsAuthenticated]
@@ -335,17 +335,16 @@ class TaskCancelView(APIView):
         )
 
 
-class TaskSearchView(APIView):
+class TaskSearchView(QueryParameters, APIView):
     """Open tasks near the signed-in provider, nearest first."""
 
     permission_classes = [IsAuthenticated]
+    query_serializer_class = s.TaskSearchSerializer
 
-    @extend_schema(parameters=[s.TaskSearchSerializer], responses=s.TaskSearchPageSerializer)
+    @extend_schema(responses=s.TaskSearchPageSerializer)
     def get(self, request):
         provider = profiles.provider_profile_require(request.user)
-        serializer = s.TaskSearchSerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.query
         category_ids = (
             selectors.category_ids_with_children(data["category"]) if data.get("category") else None
         )
@@ -366,7 +365,7 @@ class TaskSearchView(APIView):
         return Response({"results": results, "next_cursor": page.next_cursor})
 
 
-class TaskOfferListView(APIView):
+class TaskOfferListView(QueryParameters, APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=s.OfferSerializer(many=True))
@@ -391,7 +390,7 @@ class TaskOfferListView(APIView):
         return Response(s.OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
 
-class MyOfferListView(ListAPIView):
+class MyOfferListView(QueryParameters, ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = s.OfferSerializer
 

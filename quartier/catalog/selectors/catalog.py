@@ -14,6 +14,7 @@ from quartier.catalog.models import (
     TaskRequest,
 )
 from quartier.platform.errors import ApplicationError, NotFound
+from quartier.platform.params import integer_or_none
 
 
 def category_list(*, include_inactive: bool = False) -> QuerySet[Category]:
@@ -30,7 +31,8 @@ def category_get(*, category_id: int) -> Category:
 
 def category_ids_with_children(value: str) -> tuple[int, ...]:
     """A category given by id or slug, with its sub-categories (400 when unknown)."""
-    lookup = Q(pk=int(value)) if str(value).isdigit() else Q(slug=str(value))
+    category_id = integer_or_none(value)
+    lookup = Q(pk=category_id) if category_id is not None else Q(slug=str(value))
     category = Category.objects.filter(lookup, is_active=True).first()
     if category is None:
         raise ApplicationError.invalid_field("category", _("Unknown category."))

@@ -196,6 +196,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "quartier.platform.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "quartier.platform.api.exception_handler",
+    # DRF's three, made to answer 400 for any body they cannot read (nesting included).
+    "DEFAULT_PARSER_CLASSES": [
+        "quartier.platform.api.parsers.JSONParser",
+        "quartier.platform.api.parsers.FormParser",
+        "quartier.platform.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "quartier.platform.pagination.CursorPagination",
     "PAGE_SIZE": 20,

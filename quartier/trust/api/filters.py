@@ -3,6 +3,7 @@
 import django_filters
 
 from quartier.marketplace.models import AuditEntry
+from quartier.platform.api.query import IdFilter
 from quartier.trust.models import Application
 
 
@@ -21,7 +22,7 @@ class AuditFilter(django_filters.FilterSet):
     action = django_filters.CharFilter()
     action_prefix = django_filters.CharFilter(field_name="action", lookup_expr="startswith")
     subject_type = django_filters.CharFilter()
-    subject_id = django_filters.NumberFilter()
+    subject_id = IdFilter()
     after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 

@@ -15,7 +15,7 @@ from quartier.workspace.views.common import helper_page, submit
 
 
 def _page(request, profile, *, hours_form=None, time_off_form=None, status=200):
-    current = schedule.schedule_get_or_create(profile)
+    current = booking_selectors.schedule_or_default(profile)
     if hours_form is None:
         hours_form = HoursForm(
             initial=HoursForm.initial_for(
