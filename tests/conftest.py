@@ -5,12 +5,13 @@ tenants below are committed once (outside any test transaction) and every test r
 inside a transaction that is rolled back, on whichever schema its requests touch.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -182,8 +183,27 @@ def _fresh_state_between_tests():
         caches[alias].clear()
 
 
+class NetworkGuard:
+    """How many atomic blocks belong to the test's scaffolding rather than the code."""
+
+    def __init__(self, baseline: int) -> None:
+        self.baseline = baseline
+
+    @contextmanager
+    def scaffolding_transaction(self):
+        """An atomic block the test opens around a request (to roll it back) is not the
+        code's: the code under test must still open none around a network call."""
+        with transaction.atomic():
+            self.baseline += 1
+            try:
+                yield
+            finally:
+                self.baseline -= 1
+                transaction.set_rollback(True)
+
+
 @pytest.fixture(autouse=True)
-def _no_network_inside_transactions(request, monkeypatch):
+def network_guard(request, monkeypatch) -> NetworkGuard:
     """Stripe, mail and text messages are never sent while a transaction is open.
 
     A network call inside a transaction holds its row locks for as long as the other
@@ -198,11 +218,11 @@ def _no_network_inside_transactions(request, monkeypatch):
 
     if "db" in request.fixturenames:
         request.getfixturevalue("db")  # its transaction is open before the baseline
-    baseline = len(connection.atomic_blocks)
+    network = NetworkGuard(len(connection.atomic_blocks))
 
     def guarded(what, call):
         def guard(*args, **kwargs):
-            opened = len(connection.atomic_blocks) - baseline
+            opened = len(connection.atomic_blocks) - network.baseline
             if opened > 0:
                 pytest.fail(f"{what} called inside a transaction ({opened} atomic block open)")
             return call(*args, **kwargs)
@@ -212,6 +232,7 @@ def _no_network_inside_transactions(request, monkeypatch):
     monkeypatch.setattr(gateway, "call", guarded("Stripe", gateway.call))
     monkeypatch.setattr(EmailBackend, "send_messages", guarded("Mail", EmailBackend.send_messages))
     monkeypatch.setattr(LocmemSMS, "send", guarded("SMS", LocmemSMS.send))
+    return network
 
 
 def free_port() -> int:

@@ -8,10 +8,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quartier.billing.models import PaymentMode, PayoutInterval
-from quartier.catalog.models import Category, ProviderProfile
+from quartier.catalog.models import Category
 from quartier.platform.errors import ApplicationError
 from quartier.platform.forms import IntegerField
 from quartier.platform.money import BASIS_POINTS, Money
+from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Badge, Requirement
 
 # Plain decimals only ("12.50" or "12,50"): no signs, exponents, or thousands separators.
@@ -202,6 +203,7 @@ class PayoutSettingsForm(forms.Form):
         "commission_percent": "commission_basis_points",
         "customer_fee_percent": "customer_fee_basis_points",
         "late_cancellation_percent": "late_cancellation_basis_points",
+        "vat_percent": "vat_basis_points",
     }
     AMOUNTS = {
         "commission_fixed": "commission_fixed_minor",
@@ -227,6 +229,12 @@ class PayoutSettingsForm(forms.Form):
     late_cancellation_percent = forms.CharField(
         label=_("Charged for a late cancellation (%)"), max_length=12
     )
+    # Optional: left empty, receipts show no VAT line.
+    vat_percent = forms.CharField(
+        label=_("VAT included in the prices, shown on receipts (%)"),
+        max_length=12,
+        required=False,
+    )
 
     @classmethod
     def initial_from(cls, settings) -> dict:
@@ -247,6 +255,8 @@ class PayoutSettingsForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         currency = cleaned.get("currency") or "CHF"
+        if not cleaned.get("vat_percent"):
+            cleaned["vat_percent"] = "0"
         for field in self.PERCENTS:
             if field in cleaned:
                 try:

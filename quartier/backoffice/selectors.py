@@ -23,8 +23,9 @@ from quartier.accounts.models import User
 from quartier.billing.models import Payment
 from quartier.billing.services.settings import payout_settings_get
 from quartier.bookings.models import Booking, BookingEvent, BookingStatus, Review
-from quartier.catalog.models import Listing, ProviderProfile
+from quartier.catalog.models import Listing
 from quartier.catalog.selectors.ratings import Rating, provider_rating, rating_of
+from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Application
 
 WEEKS = 12

@@ -13,8 +13,8 @@ from quartier.bookings.models import (
     Schedule,
     TimeOff,
 )
-from quartier.catalog.models import ProviderProfile
 from quartier.platform.errors import NotFound
+from quartier.providers.models import ProviderProfile
 
 
 def _bookings() -> QuerySet[Booking]:

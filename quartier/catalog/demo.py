@@ -18,16 +18,21 @@ from django.utils import timezone
 from quartier.accounts.models import User
 from quartier.accounts.services import user_create
 from quartier.catalog.demo_images import avatar_upload, cover_upload
-from quartier.catalog.models import Category, Listing, ProviderProfile
+from quartier.catalog.models import Category, Listing
 from quartier.catalog.services.listings import (
     listing_create,
     listing_photo_add,
     listing_set_status,
 )
-from quartier.catalog.services.profiles import provider_photo_set, provider_profile_create
 from quartier.catalog.services.tasks import offer_create, task_request_create
 from quartier.geo.projection import plane_distance_km
 from quartier.platform.money import Money
+from quartier.providers.models import ProviderProfile
+from quartier.providers.services import (
+    provider_photo_set,
+    provider_profile_create,
+    provider_vetting_set,
+)
 
 # slug -> [(email name, display name, postal code, languages, skills,
 #           [(category slug, title, price in francs, unit, description)])]
@@ -149,10 +154,7 @@ def seed_demo_catalog(*, tenant, password: str) -> None:
             skills=skills,
             service_radius_km=10,
         )
-        ProviderProfile.objects.filter(pk=profile.pk).update(
-            is_vetted=True, vetted_at=timezone.now()
-        )
-        profile.refresh_from_db()
+        provider_vetting_set(provider=profile, vetted=True)
         for category_slug, title, francs, unit, description in offers:
             listing = listing_create(
                 provider=profile,
@@ -474,12 +476,9 @@ def seed_demo_neighbourhood(*, tenant, password: str) -> None:
             profile=profile, upload=avatar_upload(name=user.full_name, number=number)
         )
         profiles.append((profile, language, offered))
-    # The demo skips the vetting steps (documents, interviews) a real helper goes through.
-    ProviderProfile.objects.filter(pk__in=[profile.pk for profile, _, _ in profiles]).update(
-        is_vetted=True, vetted_at=timezone.now()
-    )
     for profile, language, offered in profiles:
-        profile.refresh_from_db()
+        # The demo skips the vetting steps (documents, interviews) a real helper goes through.
+        provider_vetting_set(provider=profile, vetted=True)
         for slug in offered:
             titles, francs, unit, minutes, _skills = OFFERS[slug]
             listing = listing_create(

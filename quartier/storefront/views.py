@@ -20,6 +20,7 @@ from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
 from quartier.platform.headers import framed_by_same_origin
 from quartier.platform.params import integer_or_none
+from quartier.providers import selectors as provider_selectors
 from quartier.trust.selectors import BadgeChip, badge_chips, badges
 
 
@@ -225,7 +226,7 @@ def listing_detail(request, pk):
 
 
 def provider_detail(request, pk):
-    profile = selectors.provider_profile_get(profile_id=pk, viewer=request.user)
+    profile = provider_selectors.provider_profile_get(profile_id=pk, viewer=request.user)
     return render(
         request,
         "storefront/provider_detail.html",

@@ -12,8 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from quartier.catalog.models import Category, ProviderProfile
+from quartier.catalog.models import Category
 from quartier.platform.storage import private_storage
+from quartier.providers.models import ProviderProfile
 
 
 class Requirement(models.Model):

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
-from quartier.catalog.models import ProviderProfile
 from quartier.marketplace.models import AuditEntry
 from quartier.marketplace.selectors import localized
 from quartier.platform.errors import NotFound
+from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Application, Badge, BadgeAward, Document, Quiz, Requirement
 
 

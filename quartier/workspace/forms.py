@@ -9,9 +9,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from quartier.bookings.availability import marketplace_zone
-from quartier.catalog.models import Category, Listing, SocialLink
+from quartier.catalog.models import Category, Listing
 from quartier.platform.forms import IntegerField
 from quartier.platform.languages import Language
+from quartier.providers.models import SocialLink
 
 REQUIRED = "required"
 INVALID = "invalid"

@@ -14,9 +14,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
-from quartier.catalog.models import ProviderProfile
-from quartier.catalog.selectors.catalog import listings_of_user, provider_profile_of
+from quartier.catalog.selectors.catalog import listings_of_user
 from quartier.marketplace.selectors import marketplace_settings
+from quartier.providers.models import ProviderProfile
+from quartier.providers.selectors import provider_profile_of
 from quartier.trust.models import Application, Quiz, QuizAttempt, Requirement
 from quartier.trust.services.vetting import StepState, application_states
 

@@ -18,7 +18,7 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import got_request_exception, request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.test import APIClient
@@ -211,7 +211,7 @@ def unexpected_server_error(response) -> str | None:
     return None
 
 
-def fuzz(strategy, label, *, examples, host, headers, outcome, errors) -> set[int]:
+def fuzz(strategy, label, *, examples, host, headers, outcome, errors, network) -> set[int]:
     """Run a few examples of one operation; the statuses it answered."""
     seen = set()
 
@@ -227,11 +227,10 @@ def fuzz(strategy, label, *, examples, host, headers, outcome, errors) -> set[in
     def exercise(case):
         errors.clear()
         # Each example starts from the same data: its writes are undone after it.
-        with transaction.atomic():
+        with network.scaffolding_transaction():
             call_started = time.monotonic()
             response = case.call(base_url=f"http://{host}", headers=headers)
             elapsed = time.monotonic() - call_started
-            transaction.set_rollback(True)
         outcome.examples += 1
         outcome.statuses[response.status_code] += 1
         seen.add(response.status_code)
@@ -274,7 +273,9 @@ def fuzz(strategy, label, *, examples, host, headers, outcome, errors) -> set[in
 @pytest.mark.parametrize(
     ("host_kind", "role"), RUNS, ids=[f"{h}-{r or 'anonymous'}" for h, r in RUNS]
 )
-def test_api_answers_as_documented(tenant_a, tenant_b, operator_token, capsys, host_kind, role):
+def test_api_answers_as_documented(
+    tenant_a, tenant_b, operator_token, capsys, network_guard, host_kind, role
+):
     if host_kind == "tenant":
         host, token = tenant_a.host, tenant_a.tokens[role] if role else None
         existing = tenant_objects(tenant_a)
@@ -300,7 +301,13 @@ def test_api_answers_as_documented(tenant_a, tenant_b, operator_token, capsys, h
             if token and label in SKIPPED_WITH_TOKEN:
                 continue
             outcome.operations += 1
-            run = {"host": host, "headers": headers, "outcome": outcome, "errors": exceptions}
+            run = {
+                "host": host,
+                "headers": headers,
+                "outcome": outcome,
+                "errors": exceptions,
+                "network": network_guard,
+            }
             seen = fuzz(operation.as_strategy(), label, examples=EXAMPLES_PER_OPERATION, **run)
             # Invalid input only matters where this role gets past authentication and
             # permissions, and where there is some input to make invalid.

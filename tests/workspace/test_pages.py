@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from quartier.bookings.models import Schedule, TimeOff, WeeklyHours
-from quartier.catalog.models import Listing, ProviderProfile, SocialLink
+from quartier.catalog.models import Listing
+from quartier.providers.models import ProviderProfile, SocialLink
 from quartier.trust.models import Application, Document, QuizAttempt, Step
 from quartier.trust.services.vetting import quiz_set, requirement_create
 from tests.catalog.factories import category, make_listing, make_provider, png_bytes

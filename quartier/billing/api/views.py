@@ -14,7 +14,6 @@ from quartier.billing.api import serializers as s
 from quartier.billing.models import ConnectedAccount, JournalEntry, Payment, Payout
 from quartier.billing.services import connect, payments, payouts
 from quartier.billing.services.settings import payout_settings_get, payout_settings_update
-from quartier.catalog.services.profiles import provider_profile_require
 from quartier.marketplace.api.idempotency import (
     IDEMPOTENCY_RESPONSES,
     idempotent_without_transaction,
@@ -24,6 +23,7 @@ from quartier.platform.api.query import IdField, QueryParameters
 from quartier.platform.api.schema import errors
 from quartier.platform.errors import NotFound, PermissionDenied
 from quartier.platform.pagination import CursorPagination
+from quartier.providers.services import provider_profile_require
 
 
 class PeriodQuerySerializer(serializers.Serializer):

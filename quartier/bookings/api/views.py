@@ -15,13 +15,14 @@ from quartier.bookings.api.filters import BookingFilter
 from quartier.bookings.availability import free_slots
 from quartier.bookings.models import Booking
 from quartier.bookings.services import conversation, lifecycle, requests, reviews, schedule
-from quartier.catalog.selectors.catalog import listing_get_visible, provider_profile_get
-from quartier.catalog.services.profiles import provider_profile_require
+from quartier.catalog.selectors.catalog import listing_get_visible
 from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
 from quartier.platform.api.parsers import FormParser, JSONParser, MultiPartParser
 from quartier.platform.api.permissions import IsTenantAdmin
 from quartier.platform.api.query import QueryParameters
 from quartier.platform.errors import ApplicationError, NotFound
+from quartier.providers.selectors import provider_profile_get
+from quartier.providers.services import provider_profile_require
 
 
 class ScheduleView(APIView):

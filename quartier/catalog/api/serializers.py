@@ -3,14 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
-from quartier.catalog.models import (
-    Category,
-    Listing,
-    Offer,
-    ProviderProfile,
-    SocialLink,
-    TaskRequest,
-)
+from quartier.catalog.models import Category, Listing, Offer, TaskRequest
 from quartier.catalog.selectors.ratings import provider_rating, rating_of
 from quartier.catalog.selectors.search import MAX_QUERY_LENGTH, SORTS
 from quartier.marketplace.selectors import localized
@@ -24,6 +17,7 @@ from quartier.platform.api.query import (
 from quartier.platform.api.serializers import ReasonSerializer  # noqa: F401  (re-export)
 from quartier.platform.languages import Language
 from quartier.platform.money import Money
+from quartier.providers.models import ProviderProfile, SocialLink
 
 # [0-9], not \d: \d also matches "١٢٣٤" and other non-ASCII digits.
 POSTAL_CODE = r"^[0-9]{4}$"

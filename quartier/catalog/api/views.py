@@ -19,7 +19,7 @@ from quartier.catalog.selectors.search import (
     listing_search,
     task_search,
 )
-from quartier.catalog.services import categories, listings, profiles, tasks
+from quartier.catalog.services import categories, listings, tasks
 from quartier.geo.projection import project
 from quartier.geo.selectors import postal_code_point
 from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
@@ -28,6 +28,8 @@ from quartier.platform.api.parsers import FormParser, MultiPartParser
 from quartier.platform.api.permissions import IsTenantAdmin
 from quartier.platform.api.query import QueryParameters
 from quartier.platform.errors import ApplicationError
+from quartier.providers import selectors as provider_selectors
+from quartier.providers import services as providers
 
 
 class CategoryListView(QueryParameters, APIView):
@@ -73,7 +75,7 @@ class ProviderDetailView(APIView):
 
     @extend_schema(responses=s.ProviderProfileSerializer)
     def get(self, request, pk):
-        profile = selectors.provider_profile_get(profile_id=pk, viewer=request.user)
+        profile = provider_selectors.provider_profile_get(profile_id=pk, viewer=request.user)
         return Response(s.ProviderProfileSerializer(profile).data)
 
 
@@ -83,7 +85,7 @@ class MyProviderProfileView(APIView):
     @extend_schema(responses=s.ProviderProfileSerializer)
     def get(self, request):
         return Response(
-            s.ProviderProfileSerializer(profiles.provider_profile_require(request.user)).data
+            s.ProviderProfileSerializer(providers.provider_profile_require(request.user)).data
         )
 
     @extend_schema(
@@ -92,17 +94,21 @@ class MyProviderProfileView(APIView):
     def post(self, request):
         serializer = s.ProviderProfileWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profile = profiles.provider_profile_create(user=request.user, **serializer.validated_data)
-        profile = selectors.provider_profile_get(profile_id=profile.pk, viewer=request.user)
+        profile = providers.provider_profile_create(user=request.user, **serializer.validated_data)
+        profile = provider_selectors.provider_profile_get(
+            profile_id=profile.pk, viewer=request.user
+        )
         return Response(s.ProviderProfileSerializer(profile).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProviderProfileWriteSerializer, responses=s.ProviderProfileSerializer)
     def patch(self, request):
-        profile = profiles.provider_profile_require(request.user)
+        profile = providers.provider_profile_require(request.user)
         serializer = s.ProviderProfileWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        profiles.provider_profile_update(profile=profile, **serializer.validated_data)
-        profile = selectors.provider_profile_get(profile_id=profile.pk, viewer=request.user)
+        providers.provider_profile_update(profile=profile, **serializer.validated_data)
+        profile = provider_selectors.provider_profile_get(
+            profile_id=profile.pk, viewer=request.user
+        )
         return Response(s.ProviderProfileSerializer(profile).data)
 
 
@@ -115,10 +121,10 @@ class MyProviderPhotoView(APIView):
         responses=s.ProviderProfileSerializer,
     )
     def post(self, request):
-        profile = profiles.provider_profile_require(request.user)
+        profile = providers.provider_profile_require(request.user)
         serializer = s.PhotoUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profiles.provider_photo_set(profile=profile, upload=serializer.validated_data["image"])
+        providers.provider_photo_set(profile=profile, upload=serializer.validated_data["image"])
         return Response(s.ProviderProfileSerializer(profile).data)
 
 
@@ -139,7 +145,7 @@ class ListingListView(QueryParameters, ListAPIView):
 
     @extend_schema(request=s.ListingWriteSerializer, responses={201: s.ListingSerializer})
     def post(self, request):
-        provider = profiles.provider_profile_require(request.user)
+        provider = providers.provider_profile_require(request.user)
         serializer = s.ListingWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         listing = listings.listing_create(provider=provider, **serializer.validated_data)
@@ -343,7 +349,7 @@ class TaskSearchView(QueryParameters, APIView):
 
     @extend_schema(responses=s.TaskSearchPageSerializer)
     def get(self, request):
-        provider = profiles.provider_profile_require(request.user)
+        provider = providers.provider_profile_require(request.user)
         data = self.query
         category_ids = (
             selectors.category_ids_with_children(data["category"]) if data.get("category") else None
@@ -382,7 +388,7 @@ class TaskOfferListView(QueryParameters, APIView):
     )
     @idempotent
     def post(self, request, pk):
-        provider = profiles.provider_profile_require(request.user)
+        provider = providers.provider_profile_require(request.user)
         task = selectors.task_get_visible(task_id=pk, user=request.user)
         serializer = s.OfferWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -397,7 +403,7 @@ class MyOfferListView(QueryParameters, ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Offer.objects.none()
-        return selectors.offers_of_provider(profiles.provider_profile_require(self.request.user))
+        return selectors.offers_of_provider(providers.provider_profile_require(self.request.user))
 
 
 class OfferActionView(APIView):
@@ -411,7 +417,7 @@ class OfferActionView(APIView):
         offer = selectors.offer_get_for_user(offer_id=pk, user=request.user)
         if self.action_name == "withdraw":
             offer = tasks.offer_withdraw(
-                offer=offer, provider=profiles.provider_profile_require(request.user)
+                offer=offer, provider=providers.provider_profile_require(request.user)
             )
         elif self.action_name == "accept":
             offer = tasks.offer_accept(offer=offer, customer=request.user)

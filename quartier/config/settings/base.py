@@ -50,6 +50,7 @@ TENANT_APPS = [
     "rest_framework.authtoken",
     "quartier.accounts",
     "quartier.marketplace",
+    "quartier.providers",
     "quartier.catalog",
     "quartier.trust",
     "quartier.bookings",
@@ -89,7 +90,7 @@ EVENT_SUBSCRIBERS_REQUIRED = {
     "quartier.bookings.events.BookingTransitioned": ["quartier.billing"],
     "quartier.catalog.events.OfferAccepted": ["quartier.bookings"],
     "quartier.catalog.events.ListingChanged": ["quartier.trust"],
-    "quartier.catalog.events.ProviderFactsChanged": ["quartier.trust"],
+    "quartier.providers.events.ProviderFactsChanged": ["quartier.trust"],
 }
 # Tests fetch calendars from a local server; production refuses private addresses.
 CALENDAR_IMPORT_ALLOW_PRIVATE = env_bool("CALENDAR_IMPORT_ALLOW_PRIVATE", False)

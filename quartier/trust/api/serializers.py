@@ -1,8 +1,9 @@
 from rest_framework import serializers
 
-from quartier.catalog.models import Category, ProviderProfile
+from quartier.catalog.models import Category
 from quartier.marketplace.models import AuditEntry
 from quartier.platform.api.query import PrimaryKeyRelatedField
+from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Application, Badge, BadgeAward, Requirement
 
 

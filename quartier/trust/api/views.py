@@ -8,14 +8,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from quartier.catalog.selectors.catalog import provider_profile_get
-from quartier.catalog.services.profiles import provider_profile_require
 from quartier.marketplace.models import AuditEntry
 from quartier.platform.api.parsers import FormParser, MultiPartParser
 from quartier.platform.api.permissions import IsTenantAdmin
 from quartier.platform.api.query import QueryParameters
 from quartier.platform.api.serializers import ReasonSerializer
 from quartier.platform.errors import NotFound
+from quartier.providers.selectors import provider_profile_get
+from quartier.providers.services import provider_profile_require
 from quartier.trust import selectors
 from quartier.trust.api import serializers as s
 from quartier.trust.api.filters import ApplicationFilter, AuditFilter
