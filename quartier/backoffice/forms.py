@@ -168,7 +168,7 @@ def provider_label(profile: ProviderProfile) -> str:
 
 def provider_choices() -> list:
     providers = ProviderProfile.objects.select_related("user").order_by("display_name", "pk")
-    return [("", "---------"), *((profile.pk, provider_label(profile)) for profile in providers)]
+    return [("", _("Choose a helper…")), *((p.pk, provider_label(p)) for p in providers)]
 
 
 class ReasonForm(forms.Form):

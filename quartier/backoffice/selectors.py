@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import (
-    Avg,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -25,9 +24,12 @@ from quartier.billing.models import Payment
 from quartier.billing.services.settings import payout_settings_get
 from quartier.bookings.models import Booking, BookingEvent, BookingStatus, Review
 from quartier.catalog.models import Listing
+from quartier.catalog.selectors.ratings import Rating, provider_rating, rating_of
+from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Application
 
 WEEKS = 12
+TOP_PROVIDERS = 10
 ANSWERED_STATUSES = (BookingStatus.ACCEPTED, BookingStatus.DECLINED)
 
 
@@ -84,6 +86,13 @@ class CategoryCount:
 
 
 @dataclass(frozen=True)
+class ProviderRating:
+    provider_id: int
+    display_name: str
+    rating: Rating
+
+
+@dataclass(frozen=True)
 class Analytics:
     currency: str
     bookings_per_week: list[WeekValue]
@@ -92,8 +101,10 @@ class Analytics:
     median_response: timedelta | None
     requests_counted: int  # requests older than an hour
     answered_within_hour: int
-    average_rating: float | None
-    rating_count: int
+    # Every published review of a provider, by the one rule (catalog.selectors.ratings).
+    rating: Rating
+    # The providers with the most published reviews, each as shown on the storefront.
+    provider_ratings: list["ProviderRating"]
 
     @property
     def share_answered_within_hour(self) -> float | None:
@@ -120,7 +131,7 @@ def _fill(weeks: list[datetime], rows) -> list[WeekValue]:
 
 
 def analytics(*, now: datetime | None = None) -> Analytics:
-    """The back office's numbers for the last 12 weeks, in six queries."""
+    """The back office's numbers for the last 12 weeks, in seven queries."""
     now = now or timezone.now()
     weeks = _weeks(now)
     since = weeks[0]
@@ -178,9 +189,14 @@ def analytics(*, now: datetime | None = None) -> Analytics:
             within_hour=Count("id", filter=Q(delay__lte=timedelta(hours=1))),
         )
     )
+    # Published reviews only, like the providers' own counters: sealed ones are not
+    # known to anyone yet, hidden ones were taken down.
     ratings = Review.objects.filter(
-        direction=Review.Direction.OF_PROVIDER, is_hidden=False
-    ).aggregate(average=Avg("rating"), count=Count("id"))
+        direction=Review.Direction.OF_PROVIDER, is_hidden=False, revealed_at__isnull=False
+    ).aggregate(total=Sum("rating"), count=Count("id"))
+    most_reviewed = ProviderProfile.objects.filter(rating_count__gt=0).order_by(
+        "-rating_count", "display_name", "id"
+    )[:TOP_PROVIDERS]
 
     return Analytics(
         currency=currency,
@@ -197,6 +213,13 @@ def analytics(*, now: datetime | None = None) -> Analytics:
         median_response=responses["median"],
         requests_counted=responses["counted"],
         answered_within_hour=responses["within_hour"],
-        average_rating=float(ratings["average"]) if ratings["average"] is not None else None,
-        rating_count=ratings["count"],
+        rating=rating_of(count=ratings["count"], total=ratings["total"] or 0, minimum=1),
+        provider_ratings=[
+            ProviderRating(
+                provider_id=profile.pk,
+                display_name=profile.display_name,
+                rating=provider_rating(profile),
+            )
+            for profile in most_reviewed
+        ],
     )

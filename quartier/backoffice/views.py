@@ -34,6 +34,7 @@ from quartier.catalog.selectors.catalog import (
 )
 from quartier.catalog.services.categories import category_create, category_update
 from quartier.catalog.services.listings import listing_hide, listing_unhide
+from quartier.marketplace.selectors import localized
 from quartier.platform.errors import ApplicationError, PermissionDenied
 from quartier.platform.forms import form_apply
 from quartier.platform.money import Money
@@ -559,7 +560,7 @@ def analytics(request):
     ]
     top = [
         Point(
-            label=row.names.get(language[:2]) or next(iter(row.names.values()), row.slug),
+            label=localized(row.names, language) or row.slug,
             value=row.bookings,
         )
         for row in numbers.top_categories
@@ -586,8 +587,5 @@ def analytics(request):
             ),
             "median_response": _duration_text(numbers.median_response),
             "share_percent": None if share is None else round(share * 100),
-            "average_rating": None
-            if numbers.average_rating is None
-            else f"{numbers.average_rating:.2f}",
         },
     )

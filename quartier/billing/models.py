@@ -8,6 +8,7 @@ trigger (migration 0002), and neither entries nor lines can be changed afterward
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from quartier.platform.money import BASIS_POINTS, Currency, Money
 
@@ -77,13 +78,13 @@ class Payment(models.Model):
     class Status(models.TextChoices):
         # Waiting for Stripe (first try or a retry after a timeout): the booking is
         # confirmed but not yet secured.
-        PENDING = "pending", "Pending payment"
-        AUTHORISED = "authorised", "Authorised"
-        CAPTURED = "captured", "Captured"
-        REFUNDED = "refunded", "Refunded"
-        RELEASED = "released", "Released (cancelled without charge)"
-        FAILED = "failed", "Failed"
-        OFFLINE = "offline", "Paid on site"
+        PENDING = "pending", _("Pending payment")
+        AUTHORISED = "authorised", _("Authorised")
+        CAPTURED = "captured", _("Captured")
+        REFUNDED = "refunded", _("Refunded")
+        RELEASED = "released", _("Released (cancelled without charge)")
+        FAILED = "failed", _("Failed")
+        OFFLINE = "offline", _("Paid on site")
 
     booking = models.OneToOneField(
         "bookings.Booking", on_delete=models.PROTECT, related_name="payment"
@@ -185,8 +186,8 @@ class Payout(models.Model):
     """One transfer of a provider's earnings to their connected account."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        PAID = "paid", "Paid"
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
 
     provider = models.ForeignKey(
         "providers.ProviderProfile", on_delete=models.PROTECT, related_name="payouts"

@@ -14,6 +14,7 @@ from django.contrib.postgres.fields import RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q
+from django.utils.translation import gettext_lazy as _
 
 from quartier.catalog.models import Category, Listing, Offer, PointField
 from quartier.platform.money import Currency, Money
@@ -111,16 +112,16 @@ class BusyTime(models.Model):
 
 
 class BookingStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    ACCEPTED = "accepted", "Accepted"
-    CONFIRMED = "confirmed", "Confirmed"
-    COMPLETED = "completed", "Completed"
-    DECLINED = "declined", "Declined"
-    EXPIRED = "expired", "Expired"
-    CANCELLED_BY_CUSTOMER = "cancelled_by_customer", "Cancelled by the customer"
-    CANCELLED_BY_PROVIDER = "cancelled_by_provider", "Cancelled by the provider"
-    NO_SHOW = "no_show", "No-show"
-    DISPUTED = "disputed", "Disputed"
+    REQUESTED = "requested", _("Requested")
+    ACCEPTED = "accepted", _("Accepted")
+    CONFIRMED = "confirmed", _("Confirmed")
+    COMPLETED = "completed", _("Completed")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED_BY_CUSTOMER = "cancelled_by_customer", _("Cancelled by the customer")
+    CANCELLED_BY_PROVIDER = "cancelled_by_provider", _("Cancelled by the provider")
+    NO_SHOW = "no_show", _("No-show")
+    DISPUTED = "disputed", _("Disputed")
 
 
 # A booking in one of these states holds its time in the provider's calendar.
@@ -136,10 +137,10 @@ BLOCKING_STATUSES = [
 
 class Booking(models.Model):
     class Kind(models.TextChoices):
-        SLOT = "slot", "A free slot"
-        WINDOWS = "windows", "Preferred time windows"
-        BROADCAST = "broadcast", "Broadcast to nearby providers"
-        OFFER = "offer", "An accepted task offer"
+        SLOT = "slot", _("A free slot")
+        WINDOWS = "windows", _("Preferred time windows")
+        BROADCAST = "broadcast", _("Broadcast to nearby providers")
+        OFFER = "offer", _("An accepted task offer")
 
     Status = BookingStatus
 
@@ -290,8 +291,8 @@ class Message(models.Model):
 
 class Review(models.Model):
     class Direction(models.TextChoices):
-        OF_PROVIDER = "of_provider", "Customer rates the provider"
-        OF_CUSTOMER = "of_customer", "Provider rates the customer"
+        OF_PROVIDER = "of_provider", _("Customer rates the provider")
+        OF_CUSTOMER = "of_customer", _("Provider rates the customer")
 
     booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="reviews")
     direction = models.CharField(max_length=16, choices=Direction.choices)

@@ -6,9 +6,11 @@ def tenant_initialise(*, tenant, seed) -> None:
 
 
 def demo_seed(*, tenant, password: str) -> None:
-    """Opening hours for the demo providers (Monday to Saturday, 08:00-19:00)."""
+    """Opening hours for the demo providers (Monday to Saturday, 08:00-19:00), then a
+    booking history with reviews (quartier.bookings.demo)."""
     from datetime import time
 
+    from quartier.bookings.demo import seed_demo_bookings
     from quartier.bookings.models import WeeklyHours
     from quartier.bookings.services.schedule import schedule_update
     from quartier.providers.models import ProviderProfile
@@ -22,3 +24,4 @@ def demo_seed(*, tenant, password: str) -> None:
                 {"weekday": day, "starts": time(8), "ends": time(19)} for day in range(6)
             ],
         )
+    seed_demo_bookings(tenant=tenant)

@@ -1,11 +1,38 @@
-"""Sample providers and listings for the demo marketplaces (`make demo`)."""
+"""Sample providers and listings for the demo marketplaces (`make demo`).
+
+A few hand-written helpers, then ~60 generated ones per tenant across Swiss cities of the
+German-, French- and Italian-speaking regions, with avatars and listing covers drawn by
+Pillow (catalog.demo_images), customers, and open tasks with offers. Accounts are
+bulk-inserted with one password hash (hashing 100 passwords would take a minute);
+profiles, listings, photos, tasks and offers go through the services, so locations,
+search vectors, uploads and the offer rules are what a real user would get.
+"""
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
 
 from quartier.accounts.models import User
 from quartier.accounts.services import user_create
+from quartier.catalog.demo_images import avatar_upload, cover_upload
 from quartier.catalog.models import Category, Listing
-from quartier.catalog.services.listings import listing_create, listing_set_status
+from quartier.catalog.services.listings import (
+    listing_create,
+    listing_photo_add,
+    listing_set_status,
+)
+from quartier.catalog.services.tasks import offer_create, task_request_create
+from quartier.geo.projection import plane_distance_km
 from quartier.platform.money import Money
-from quartier.providers.services import provider_profile_create, provider_vetting_set
+from quartier.providers.models import ProviderProfile
+from quartier.providers.services import (
+    provider_photo_set,
+    provider_profile_create,
+    provider_vetting_set,
+)
 
 # slug -> [(email name, display name, postal code, languages, skills,
 #           [(category slug, title, price in francs, unit, description)])]
@@ -140,3 +167,380 @@ def seed_demo_catalog(*, tenant, password: str) -> None:
                 radius_km=10,
             )
             listing_set_status(listing=listing, status=Listing.Status.PUBLISHED)
+
+
+# (city, language of the region, postal codes from quartier/geo/data)
+CITIES = [
+    ("Zürich", "de", ("8001", "8004", "8037", "8050")),
+    ("Bern", "de", ("3011", "3012", "3007")),
+    ("Basel", "de", ("4051", "4056", "4058")),
+    ("Luzern", "de", ("6003", "6004")),
+    ("St. Gallen", "de", ("9000", "9008")),
+    ("Winterthur", "de", ("8400",)),
+    ("Lausanne", "fr", ("1003", "1004", "1005")),
+    ("Genève", "fr", ("1201", "1202", "1205")),
+    ("Fribourg", "fr", ("1700",)),
+    ("Neuchâtel", "fr", ("2000",)),
+    ("Lugano", "it", ("6900",)),
+    ("Bellinzona", "it", ("6500",)),
+]
+GENERATED_HELPERS = 60
+GENERATED_CUSTOMERS = 40
+OPEN_TASKS = 12
+
+FIRST_NAMES = {
+    "de": [
+        "Anna",
+        "Lukas",
+        "Mia",
+        "Noah",
+        "Lea",
+        "Jonas",
+        "Laura",
+        "Reto",
+        "Sandra",
+        "Urs",
+        "Nadine",
+        "Beat",
+        "Céline",
+        "Fabian",
+        "Jana",
+        "Simon",
+        "Corinne",
+        "Patrick",
+    ],
+    "fr": [
+        "Camille",
+        "Louis",
+        "Chloé",
+        "Hugo",
+        "Léa",
+        "Julien",
+        "Manon",
+        "Nicolas",
+        "Sophie",
+        "Mathieu",
+        "Elodie",
+        "Yann",
+    ],
+    "it": [
+        "Giulia",
+        "Marco",
+        "Sara",
+        "Luca",
+        "Chiara",
+        "Matteo",
+        "Elena",
+        "Davide",
+        "Francesca",
+        "Andrea",
+    ],
+}
+LAST_NAMES = {
+    "de": [
+        "Müller",
+        "Meier",
+        "Schmid",
+        "Keller",
+        "Weber",
+        "Huber",
+        "Schneider",
+        "Brunner",
+        "Baumann",
+        "Fischer",
+        "Gerber",
+        "Frei",
+        "Moser",
+        "Wyss",
+        "Zürcher",
+        "Graf",
+    ],
+    "fr": [
+        "Favre",
+        "Rochat",
+        "Dubois",
+        "Bonvin",
+        "Perret",
+        "Pittet",
+        "Jaquet",
+        "Girard",
+        "Morel",
+        "Chappuis",
+    ],
+    "it": [
+        "Bernasconi",
+        "Rossi",
+        "Ferrari",
+        "Fontana",
+        "Galli",
+        "Bianchi",
+        "Pedrazzini",
+        "Lombardi",
+        "Colombo",
+    ],
+}
+# category slug -> titles per language, francs, unit, minutes, skills
+OFFERS = {
+    "router-setup": (
+        {
+            "de": "Router & WLAN einrichten",
+            "fr": "Installation du routeur et du WLAN",
+            "it": "Installazione di router e WLAN",
+        },
+        60,
+        "hour",
+        60,
+        ["Router", "WLAN"],
+    ),
+    "wlan-optimisation": (
+        {
+            "de": "WLAN-Empfang verbessern",
+            "fr": "Améliorer la couverture WLAN",
+            "it": "Migliorare la copertura WLAN",
+        },
+        55,
+        "hour",
+        90,
+        ["WLAN", "Mesh"],
+    ),
+    "tv-box": (
+        {
+            "de": "TV-Box anschliessen und erklären",
+            "fr": "Brancher et expliquer la box TV",
+            "it": "Collegare e spiegare la TV-Box",
+        },
+        80,
+        "visit",
+        60,
+        ["TV", "Box"],
+    ),
+    "streaming": (
+        {
+            "de": "Streaming auf dem Fernseher einrichten",
+            "fr": "Configurer le streaming sur la TV",
+            "it": "Configurare lo streaming sulla TV",
+        },
+        50,
+        "visit",
+        60,
+        ["Streaming", "Apps"],
+    ),
+    "smartphone-setup": (
+        {
+            "de": "Neues Smartphone einrichten",
+            "fr": "Configurer votre nouveau smartphone",
+            "it": "Configurare il nuovo smartphone",
+        },
+        50,
+        "hour",
+        60,
+        ["Smartphone", "Backup"],
+    ),
+    "computer-help": (
+        {
+            "de": "Computerhilfe zu Hause",
+            "fr": "Aide informatique à domicile",
+            "it": "Assistenza computer a domicilio",
+        },
+        45,
+        "hour",
+        60,
+        ["Computer", "Drucker"],
+    ),
+    "furniture-assembly": (
+        {"de": "Möbel aufbauen", "fr": "Montage de meubles", "it": "Montaggio di mobili"},
+        40,
+        "hour",
+        120,
+        ["Montage", "Werkzeug"],
+    ),
+    "moving-help": (
+        {
+            "de": "Umzugshilfe mit Lieferwagen",
+            "fr": "Aide au déménagement avec camionnette",
+            "it": "Aiuto trasloco con furgone",
+        },
+        90,
+        "hour",
+        180,
+        ["Umzug", "Lieferwagen"],
+    ),
+}
+DESCRIPTIONS = {
+    "de": "Ich komme zu Ihnen, erkläre alles in Ruhe und gehe erst, wenn es läuft. "
+    "Termine auch abends und am Samstag.",
+    "fr": "Je viens chez vous, j’explique tout calmement et je ne pars que lorsque tout "
+    "fonctionne. Rendez-vous aussi le soir et le samedi.",
+    "it": "Vengo a casa sua, spiego tutto con calma e me ne vado solo quando tutto funziona. "
+    "Appuntamenti anche la sera e il sabato.",
+}
+BIOS = {
+    "de": "Seit Jahren helfe ich Nachbarinnen und Nachbarn in {city} mit Technik im Alltag.",
+    "fr": "Depuis des années, j’aide mes voisines et voisins à {city} avec la technique.",
+    "it": "Da anni aiuto le vicine e i vicini di {city} con la tecnologia di tutti i giorni.",
+}
+TASKS = [
+    ("router-setup", "Internet fällt abends immer aus", "de"),
+    ("wlan-optimisation", "Kein WLAN im Kinderzimmer", "de"),
+    ("tv-box", "Neue TV-Box anschliessen", "de"),
+    ("computer-help", "Drucker druckt nicht mehr", "de"),
+    ("furniture-assembly", "Kleiderschrank aufbauen (2 m)", "de"),
+    ("moving-help", "Umzug einer 2-Zimmer-Wohnung", "de"),
+    ("smartphone-setup", "Fotos vom alten Handy übertragen", "de"),
+    ("streaming", "Netflix auf dem Fernseher", "de"),
+    ("router-setup", "Installer mon nouveau routeur", "fr"),
+    ("computer-help", "Ordinateur très lent", "fr"),
+    ("tv-box", "Collegare il decoder", "it"),
+    ("moving-help", "Trasloco di un monolocale", "it"),
+]
+
+
+def _root_slugs() -> dict[str, str]:
+    """Category slug -> slug of its top-level parent (which picks the cover motif)."""
+    return {
+        category.slug: category.parent.slug if category.parent else category.slug
+        for category in Category.objects.select_related("parent")
+    }
+
+
+def _accounts(
+    tenant, *, prefix: str, names: list[str], role: str, languages: list[str], password_hash: str
+) -> list[User]:
+    """Bulk-insert accounts sharing one hash of the demo password (see module doc)."""
+    return User.objects.bulk_create(
+        [
+            User(
+                email=f"{prefix}{number:02d}@{tenant.slug}.example",
+                full_name=name,
+                role=role,
+                preferred_language=language,
+                password=password_hash,
+            )
+            for number, (name, language) in enumerate(zip(names, languages, strict=True), 1)
+        ]
+    )
+
+
+def _name(rng: random.Random, language: str, taken: set[str]) -> str:
+    while True:
+        name = f"{rng.choice(FIRST_NAMES[language])} {rng.choice(LAST_NAMES[language])}"
+        if name not in taken:
+            taken.add(name)
+            return name
+
+
+@transaction.atomic
+def seed_demo_neighbourhood(*, tenant, password: str) -> None:
+    """~60 helpers in twelve Swiss cities, customers and open tasks with offers; once."""
+    if User.objects.filter(email=f"helper01@{tenant.slug}.example").exists():
+        return
+    # Seeded per tenant: the same demo every time (not a security use).
+    rng = random.Random(f"quartier-demo-{tenant.slug}")  # noqa: S311
+    password_hash = make_password(password)
+    taken: set[str] = set(ProviderProfile.objects.values_list("display_name", flat=True))
+    categories = {category.slug: category for category in Category.objects.all()}
+    roots = _root_slugs()
+
+    places = [
+        (CITIES[index % len(CITIES)], rng.choice(CITIES[index % len(CITIES)][2]))
+        for index in range(GENERATED_HELPERS)
+    ]
+    helper_languages = [city[1] for city, _code in places]
+    helper_names = [_name(rng, language, taken) for language in helper_languages]
+    users = _accounts(
+        tenant,
+        prefix="helper",
+        names=helper_names,
+        role=User.Role.PROVIDER,
+        languages=helper_languages,
+        password_hash=password_hash,
+    )
+    profiles = []
+    for number, (user, ((city, language, _codes), code)) in enumerate(
+        zip(users, places, strict=True)
+    ):
+        offered = rng.sample(sorted(OFFERS), k=rng.choice((1, 1, 2, 2, 3)))
+        spoken = [language] + [
+            other for other in ("de", "fr", "it", "en") if other != language and rng.random() < 0.35
+        ]
+        profile = provider_profile_create(
+            user=user,
+            display_name=user.full_name,
+            home_postal_code=code,
+            languages=spoken,
+            skills=sorted({skill for slug in offered for skill in OFFERS[slug][4]}),
+            service_radius_km=rng.choice((10, 15, 20, 25)),
+            bio=BIOS[language].format(city=city),
+        )
+        provider_photo_set(
+            profile=profile, upload=avatar_upload(name=user.full_name, number=number)
+        )
+        profiles.append((profile, language, offered))
+    for profile, language, offered in profiles:
+        # The demo skips the vetting steps (documents, interviews) a real helper goes through.
+        provider_vetting_set(provider=profile, vetted=True)
+        for slug in offered:
+            titles, francs, unit, minutes, _skills = OFFERS[slug]
+            listing = listing_create(
+                provider=profile,
+                category=categories[slug],
+                title=titles[language],
+                price=Money((francs + rng.choice((-10, -5, 0, 5, 10, 15))) * 100, "CHF"),
+                price_unit=unit,
+                duration_minutes=minutes,
+                description=DESCRIPTIONS[language],
+                language=language,
+            )
+            listing_photo_add(
+                listing=listing,
+                upload=cover_upload(category_root=roots[slug], number=listing.pk),
+            )
+            listing_set_status(listing=listing, status=Listing.Status.PUBLISHED)
+
+    customer_languages = [
+        rng.choice(("de", "de", "de", "fr", "fr", "it")) for _ in range(GENERATED_CUSTOMERS)
+    ]
+    _accounts(
+        tenant,
+        prefix="customer",
+        names=[_name(rng, language, taken) for language in customer_languages],
+        role=User.Role.CUSTOMER,
+        languages=customer_languages,
+        password_hash=password_hash,
+    )
+    _open_tasks(rng, categories)
+
+
+def _open_tasks(rng: random.Random, categories: dict[str, Category]) -> None:
+    """Open tasks near the customers, each with offers from helpers who serve the place."""
+    customers = list(
+        User.objects.filter(role=User.Role.CUSTOMER, email__startswith="customer").order_by("pk")
+    )
+    helpers = list(ProviderProfile.objects.filter(is_vetted=True).order_by("pk"))
+    codes = {
+        language: [code for _city, spoken, codes in CITIES if spoken == language for code in codes]
+        for language in ("de", "fr", "it")
+    }
+    for index, (slug, title, language) in enumerate(TASKS):
+        task = task_request_create(
+            customer=customers[index % len(customers)],
+            category=categories[slug],
+            title=title,
+            postal_code=rng.choice(codes[language]),
+            description=DESCRIPTIONS[language],
+            budget=Money(rng.choice((60, 80, 120, 150)) * 100, "CHF"),
+        )
+        nearby = [
+            helper
+            for helper in helpers
+            if plane_distance_km(task.location, helper.location) <= helper.service_radius_km
+        ]
+        for helper in rng.sample(nearby, k=min(len(nearby), rng.choice((1, 2, 3)))):
+            offer_create(
+                task=task,
+                provider=helper,
+                price=Money(rng.choice((50, 70, 90, 110)) * 100, "CHF"),
+                message=DESCRIPTIONS[language].split(".")[0] + ".",
+                proposed_start=timezone.now() + timedelta(days=rng.randint(1, 6), hours=3),
+                proposed_minutes=60,
+            )

@@ -14,8 +14,23 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 class TaskForm(forms.Form):
-    category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.none())
-    title = forms.CharField(label=_("What do you need help with?"), max_length=120)
+    category = CategoryChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        empty_label=_("Choose a category…"),
+        error_messages={
+            "required": _("Choose a category."),
+            "invalid_choice": _("Choose a category from the list."),
+        },
+    )
+    title = forms.CharField(
+        label=_("What do you need help with?"),
+        max_length=120,
+        error_messages={
+            "required": _("Say in a few words what you need help with."),
+            "max_length": _("Use at most 120 characters."),
+        },
+    )
     description = forms.CharField(
         label=_("Details (optional)"),
         required=False,
@@ -25,11 +40,22 @@ class TaskForm(forms.Form):
     postal_code = forms.RegexField(
         label=_("Postal code"),
         regex=r"^[1-9][0-9]{3}$",
-        error_messages={"invalid": _("Give a Swiss postal code of four digits.")},
+        error_messages={
+            "required": _("Enter a Swiss postal code of four digits, e.g. 8004."),
+            "invalid": _("Enter a Swiss postal code of four digits, e.g. 8004."),
+        },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
     budget = IntegerField(
-        label=_("Budget in CHF (optional)"), required=False, min_value=1, max_value=1_000_000
+        label=_("Budget in CHF (optional)"),
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        error_messages={
+            "invalid": _("Enter a budget in whole francs, e.g. 80."),
+            "min_value": _("Enter a budget in whole francs, e.g. 80."),
+            "max_value": _("Enter a budget of at most 1’000’000 francs."),
+        },
     )
 
     def __init__(self, *args, categories=None, currency: str = "CHF", **kwargs):

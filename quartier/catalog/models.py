@@ -12,6 +12,7 @@ from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
 
 from quartier.geo.fields import PointField
 from quartier.platform.languages import Language
@@ -36,10 +37,14 @@ class Category(models.Model):
         verbose_name_plural = "categories"
 
     def __str__(self) -> str:
-        return self.name_in("en")
+        return self.name_in()
 
-    def name_in(self, language: str) -> str:
-        return self.names.get(language) or next(iter(self.names.values()), self.slug)
+    def name_in(self, language: str | None = None) -> str:
+        """The name in `language` (default: the active one), falling back to the
+        marketplace's default language."""
+        from quartier.marketplace.selectors import localized
+
+        return localized(self.names, language) or self.slug
 
 
 class ListingQuerySet(models.QuerySet):
@@ -49,15 +54,15 @@ class ListingQuerySet(models.QuerySet):
 
 class Listing(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        PAUSED = "paused", "Paused"
-        HIDDEN = "hidden", "Hidden by a moderator"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        PAUSED = "paused", _("Paused")
+        HIDDEN = "hidden", _("Hidden by a moderator")
 
     class PriceUnit(models.TextChoices):
-        FIXED = "fixed", "Fixed price"
-        HOUR = "hour", "Per hour"
-        VISIT = "visit", "Per visit"
+        FIXED = "fixed", _("Fixed price")
+        HOUR = "hour", _("Per hour")
+        VISIT = "visit", _("Per visit")
 
     provider = models.ForeignKey(ProviderProfile, on_delete=models.CASCADE, related_name="listings")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="listings")
@@ -164,10 +169,10 @@ class TaskRequest(models.Model):
     """A customer's "who can help me with...?", answered by providers' offers."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ASSIGNED = "assigned", "Assigned"
-        CLOSED = "closed", "Closed"
-        CANCELLED = "cancelled", "Cancelled"
+        OPEN = "open", _("Open")
+        ASSIGNED = "assigned", _("Assigned")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="task_requests"
@@ -211,10 +216,10 @@ class TaskRequest(models.Model):
 
 class Offer(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     task = models.ForeignKey(TaskRequest, on_delete=models.CASCADE, related_name="offers")
     provider = models.ForeignKey(ProviderProfile, on_delete=models.CASCADE, related_name="offers")

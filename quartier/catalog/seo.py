@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from quartier.catalog.models import Listing
+from quartier.catalog.selectors.ratings import provider_rating
 from quartier.providers.models import ProviderProfile
 
 # A sitemap file holds at most 50,000 URLs; beyond that it would need an index.
@@ -68,11 +69,12 @@ def service_json_ld(request, listing: Listing) -> SafeString:
     }
     if listing.postal_code and not listing.is_remote:
         data["areaServed"] = {"@type": "PostalAddress", "postalCode": listing.postal_code}
-    if listing.provider.rating_count:
+    rating = provider_rating(listing.provider)
+    if rating.value is not None:
         data["aggregateRating"] = {
             "@type": "AggregateRating",
-            "ratingValue": f"{listing.provider.rating_score / 100:.1f}",
-            "reviewCount": listing.provider.rating_count,
+            "ratingValue": str(rating.value),
+            "reviewCount": rating.count,
         }
     text = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped above

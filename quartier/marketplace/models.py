@@ -28,6 +28,8 @@ class MarketplaceSettings(models.Model):
     revetting_grace_days = models.PositiveIntegerField(default=30)
     document_retention_days = models.PositiveIntegerField(default=90)
     badge_expiry_warning_days = models.PositiveIntegerField(default=14)
+    # Below this many published reviews a provider shows as "New" instead of a number.
+    rating_min_reviews = models.PositiveSmallIntegerField(default=3)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

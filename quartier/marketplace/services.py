@@ -6,7 +6,11 @@ from django.utils.translation import gettext as _
 
 from quartier.marketplace.errors import INVALID_LANGUAGES
 from quartier.marketplace.models import MarketplaceSettings
-from quartier.marketplace.selectors import languages_cache_key, marketplace_settings
+from quartier.marketplace.selectors import (
+    languages_cache_key,
+    marketplace_settings,
+    rating_minimum_cache_key,
+)
 from quartier.platform.errors import ApplicationError
 from quartier.platform.languages import Language
 
@@ -65,6 +69,30 @@ def marketplace_languages_set(
     # Now, for this transaction's own requests; after commit, because a concurrent
     # request may have cached the old languages in between.
     key = languages_cache_key()
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+    return row
+
+
+@transaction.atomic
+def marketplace_rating_minimum_set(*, actor, minimum: int) -> MarketplaceSettings:
+    """How many published reviews a provider needs before their rating shows as a number."""
+    if type(minimum) is not int or not 1 <= minimum <= 50:
+        raise ApplicationError.invalid_field(
+            "rating_min_reviews", _("Choose a number of reviews from 1 to 50.")
+        )
+    row = marketplace_settings()
+    before = {"rating_min_reviews": row.rating_min_reviews}
+    row.rating_min_reviews = minimum
+    row.save(update_fields=["rating_min_reviews", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="marketplace.rating_minimum_set",
+        subject=row,
+        before=before,
+        after={"rating_min_reviews": minimum},
+    )
+    key = rating_minimum_cache_key()
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
     return row

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from quartier.geo.fields import PointField
 from quartier.platform.languages import Language
@@ -12,8 +13,8 @@ from quartier.platform.languages import Language
 
 class ProviderProfile(models.Model):
     class Kind(models.TextChoices):
-        PRIVATE = "private", "Private person"
-        COMPANY = "company", "Company"
+        PRIVATE = "private", _("Private person")
+        COMPANY = "company", _("Company")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_profile"

@@ -6,6 +6,7 @@ its selectors; catalog, bookings and trust never import this app.
 """
 
 from django.shortcuts import render
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from quartier.platform.errors import ApplicationError
 from quartier.platform.headers import framed_by_same_origin
 from quartier.platform.params import integer_or_none
 from quartier.providers import selectors as provider_selectors
-from quartier.trust.selectors import badges
+from quartier.trust.selectors import BadgeChip, badge_chips, badges
 
 
 # The back office theme editor previews the home page in an iframe of the same host.
@@ -67,6 +68,43 @@ def badge_names() -> dict[str, str]:
     return {badge.slug: badge.name_in(language) for badge in badges()}
 
 
+# 24 x 24 glyphs drawn white on the badge's colour, one per Badge.Icon.
+ICON_PATHS = {
+    "shield": "M12 2 4 5v6c0 5.1 3.4 9.4 8 11 4.6-1.6 8-5.9 8-11V5z",
+    "star": "m12 2 3.1 6.3 6.9 1-5 4.9 1.2 6.8-6.2-3.2-6.2 3.2 1.2-6.8-5-4.9 6.9-1z",
+    "check": "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z",
+    "heart": "M12 21.3 10.6 20C5.4 15.4 2 12.3 2 8.5 2 5.4 4.4 3 7.5 3c1.7 0 3.4.8 "
+    "4.5 2.1C13.1 3.8 14.8 3 16.5 3 19.6 3 22 5.4 22 8.5c0 3.8-3.4 6.9-8.6 11.5z",
+    "bolt": "M13 2 3 14h7l-1 8 10-12h-7z",
+    "medal": "M7 2h4l1 5 1-5h4l-3 8.3A6 6 0 1 1 10 10.3zm5 11a3 3 0 1 0 0 6 3 3 0 0 0 0-6z",
+}
+
+
+def _chip(chip: BadgeChip) -> dict:
+    """A badge chip for the template: name, colour and icon, and a title saying what
+    the badge certifies and until when."""
+    certifies = chip.description or chip.name
+    if chip.valid_until is None:
+        title = _("%(certifies)s — no end date") % {"certifies": certifies}
+    else:
+        title = _("%(certifies)s — valid until %(date)s") % {
+            "certifies": certifies,
+            "date": date_format(chip.valid_until, "DATE_FORMAT"),
+        }
+    return {
+        "slug": chip.slug,
+        "name": chip.name,
+        "colour": chip.colour,
+        "path": ICON_PATHS.get(chip.icon, ICON_PATHS["shield"]),
+        "title": title,
+    }
+
+
+def chips_by_provider(slugs_by_provider: dict[int, list[str]]) -> dict[int, list[dict]]:
+    found = badge_chips(slugs_by_provider=slugs_by_provider)
+    return {provider_id: [_chip(chip) for chip in chips] for provider_id, chips in found.items()}
+
+
 def search(request):
     params = _search_params(request.GET)
     categories = list(selectors.category_list())
@@ -92,7 +130,23 @@ def search(request):
                 photos = selectors.first_photos([row["id"] for row in page.results])
                 for row in page.results:
                     row["photo_url"] = photos.get(row["id"])
-                context["results"] = SearchResultSerializer(page.results, many=True).data
+                results = SearchResultSerializer(page.results, many=True).data
+                # A listing carries only the badges of its category (trust mirrors them),
+                # so one provider's listings may differ: ask for all, show each its own.
+                slugs: dict[int, list[str]] = {}
+                for result in results:
+                    provider_slugs = slugs.setdefault(result["provider"]["id"], [])
+                    provider_slugs += [
+                        s for s in result["provider"]["badges"] if s not in provider_slugs
+                    ]
+                chips = badge_chips(slugs_by_provider=slugs)
+                for result in results:
+                    result["chips"] = [
+                        _chip(chip)
+                        for chip in chips[result["provider"]["id"]]
+                        if chip.slug in result["provider"]["badges"]
+                    ]
+                context["results"] = results
                 context["facets"] = {
                     category.pk: page.facets[category.pk]
                     for category in categories
@@ -105,49 +159,81 @@ def search(request):
     return render(request, "storefront/search.html", context, status=status)
 
 
+# The serializer speaks to API clients (minor units, "Ensure this value is less than or
+# equal to 100000000."); a person on the page gets what to do, in the page's own units.
+# Only the validators' generic codes are replaced: the search's own checks already say
+# what to do.
+GENERIC_CODES = frozenset(
+    {
+        "invalid",
+        "required",
+        "null",
+        "blank",
+        "max_value",
+        "min_value",
+        "max_length",
+        "min_length",
+        "invalid_choice",
+        "max_digits",
+        "max_decimal_places",
+        "max_whole_digits",
+    }
+)
+FIELD_MESSAGES = {
+    "q": gettext_lazy("Use at most 200 characters."),
+    "postal_code": gettext_lazy("Enter a Swiss postal code of four digits, e.g. 8004."),
+    "radius_km": gettext_lazy("Enter a distance from 1 to 200 km."),
+    "price_min": gettext_lazy("Enter a whole number of francs, e.g. 80."),
+    "price_max": gettext_lazy("Enter a whole number of francs, e.g. 80."),
+    "min_rating": gettext_lazy("Choose a rating from the list."),
+    "badge": gettext_lazy("Choose a badge from the list."),
+    "category": gettext_lazy("Choose a category from the list."),
+    "sort": gettext_lazy("Choose an order from the list."),
+    "cursor": gettext_lazy("These results have changed; please search again."),
+}
+
+
 def _flatten(errors) -> dict[str, list[str]]:
-    """Serializer errors -> {field: [messages]}; errors not tied to a field go under q."""
+    """Serializer errors -> {field: [messages a person understands]}; errors not tied to
+    a field go under q."""
     flat: dict[str, list[str]] = {}
     for field, field_messages in errors.items():
         target = "q" if field == "non_field_errors" else field
-        flat.setdefault(target, []).extend(str(message) for message in field_messages)
+        for message in field_messages:
+            code = getattr(message, "code", None)
+            if code in GENERIC_CODES and target in FIELD_MESSAGES:
+                message = FIELD_MESSAGES[target]
+            if str(message) not in flat.setdefault(target, []):
+                flat[target].append(str(message))
     return flat
 
 
 def listing_detail(request, pk):
     listing = selectors.listing_get_visible(listing_id=pk, viewer=request.user)
-    names = badge_names()
     return render(
         request,
         "storefront/listing_detail.html",
         {
             "listing": listing,
             "provider": listing.provider,
-            "provider_badges": [
-                names[slug] for slug in listing.provider.badge_slugs if slug in names
-            ],
+            "provider_badges": chips_by_provider(
+                {listing.provider_id: listing.provider.badge_slugs}
+            )[listing.provider_id],
             "reviews": list(public_reviews_of(listing.provider)[:20]),
-            "rating": _rating(listing.provider),
             "json_ld": service_json_ld(request, listing),
         },
     )
 
 
-def _rating(profile) -> str | None:
-    return f"{profile.rating_score / 100:.1f}" if profile.rating_count else None
-
-
 def provider_detail(request, pk):
     profile = provider_selectors.provider_profile_get(profile_id=pk, viewer=request.user)
-    names = badge_names()
     return render(
         request,
         "storefront/provider_detail.html",
         {
             "profile": profile,
             "listings": selectors.listings_of_provider(profile),
-            "provider_badges": [names[slug] for slug in profile.badge_slugs if slug in names],
+            "provider_badges": chips_by_provider({profile.pk: profile.badge_slugs})[profile.pk],
             "reviews": list(public_reviews_of(profile)[:20]),
-            "rating": _rating(profile),
         },
     )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from quartier.catalog.models import Category
 from quartier.platform.storage import private_storage
@@ -20,15 +21,15 @@ class Requirement(models.Model):
     """One step of the tenant's vetting rules, in order."""
 
     class Kind(models.TextChoices):
-        IDENTITY_DOCUMENT = "identity_document", "Identity document reviewed"
-        CRIMINAL_RECORD = "criminal_record", "Criminal-record extract reviewed"
-        INTERVIEW = "interview", "Interview held"
-        QUIZ = "quiz", "Skills quiz passed"
-        EMAIL_VERIFIED = "email_verified", "Email address verified"
-        PHONE_VERIFIED = "phone_verified", "Phone number verified"
-        SOCIAL_PROFILE = "social_profile", "Social profile linked"
-        MIN_COMPLETED_BOOKINGS = "min_completed_bookings", "Minimum completed bookings"
-        MIN_RATING = "min_rating", "Minimum rating"
+        IDENTITY_DOCUMENT = "identity_document", _("Identity document reviewed")
+        CRIMINAL_RECORD = "criminal_record", _("Criminal-record extract reviewed")
+        INTERVIEW = "interview", _("Interview held")
+        QUIZ = "quiz", _("Skills quiz passed")
+        EMAIL_VERIFIED = "email_verified", _("Email address verified")
+        PHONE_VERIFIED = "phone_verified", _("Phone number verified")
+        SOCIAL_PROFILE = "social_profile", _("Social profile linked")
+        MIN_COMPLETED_BOOKINGS = "min_completed_bookings", _("Minimum completed bookings")
+        MIN_RATING = "min_rating", _("Minimum rating")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     position = models.PositiveIntegerField(default=0)
@@ -123,10 +124,10 @@ class Application(models.Model):
     """A provider's vetting file: one per provider, moving through its statuses."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "In progress"
-        SUBMITTED = "submitted", "Waiting for review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        DRAFT = "draft", _("In progress")
+        SUBMITTED = "submitted", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     provider = models.OneToOneField(
         ProviderProfile, on_delete=models.CASCADE, related_name="application"
@@ -153,10 +154,10 @@ class Step(models.Model):
     """The state of one requirement within one application."""
 
     class Status(models.TextChoices):
-        MISSING = "missing", "Missing"
-        PENDING = "pending", "Waiting for review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        MISSING = "missing", _("Missing")
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="steps")
     requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="steps")
@@ -239,10 +240,14 @@ class Badge(models.Model):
         ordering = ["slug"]
 
     def __str__(self) -> str:
-        return self.name_in("en")
+        return self.name_in()
 
-    def name_in(self, language: str) -> str:
-        return self.names.get(language) or next(iter(self.names.values()), self.slug)
+    def name_in(self, language: str | None = None) -> str:
+        """The name in `language` (default: the active one), falling back to the
+        marketplace's default language."""
+        from quartier.marketplace.selectors import localized
+
+        return localized(self.names, language) or self.slug
 
 
 class BadgeAward(models.Model):

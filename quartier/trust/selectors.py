@@ -1,10 +1,15 @@
 """Reads on vetting and badges, fetched and authorised together."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.marketplace.models import AuditEntry
+from quartier.marketplace.selectors import localized
 from quartier.platform.errors import NotFound
 from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Application, Badge, BadgeAward, Document, Quiz, Requirement
@@ -88,3 +93,49 @@ def awards_of(provider: ProviderProfile) -> QuerySet[BadgeAward]:
 
 def audit_entries() -> QuerySet[AuditEntry]:
     return AuditEntry.objects.select_related("actor")
+
+
+@dataclass(frozen=True)
+class BadgeChip:
+    """What a badge chip shows next to a helper's name, in the active language."""
+
+    slug: str
+    name: str
+    colour: str  # "#1d4ed8", validated on the model
+    icon: str  # a Badge.Icon value
+    description: str  # what the badge certifies ("" when the tenant wrote none)
+    valid_until: datetime | None  # the provider's award; None: no end date
+
+
+def badge_chips(*, slugs_by_provider: dict[int, list[str]]) -> dict[int, list[BadgeChip]]:
+    """Per provider id, the chips of the given badge slugs (as mirrored on a profile or a
+    listing) in that order, with the validity of the provider's live award; two queries."""
+    wanted = {slug for slugs in slugs_by_provider.values() for slug in slugs}
+    if not wanted:
+        return {provider_id: [] for provider_id in slugs_by_provider}
+    by_slug = {badge.slug: badge for badge in Badge.objects.filter(slug__in=wanted, is_active=True)}
+    now = timezone.now()
+    until = {
+        (row["provider_id"], row["badge__slug"]): row["valid_until"]
+        for row in BadgeAward.objects.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=now),
+            provider_id__in=list(slugs_by_provider),
+            badge__slug__in=wanted,
+            revoked_at__isnull=True,
+        ).values("provider_id", "badge__slug", "valid_until")
+    }
+    return {
+        provider_id: [
+            BadgeChip(
+                slug=slug,
+                name=by_slug[slug].name_in(),
+                colour=by_slug[slug].colour,
+                icon=by_slug[slug].icon,
+                description=localized(by_slug[slug].descriptions),
+                valid_until=until.get((provider_id, slug)),
+            )
+            for slug in slugs
+            if slug in by_slug
+        ]
+        for provider_id, slugs in slugs_by_provider.items()
+    }

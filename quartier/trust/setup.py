@@ -37,7 +37,12 @@ def demo_seed(*, tenant, password: str) -> None:
                 "it": "Telco Friend",
                 "en": "Telco Friend",
             },
-            descriptions={"en": "Vetted by Telco's support team."},
+            descriptions={
+                "de": "Vom Support-Team von Telco geprüft.",
+                "fr": "Vérifié par l’équipe support de Telco.",
+                "it": "Verificato dal team di supporto di Telco.",
+                "en": "Vetted by Telco's support team.",
+            },
         )
     if not Requirement.objects.exists():
         Requirement.objects.bulk_create(

@@ -1,6 +1,7 @@
 """Analytics: exact numbers for a seeded set, in a fixed number of queries, as inline SVG."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -71,12 +72,13 @@ def seeded(tenant_a):
                 author=customer,
                 rating=rating,
                 is_hidden=hidden,
+                revealed_at=timezone.now(),
             )
         return {"fast": fast, "slow": slow, "silent": silent}
 
 
 def test_the_numbers_are_exact_for_a_seeded_set(tenant_a, seeded, django_assert_max_num_queries):
-    with tenant_a.context(), django_assert_max_num_queries(6):
+    with tenant_a.context(), django_assert_max_num_queries(7):
         numbers = analytics()
 
     # the median of 10, 30 and 90 minutes; the unanswered request has no response time
@@ -84,7 +86,7 @@ def test_the_numbers_are_exact_for_a_seeded_set(tenant_a, seeded, django_assert_
     assert (numbers.answered_within_hour, numbers.requests_counted) == (2, 4)
     assert numbers.share_answered_within_hour == 0.5
     # the hidden 1-star review does not count
-    assert (numbers.average_rating, numbers.rating_count) == (4.5, 2)
+    assert (numbers.rating.value, numbers.rating.count) == (Decimal("4.5"), 2)
     assert numbers.currency == "CHF"
     assert [(row.slug, row.bookings) for row in numbers.top_categories] == [
         ("router-setup", 3),
@@ -135,7 +137,7 @@ def test_an_empty_marketplace_has_no_numbers_yet(tenant_a):
 
     assert numbers.median_response is None
     assert numbers.share_answered_within_hour is None
-    assert numbers.average_rating is None
+    assert numbers.rating.value is None
     assert sum(row.value for row in numbers.bookings_per_week) == 0
     assert numbers.top_categories == []
 
@@ -146,14 +148,15 @@ def test_the_page_shows_the_numbers_charts_and_tables(
     client = tenant_a.session_client("admin")
     client.get("/back-office/analytics/")  # warm caches (theme, tenant)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get("/back-office/analytics/")
 
     html = response.content.decode()
     assert response.status_code == 200
     assert '<dd id="median-response">30 min</dd>' in html
     assert "50 % (2 of 4)" in html
-    assert "4.50 / 5 from 2 reviews" in html
+    assert 'data-rating="4.5" data-count="2"' in html
+    assert '<span class="rating-value">4.5</span>' in html
     assert html.count('role="img"') == 3
     assert '<title id="chart-bookings-title">Bookings per week</title>' in html
     assert 'aria-label="Revenue per week (CHF)"' in html

@@ -23,7 +23,9 @@ def _search(client, **params):
 def test_customers_find_badged_providers_near_a_postal_code(tenant_a):
     with tenant_a.context():
         lea = make_provider(postal_code="8004", display_name="Lea")
-        ProviderProfile.objects.filter(pk=lea.pk).update(rating_count=12, rating_score=480)
+        ProviderProfile.objects.filter(pk=lea.pk).update(
+            rating_count=12, rating_sum=58, rating_score=480
+        )
         near = make_listing(provider=lea, title="WLAN setup", francs=60)
         # Badges are written onto listings by the trust app (see tests/trust).
         Listing.objects.filter(pk=near.pk).update(badge_slugs=["telco-friend"])
@@ -37,7 +39,8 @@ def test_customers_find_badged_providers_near_a_postal_code(tenant_a):
     assert result["price"] == {"amount_minor": 6000, "currency": "CHF", "formatted": "CHF 60.00"}
     assert 0 < result["distance_km"] < 3
     assert result["provider"]["badges"] == ["telco-friend"]
-    assert result["provider"]["rating"] == {"score": 4.8, "count": 12}
+    # 58 / 12 = 4.83: the plain mean to one decimal (catalog.selectors.ratings)
+    assert result["provider"]["rating"] == {"score": 4.8, "count": 12, "is_new": False}
     assert result["category"]["slug"] == "router-setup"
 
 
@@ -72,7 +75,9 @@ def test_category_filter_includes_children_and_facets_count_per_category(tenant_
 def test_filters_on_price_rating_badge_kind_and_language(tenant_a):
     with tenant_a.context():
         company = make_provider(kind="company", company_name="Netz AG", languages=["fr"])
-        ProviderProfile.objects.filter(pk=company.pk).update(rating_score=470, rating_count=20)
+        ProviderProfile.objects.filter(pk=company.pk).update(
+            rating_score=470, rating_count=20, rating_sum=94
+        )
         match = make_listing(provider=company, francs=80)
         make_listing(francs=80)
         make_listing(provider=company, francs=200)
@@ -194,7 +199,11 @@ def _listing_rows(tenant, specs):
             kind=spec["kind"],
             company_name="Firma" if spec["kind"] == "company" else "",
         )
-        ProviderProfile.objects.filter(pk=provider.pk).update(rating_score=spec["rating"])
+        # Ten reviews: the shown mean is exactly rating_sum / 10, the filter's x100 value
+        # is rating_sum * 10; the Bayesian score (the sort key) is set on its own.
+        ProviderProfile.objects.filter(pk=provider.pk).update(
+            rating_score=spec["rating"], rating_count=10, rating_sum=spec["rating"] // 10
+        )
         latitude = centre.latitude + spec["dy"] / 111.195
         longitude = centre.longitude + spec["dx"] / (111.195 * math.cos(math.radians(46.8)))
         created.append(
@@ -316,7 +325,7 @@ def _passes_filters(spec, query, category_words: set[str]) -> bool:
     return (
         (word is None or spec["word"] == query["word"] or word in category_words)
         and (query["price_max"] is None or spec["price"] <= query["price_max"])
-        and (query["min_rating"] is None or spec["rating"] >= query["min_rating"])
+        and (query["min_rating"] is None or spec["rating"] // 10 * 10 >= query["min_rating"])
         and (query["kind"] is None or spec["kind"] == query["kind"])
     )
 
@@ -338,10 +347,11 @@ def _check_order(actual, listings, specs, query, distance, category_words):
             return (-spec["price"], listing_id)
         if sort == "rating":
             return (-spec["rating"], listing_id)
-        # Identical titles; a category whose name holds the word too ranks higher (category
-        # names are indexed); otherwise equal rank, in id order.
+        # The title weighs most, then the category's name (both indexed): a listing found
+        # only through its category ranks below those with the word in the title.
         word = WORDS[query["word"]]
-        return (word not in category_words[category_of[listing_id]], listing_id)
+        in_title = spec["word"] == query["word"]
+        return (not in_title, word not in category_words[category_of[listing_id]], listing_id)
 
     expected = sorted(actual, key=key)
     if sort == "distance":  # ties within float noise may swap

@@ -198,11 +198,12 @@ def test_the_payments_filter_still_filters_by_an_ascii_booking_id(tenant_a):
     assert response.json()["results"] == []
 
 
+# What a person reads on the page (storefront.views.FIELD_MESSAGES), not the API's texts.
 PAGE_MESSAGES = {
-    "price_min": "Eine gültige Ganzzahl ist erforderlich.",
-    "price_max": "Eine gültige Ganzzahl ist erforderlich.",
-    "radius_km": "Eine gültige Ganzzahl ist erforderlich.",
-    "min_rating": "Eine gültige Zahl ist erforderlich.",
+    "price_min": "Geben Sie einen Betrag in ganzen Franken ein, z. B. 80.",
+    "price_max": "Geben Sie einen Betrag in ganzen Franken ein, z. B. 80.",
+    "radius_km": "Geben Sie eine Distanz von 1 bis 200 km ein.",
+    "min_rating": "Wählen Sie eine Bewertung aus der Liste.",
     "category": "Unbekannte Kategorie.",
 }
 
@@ -230,7 +231,9 @@ def test_the_search_page_names_no_parameter_when_prices_are_the_wrong_way_round(
     )
 
     assert response.status_code == 400
-    assert _page_errors(response) == [("price_max", "Darf nicht unter dem Mindestpreis liegen.")]
+    assert _page_errors(response) == [
+        ("price_max", "Der Höchstpreis darf nicht unter dem Mindestpreis liegen.")
+    ]
 
 
 @pytest.mark.parametrize("budget", ["١٢٣", "²", "１２", "12.0", "9" * 30])
@@ -245,7 +248,9 @@ def test_a_page_form_refuses_a_number_in_odd_digits(tenant_a, budget):
     )
 
     assert response.status_code == 400
-    assert response.context["form"].errors["budget"] == ["Geben Sie eine ganze Zahl ein."]
+    assert response.context["form"].errors["budget"] == [
+        "Geben Sie ein Budget in ganzen Franken ein, z. B. 80."
+    ]
     with tenant_a.context():
         assert TaskRequest.objects.count() == before
 

@@ -1,18 +1,19 @@
 """Template helpers of the back office."""
 
 from django import template
-from django.utils import translation
+
+from quartier.marketplace.selectors import localized
 
 register = template.Library()
 
 
 @register.filter
 def in_language(texts, fallback: str = "") -> str:
-    """A {"de": ..., "en": ...} text in the active language, else the first one given."""
+    """A {"de": ..., "en": ...} text in the active language, else in the marketplace's
+    default language (quartier.marketplace.selectors.localized)."""
     if not isinstance(texts, dict) or not texts:
         return fallback
-    language = (translation.get_language() or "en")[:2]
-    return texts.get(language) or next(iter(texts.values()), fallback)
+    return localized(texts) or fallback
 
 
 @register.filter

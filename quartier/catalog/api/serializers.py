@@ -1,9 +1,12 @@
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
 from quartier.catalog.models import Category, Listing, Offer, TaskRequest
+from quartier.catalog.selectors.ratings import provider_rating, rating_of
 from quartier.catalog.selectors.search import MAX_QUERY_LENGTH, SORTS
+from quartier.marketplace.selectors import localized
 from quartier.platform.api.fields import MoneyField
 from quartier.platform.api.query import (
     DecimalField,
@@ -46,11 +49,17 @@ class CategoryWriteSerializer(serializers.Serializer):
 
 
 class RatingSerializer(serializers.Serializer):
+    """The rating people see (catalog.selectors.ratings): score is None while "New"."""
+
     score = serializers.SerializerMethodField()
     count = serializers.IntegerField(source="rating_count")
+    is_new = serializers.SerializerMethodField()
 
     def get_score(self, profile) -> float | None:
-        return round(profile.rating_score / 100, 2) if profile.rating_count else None
+        return provider_rating(profile).as_dict()["score"]
+
+    def get_is_new(self, profile) -> bool:
+        return provider_rating(profile).is_new
 
 
 class ProviderSummarySerializer(serializers.ModelSerializer):
@@ -185,7 +194,11 @@ class SearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(
         max_length=MAX_QUERY_LENGTH, required=False, allow_blank=True, default=""
     )
-    postal_code = serializers.RegexField(POSTAL_CODE, required=False)
+    postal_code = serializers.RegexField(
+        POSTAL_CODE,
+        required=False,
+        error_messages={"invalid": _lazy("Enter a Swiss postal code of four digits, e.g. 8004.")},
+    )
     latitude = FloatField(min_value=45.0, max_value=48.5, required=False)
     longitude = FloatField(min_value=5.0, max_value=11.0, required=False)
     radius_km = IntegerField(min_value=1, max_value=200, required=False, default=25)
@@ -206,11 +219,13 @@ class SearchQuerySerializer(serializers.Serializer):
     def validate(self, data):
         if ("latitude" in data) != ("longitude" in data):
             raise serializers.ValidationError(
-                {"longitude" if "latitude" in data else "latitude": _("Give both coordinates.")}
+                {"longitude" if "latitude" in data else "latitude": _("Give both coordinates.")},
+                code="coordinates_incomplete",
             )
         if "postal_code" in data and "latitude" in data:
             raise serializers.ValidationError(
-                {"postal_code": _("Give a postal code or coordinates, not both.")}
+                {"postal_code": _("Give a postal code or coordinates, not both.")},
+                code="place_twice",
             )
         if (
             data.get("price_min") is not None
@@ -218,17 +233,21 @@ class SearchQuerySerializer(serializers.Serializer):
             and data["price_min"] > data["price_max"]
         ):
             raise serializers.ValidationError(
-                {"price_max": _("Must not be below the minimum price.")}
+                {"price_max": _("The maximum price must not be below the minimum price.")},
+                code="price_range",
             )
         has_place = "postal_code" in data or "latitude" in data
         if not has_place and not data.get("q", "").strip():
             # A neighbourhood search is about a place or a need; an empty search would
             # count the whole catalog for its facets.
             raise serializers.ValidationError(
-                {"postal_code": _("Give a postal code (or coordinates) or words to search for.")}
+                {"postal_code": _("Give a postal code (or coordinates) or words to search for.")},
+                code="place_or_words",
             )
         if data.get("sort") == "distance" and not has_place:
-            raise serializers.ValidationError({"sort": _("Sorting by distance needs a place.")})
+            raise serializers.ValidationError(
+                {"sort": _("Sorting by distance needs a place.")}, code="distance_needs_place"
+            )
         return data
 
 
@@ -250,7 +269,7 @@ class SearchResultSerializer(serializers.Serializer):
             "category": {
                 "id": row["category_id"],
                 "slug": row["category_slug"],
-                "name": names.get(language) or next(iter(names.values()), ""),
+                "name": localized(names, language),
             },
             "photo_url": row.get("photo_url"),
             "provider": {
@@ -259,10 +278,7 @@ class SearchResultSerializer(serializers.Serializer):
                 "kind": row["kind"],
                 "is_vetted": row["is_vetted"],
                 "badges": list(row["badge_slugs"] or []),
-                "rating": {
-                    "score": round(row["rating_score"] / 100, 2) if row["rating_count"] else None,
-                    "count": row["rating_count"],
-                },
+                "rating": rating_of(count=row["rating_count"], total=row["rating_sum"]).as_dict(),
                 "completed_jobs": row["completed_jobs"],
             },
         }

@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from quartier.catalog.models import Category
+from quartier.marketplace.selectors import rating_min_reviews
 from quartier.platform.errors import ApplicationError
 
 SORTS = ("relevance", "distance", "price", "-price", "rating", "newest")
@@ -85,7 +86,14 @@ class _Sql:
         if search.price_min is not None or search.price_max is not None:
             self.add("l.price_currency = %(currency)s", currency=search.currency)
         if search.min_rating is not None:
-            self.add("p.rating_score >= %(min_rating)s", min_rating=search.min_rating)
+            # The number people see (selectors.ratings): the plain mean to one decimal,
+            # and only for providers past the "New" minimum.
+            self.add(
+                "p.rating_count >= greatest(%(rating_minimum)s, 1) AND "
+                "round(p.rating_sum * 10.0 / nullif(p.rating_count, 0)) * 10 >= %(min_rating)s",
+                min_rating=search.min_rating,
+                rating_minimum=rating_min_reviews(),
+            )
         if search.badge:
             self.add("l.badge_slugs @> ARRAY[%(badge)s]::varchar[]", badge=search.badge)
         if search.provider_kind:
@@ -135,6 +143,7 @@ _SORT_KEYS = {
     "distance": (_DISTANCE, "ASC"),
     "price": ("l.price_amount_minor", "ASC"),
     "-price": ("l.price_amount_minor", "DESC"),
+    # The hidden ranking signal (a Bayesian average), not the number shown; see ratings.py.
     "rating": ("p.rating_score", "DESC"),
     "newest": ("l.published_at", "DESC"),
 }
@@ -159,7 +168,7 @@ LEFT JOIN LATERAL (
            l.price_currency, l.price_unit, l.duration_minutes, l.is_remote, l.postal_code,
            l.radius_km, l.category_id, c.slug AS category_slug, c.names AS category_names,
            p.id AS provider_id, p.display_name, p.kind, p.is_vetted, l.badge_slugs,
-           p.rating_score, p.rating_count, p.completed_jobs
+           p.rating_score, p.rating_count, p.rating_sum, p.completed_jobs
     FROM page
     JOIN catalog_listing l ON l.id = page.id
     JOIN catalog_providerprofile p ON p.id = l.provider_id

@@ -100,3 +100,33 @@ def iso_datetime(value: str):
         return datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+
+
+def format_rating(value, language: str | None = None) -> str:
+    """A rating (one decimal) with the decimal mark of `language` (4.8, or 4,8 in French)."""
+    language = (language or get_language() or "en")[:2]
+    decimal_mark = _LOCALE_STYLE.get(language, _LOCALE_STYLE["en"])[1]
+    return f"{Decimal(str(value)):.1f}".replace(".", decimal_mark)
+
+
+@register.inclusion_tag("catalog/_rating.html")
+def rating(subject):
+    """Stars, number and review count - or "New" - for a provider, from the one rule in
+    catalog.selectors.ratings. `subject` is a ProviderProfile, a Rating, or the API's
+    rating dict (search results)."""
+    from quartier.catalog.selectors.ratings import Rating, provider_rating
+
+    if isinstance(subject, dict):
+        value = subject.get("score")
+        value = None if value is None else Decimal(str(value))
+        count = subject.get("count") or 0
+    else:
+        found = subject if isinstance(subject, Rating) else provider_rating(subject)
+        value, count = found.value, found.count
+    filled = 0 if value is None else int(value + Decimal("0.5"))
+    return {
+        "value": None if value is None else format_rating(value),
+        "raw": "" if value is None else f"{value:.1f}",
+        "count": count,
+        "stars": "★" * filled + "☆" * (5 - filled),
+    }

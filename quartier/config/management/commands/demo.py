@@ -5,8 +5,11 @@ AppConfig.ready, quartier.platform.initialisers) adds
 its sample data once.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from quartier.platform.initialisers import demo_seeders
 from quartier.platform.tenancy import public_context, tenant_context
@@ -27,12 +30,14 @@ class Command(BaseCommand):
         parser.add_argument("--port", default=settings.PLATFORM_PORT or "8000")
 
     def handle(self, *args, port, **options):
+        tenants = [self._tenant(demo) for demo in DEMO_TENANTS]
+        # One thread (and database connection) per tenant: seeding mostly waits on the
+        # database, and the tenants' schemas share nothing, so they fill side by side.
+        with ThreadPoolExecutor(max_workers=len(tenants)) as pool:
+            for seeded in [pool.submit(self._seed, tenant) for tenant in tenants]:
+                seeded.result()  # re-raises a seeder's error here
         lines = []
         for demo in DEMO_TENANTS:
-            tenant = self._tenant(demo)
-            with tenant_context(tenant):
-                for seed in demo_seeders():
-                    seed(tenant=tenant, password=DEMO_PASSWORD)
             lines.append(
                 f"  {demo['name']:<15} http://{demo['slug']}.localhost:{port}/   "
                 f"admin: admin@{demo['slug']}.example / {DEMO_PASSWORD}"
@@ -42,6 +47,15 @@ class Command(BaseCommand):
             f"  Operator        http://localhost:{port}/admin/   "
             f"ops@quartier.example / {DEMO_PASSWORD}\n"
         )
+
+    @staticmethod
+    def _seed(tenant: Tenant) -> None:
+        try:
+            with tenant_context(tenant):
+                for seed in demo_seeders():
+                    seed(tenant=tenant, password=DEMO_PASSWORD)
+        finally:
+            connection.close()
 
     def _tenant(self, demo) -> Tenant:
         with public_context():
