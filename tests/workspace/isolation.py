@@ -13,30 +13,34 @@ from quartier.catalog.models import Listing, ProviderProfile, SocialLink
 from quartier.trust.models import Application, Document, Quiz, QuizAttempt
 from quartier.trust.services.vetting import quiz_attempt, quiz_set, requirement_create
 from tests.bookings.factories import next_local
-from tests.catalog.factories import category, make_listing, png_bytes
-from tests.catalog.isolation import MARKER, _b_provider, _own_profile
-from tests.tenancy.matrix import Endpoint
+from tests.catalog.factories import category, make_listing, png_bytes, tenant_provider
+from tests.tenancy.matrix import MARKER, Endpoint
+from tests.workspace.isolation_tasks import ENDPOINTS as TASK_ENDPOINTS
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def _other_tenant_provider(handle):
+    tenant_provider(handle, display_name="Other tenant's helper")
+
+
 def _profile(handle):
-    _own_profile(handle)
+    tenant_provider(handle, display_name=MARKER)
     return {"marker": MARKER}
 
 
 def _listing(handle):
-    listing = make_listing(provider=_own_profile(handle), title=MARKER)
+    listing = make_listing(provider=tenant_provider(handle, display_name=MARKER), title=MARKER)
     return {"pk": listing.pk, "marker": MARKER, "category": listing.category_id}
 
 
 def _new_listing(handle):
-    _own_profile(handle)
+    tenant_provider(handle, display_name=MARKER)
     return {"marker": MARKER, "category": category().pk}
 
 
 def _document_rule(handle):
-    _own_profile(handle)
+    tenant_provider(handle, display_name=MARKER)
     requirement = requirement_create(
         actor=handle.users["admin"], kind="identity_document", titles={"en": MARKER}
     )
@@ -44,7 +48,7 @@ def _document_rule(handle):
 
 
 def _quiz_rule(handle):
-    _own_profile(handle)
+    tenant_provider(handle, display_name=MARKER)
     requirement = requirement_create(
         actor=handle.users["admin"], kind="quiz", titles={"en": MARKER}
     )
@@ -69,7 +73,7 @@ def _quiz_attempted(handle):
     params = _quiz_rule(handle)
     quiz = Quiz.objects.get(pk=params["quiz"])
     quiz_attempt(
-        provider=_own_profile(handle),
+        provider=tenant_provider(handle, display_name=MARKER),
         quiz=quiz,
         answers={str(quiz.questions.get().pk): params["right"]},
     )
@@ -77,7 +81,7 @@ def _quiz_attempted(handle):
 
 
 def _phone_rule(handle):
-    _own_profile(handle)
+    tenant_provider(handle, display_name=MARKER)
     requirement_create(actor=handle.users["admin"], kind="phone_verified", titles={"en": MARKER})
     return {"marker": MARKER}
 
@@ -102,7 +106,10 @@ def _phone_state(handle):
 
 def _time_off(handle):
     period = time_off_add(
-        provider=_own_profile(handle), starts_at=next_local(8), ends_at=next_local(18), note=MARKER
+        provider=tenant_provider(handle, display_name=MARKER),
+        starts_at=next_local(8),
+        ends_at=next_local(18),
+        note=MARKER,
     )
     return {"pk": period.pk, "marker": MARKER}
 
@@ -165,7 +172,7 @@ def _listing_body(params):
 
 def _page(route, **fields) -> Endpoint:
     fields.setdefault("actor", "provider")
-    fields.setdefault("make_other", _b_provider)
+    fields.setdefault("make_other", _other_tenant_provider)
     return Endpoint(route, is_api=False, **fields)
 
 
@@ -332,3 +339,6 @@ ENDPOINTS = [
         state=_hours_state,
     ),
 ]
+
+# Tasks near me, offers, urgent requests and earnings (issue 14, part 6 and 7).
+ENDPOINTS += TASK_ENDPOINTS
