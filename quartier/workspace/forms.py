@@ -567,7 +567,6 @@ class OfferForm(forms.Form):
     )
     day = forms.DateField(
         label=_("Proposed day (optional)"),
-        help_text=_("Leave the day and time empty to let the customer choose."),
         required=False,
         input_formats=DATE_INPUTS,
         error_messages={INVALID: _("Enter a date like 24.12.2026.")},

@@ -100,7 +100,7 @@ def test_an_offer_with_bad_input_shows_translated_field_errors_and_saves_nothing
     assert "Wählen Sie aus der Liste." in page
     assert "Ihr Preis" in page
     assert 'aria-describedby="id_price-hint id_price-error"' in page
-    assert 'aria-describedby="id_day-hint id_day-error"' in page
+    assert 'aria-describedby="id_day-error"' in page
     assert _offers(tenant_a) == []
 
 
