@@ -26,6 +26,8 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+# Each viewport's jobs on days of their own: a helper cannot be booked twice at one time.
+DAYS_AHEAD = {"phone": 2, "desktop": 4}
 BRANDS = ["telco", "acme"]
 
 
@@ -66,7 +68,7 @@ def _people(handle, run: str) -> dict:
     return people
 
 
-def _broadcast(handle, customer_email: str) -> int:
+def _broadcast(handle, customer_email: str, days_ahead: int) -> int:
     from quartier.accounts.models import User
     from quartier.bookings.services.requests import booking_broadcast
     from tests.bookings.factories import next_local
@@ -78,7 +80,7 @@ def _broadcast(handle, customer_email: str) -> int:
             customer=User.objects.get(email=customer_email),
             category=category(),
             postal_code="8004",
-            starts_at=next_local(11, days_ahead=1),
+            starts_at=next_local(11, days_ahead=days_ahead),
             note="The router blinks red.",
         )
         found.append(booking.pk)
@@ -166,7 +168,7 @@ def test_a_task_gets_two_offers_and_the_customer_accepts_one(task_market, people
     # Ben offers with a day and a time
     ben.goto(f"{base}/workspace/tasks/")
     ben.locator("li", has_text=title).get_by_role("link", name="Make an offer").click()
-    day = timezone.localdate() + timedelta(days=3)
+    day = timezone.localdate() + timedelta(days=DAYS_AHEAD[viewport] + 1)
     ben.get_by_label("Your price").fill("95")
     ben.get_by_label("Proposed day (optional)").fill(day.isoformat())
     ben.get_by_label("Proposed start (optional)").fill("10:00")
@@ -199,6 +201,9 @@ def test_a_task_gets_two_offers_and_the_customer_accepts_one(task_market, people
     assert row.get_by_text("Accepted").is_visible()
     row.get_by_role("link", name="See the booking").click()
     anna.wait_for_url(re.compile(r"/bookings/\d+/$"))
+    anna.goto(f"{base}/workspace/earnings/")
+    assert anna.locator("#earnings-pending").is_visible()
+    _check(anna, "earnings", viewport, brand)
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -208,7 +213,9 @@ def test_the_first_helper_gets_the_urgent_request_and_the_other_is_told(
     handle, base, people = task_market
     brand = handle.brand
     booking_id = []
-    committed(lambda: booking_id.append(_broadcast(handle, people["customer"])))
+    committed(
+        lambda: booking_id.append(_broadcast(handle, people["customer"], DAYS_AHEAD[viewport]))
+    )
     anna, ben = people_pages(viewport), people_pages(viewport)
     for page, key in ((anna, "anna"), (ben, "ben")):
         sign_in(page, base, people[key])
