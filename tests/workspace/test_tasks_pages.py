@@ -340,3 +340,37 @@ def test_earnings_of_a_cash_job_show_the_commission_owed_as_the_ledger_has_it(
     assert f'id="earning-{booking.pk}"' in page
     assert "Commission owed" in page
     assert "/api/billing/statements/earnings.csv?start=" in page
+
+
+@pytest.mark.usefixtures("stripe")
+def test_earnings_of_a_card_job_equal_the_ledger_before_and_after_the_job(
+    tenant_a, helper, django_capture_on_commit_callbacks
+):
+    from tests.billing.factories import add_card, complete, confirmed, go_online
+
+    customer = tenant_a.users["customer"]
+    with tenant_a.context():
+        go_online(commission_basis_points=1000, commission_fixed_minor=50)
+        add_card(customer)
+        listing = bookable_listing(provider=helper, title="Router help")
+    with tenant_a.context(), django_capture_on_commit_callbacks(execute=True):
+        booking = confirmed(listing=listing, customer=customer)
+    client = tenant_a.session_client("provider")
+
+    before = client.get("/workspace/earnings/").content.decode()
+    with tenant_a.context(), django_capture_on_commit_callbacks(execute=True):
+        complete(booking)
+    after = client.get("/workspace/earnings/").content.decode()
+    with tenant_a.context():
+        payable = ledger.account_balances(prefix=ledger.provider_payable(helper.pk))
+        owed = -payable[(ledger.provider_payable(helper.pk), "CHF")]
+
+    # booked: CHF 60 pending, CHF 6.50 commission to come, nothing available yet
+    assert '<dd id="earnings-pending">CHF\u00a060.00</dd>' in before
+    assert '<dd id="earnings-available">CHF\u00a00.00</dd>' in before
+    assert "Commission CHF\u00a06.50 · You keep <strong>CHF\u00a053.50</strong>" in before
+    # done and captured: what the ledger owes the helper is available
+    assert owed == 6000 - 650
+    assert '<dd id="earnings-pending">CHF\u00a00.00</dd>' in after
+    assert f'<dd id="earnings-available">CHF\u00a0{owed / 100:.2f}</dd>' in after
+    assert "earnings-commission-owed" not in after

@@ -226,8 +226,10 @@ def offer_decline(*, offer: Offer, customer: User) -> Offer:
 def offer_accept(*, offer: Offer, customer: User, starts_at: datetime | None = None) -> Offer:
     """The customer picks one offer: the others are declined and the task is assigned.
 
-    An offer sent without a time gets its time from the customer here (`starts_at`); the
-    booking then starts accepted at that time, as with a time the helper proposed.
+    An offer sent without a time gets its time from the customer here (`starts_at`, which
+    the accept page requires); the booking then starts accepted at that time, as with a
+    time the helper proposed. Without one (the API), the booking waits for the helper to
+    pick a time, as before.
 
     OfferAccepted is published in the same transaction: its subscriber (bookings) makes
     the booking and writes its id onto the offer, so an offer is never accepted without
@@ -247,8 +249,8 @@ def offer_accept(*, offer: Offer, customer: User, starts_at: datetime | None = N
             _("This offer is no longer pending."),
             extra={"status": offer.status},
         )
-    if offer.proposed_start is None:
-        if starts_at is None or timezone.is_naive(starts_at):
+    if offer.proposed_start is None and starts_at is not None:
+        if timezone.is_naive(starts_at):
             raise ApplicationError.invalid_field(
                 "starts_at", _("Choose the day and time the job should start.")
             )
