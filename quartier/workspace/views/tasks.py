@@ -21,6 +21,8 @@ from quartier.workspace.views.common import helper_page, submit
 
 def tasks_near(profile, *, category: str | None = None, radius_km: int | None = None):
     """Open tasks near the helper, nearest first, as (task, distance in km) pairs."""
+    if profile.location is None:
+        return []
     category_ids = catalog_selectors.category_ids_with_children(category) if category else None
     page = task_search(
         TaskSearch(
@@ -101,7 +103,9 @@ def task_page(request, profile, pk):
                 (parse_datetime(window["start"]), parse_datetime(window["end"]))
                 for window in task.preferred_windows
             ],
-            "distance": round(plane_distance_km(task.location, profile.location), 1),
+            "distance": round(plane_distance_km(task.location, profile.location), 1)
+            if profile.location is not None and task.location is not None
+            else None,
             "section": "tasks",
         },
         status=status,
