@@ -38,6 +38,7 @@ def _people(handle, run: str) -> dict:
     from quartier.themes.demo import DEMO_THEMES
     from quartier.themes.models import Theme
     from quartier.themes.selectors import published_cache_key
+    from quartier.trust.models import Badge, BadgeAward
     from tests.bookings.factories import bookable_listing
     from tests.catalog.factories import make_provider
 
@@ -59,6 +60,8 @@ def _people(handle, run: str) -> dict:
             profile = make_provider(user=user, display_name=name, postal_code="8004")
             bookable_listing(provider=profile, title=f"Router help by {name}")
             people[key] = user.email
+            # The badge the "vetted" rule would award, so the dashboard shows one.
+            BadgeAward.objects.create(badge=Badge.objects.get(slug="vetted"), provider=profile)
         theme = Theme.objects.get(singleton=True)
         Theme.objects.filter(pk=theme.pk).update(
             published=tokens.tokens_validate({**theme.published, **DEMO_THEMES[handle.brand]}),
@@ -149,6 +152,7 @@ def test_a_task_gets_two_offers_and_the_customer_accepts_one(task_market, people
 
     # Anna finds it on the board and offers without a time: the customer will choose
     anna.goto(f"{base}/dashboard/provider/")
+    assert anna.locator("#badges").get_by_text("Vetted").is_visible()
     _check(anna, "dashboard", viewport, brand)
     anna.get_by_role("link", name="See the tasks").click()
     _check(anna, "board", viewport, brand)

@@ -31,7 +31,8 @@ def onboarding_banner(user):
     return {"progress": onboarding_progress(user)}
 
 
-BADGE_ICONS = {"shield": "🛡", "star": "★", "check": "✓", "heart": "♥", "bolt": "⚡", "medal": "🏅"}
+# Text glyphs every system font has (emoji would show as empty boxes without an emoji font).
+BADGE_ICONS = {"shield": "◆", "star": "★", "check": "✓", "heart": "♥", "bolt": "ϟ", "medal": "✪"}
 
 
 @register.inclusion_tag("workspace/_overview.html", takes_context=True)
