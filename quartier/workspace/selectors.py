@@ -18,7 +18,7 @@ from quartier.catalog.models import ProviderProfile
 from quartier.catalog.selectors.catalog import listings_of_user, provider_profile_of
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.trust.models import Application, Quiz, QuizAttempt, Requirement
-from quartier.trust.services.vetting import StepState, application_for, application_states
+from quartier.trust.services.vetting import StepState, application_states
 
 # An approval this close to its end shows as "expires on ...".
 EXPIRY_WARNING = timedelta(days=30)
@@ -107,7 +107,10 @@ def _row(state: StepState, now) -> RequirementRow:
 
 def vetting_rows(profile: ProviderProfile) -> tuple[Application, list[RequirementRow]]:
     """The helper's application and each active requirement with its status, in order."""
-    application = application_for(profile)
+    # Read only: a page view never creates the application (the first upload or answer does).
+    application = Application.objects.filter(provider=profile).first() or Application(
+        provider=profile
+    )
     now = timezone.now()
     return application, [_row(state, now) for state in application_states(application, now=now)]
 

@@ -209,7 +209,9 @@ def _automatic(requirement: Requirement, provider: ProviderProfile) -> bool:
 def application_states(application: Application, *, now: datetime | None = None) -> list[StepState]:
     """Each active requirement with its status for this application, in order."""
     now = now or timezone.now()
-    steps = {step.requirement_id: step for step in application.steps.all()}
+    steps = (
+        {step.requirement_id: step for step in application.steps.all()} if application.pk else {}
+    )
     states = []
     for requirement in Requirement.objects.filter(is_active=True):
         step = steps.get(requirement.pk)
