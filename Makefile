@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 SYSTEM_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo test test-system-pg lint fmt bench messages makemessages clean-data
+.PHONY: install demo test test-each-module test-system-pg lint fmt bench messages makemessages clean-data
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,9 +49,14 @@ test: install messages lint
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	scripts/ensure-browser
 	scripts/ensure-axe
+	scripts/ensure-poppler
 	scripts/ensure-shellcheck
 	$(VENV)/bin/pytest -q
 	@if [ -n "$$CI" ] && [ -z "$$DATABASE_URL" ]; then $(MAKE) test-system-pg; fi
+
+# Every test module on its own, in a fresh process (not part of `make test`: slow).
+test-each-module: install messages
+	PYTEST=$(VENV)/bin/pytest scripts/test-each-module
 
 # The same suite against the machine's PostgreSQL server instead of the embedded one.
 test-system-pg: install messages

@@ -102,10 +102,11 @@ def _listings(count: int, postal_code: str | None):
 
     from quartier.accounts.models import User
     from quartier.bookings.services.schedule import schedule_update
-    from quartier.catalog.models import Category, Listing, ProviderProfile
+    from quartier.catalog.models import Category, Listing
     from quartier.catalog.services.listings import listing_create, listing_set_status
-    from quartier.catalog.services.profiles import provider_profile_create
     from quartier.platform.money import Money
+    from quartier.providers.models import ProviderProfile
+    from quartier.providers.services import provider_profile_create
 
     category = Category.objects.get(slug="router-setup")
     codes = ["8004", "8003", "8005", "8006", "8037", "8045", "8050", "8057"]

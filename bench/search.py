@@ -140,10 +140,11 @@ def _seed(rng: random.Random, listing_count: int, code_count: int) -> list[str]:
     from django.utils import timezone
 
     from quartier.accounts.models import User
-    from quartier.catalog.models import Category, Listing, ProviderProfile
+    from quartier.catalog.models import Category, Listing
     from quartier.catalog.services.listings import listing_search_vector_refresh
     from quartier.geo.models import PostalCode
     from quartier.geo.selectors import postal_code_point
+    from quartier.providers.models import ProviderProfile
 
     all_codes = sorted(
         set(PostalCode.objects.filter(is_po_box=False).values_list("code", flat=True))
@@ -203,7 +204,7 @@ def _seed(rng: random.Random, listing_count: int, code_count: int) -> list[str]:
 
 
 def _provider(rng, user, code, postal_code_point):
-    from quartier.catalog.models import ProviderProfile
+    from quartier.providers.models import ProviderProfile
 
     point = postal_code_point(code)
     return ProviderProfile(

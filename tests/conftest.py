@@ -5,11 +5,14 @@ tenants below are committed once (outside any test transaction) and every test r
 inside a transaction that is rolled back, on whichever schema its requests touch.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from quartier.accounts.models import User
@@ -81,6 +84,41 @@ def _provision(slug: str, name: str) -> TenantHandle:
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,  # per-worker database names under xdist
+):
+    """pytest-django's set-up, except that the test database is always created.
+
+    pytest-django creates it only when some collected test asks for `db` (or carries the
+    django_db mark). A module whose tests use committed data only, such as
+    tests/bookings/test_concurrency.py run on its own, then got no test database: its
+    fixtures ran against the development database ("relation tenants_plan does not
+    exist" on an empty one, or worse, tenants provisioned in a real one).
+    """
+    from django.db import DEFAULT_DB_ALIAS
+    from django.test.utils import setup_databases, teardown_databases
+
+    keep = django_db_keepdb and not django_db_createdb
+    with django_db_blocker.unblock():
+        databases = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases={DEFAULT_DB_ALIAS},
+            serialized_aliases=set(),
+            keepdb=keep,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(databases, verbosity=request.config.option.verbose)
+
+
+@pytest.fixture(scope="session")
 def tenant_pair(django_db_setup, django_db_blocker) -> tuple[TenantHandle, TenantHandle]:
     """Tenant A ("telco") and tenant B ("acme"), committed for the whole session."""
     with django_db_blocker.unblock(), public_context():
@@ -129,20 +167,43 @@ def operator_client(operator_token, db) -> APIClient:
 
 @pytest.fixture(autouse=True)
 def _fresh_state_between_tests():
-    """Each test starts on the public schema with empty caches.
+    """Each test starts on the public schema, in English, with empty caches.
 
-    Requests leave the connection on their tenant's schema, and a rolled-back test may
+    Requests leave the connection on their tenant's schema and the thread in the
+    language they were answered in (a test after a German page would otherwise see
+    German messages, depending on the order tests run in), and a rolled-back test may
     have cached what it saw (a suspended tenant, say) that no longer exists.
     """
     connection.set_schema_to_public()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     connection.set_schema_to_public()
+    translation.activate(settings.LANGUAGE_CODE)
     for alias in ("default", "platform"):
         caches[alias].clear()
 
 
+class NetworkGuard:
+    """How many atomic blocks belong to the test's scaffolding rather than the code."""
+
+    def __init__(self, baseline: int) -> None:
+        self.baseline = baseline
+
+    @contextmanager
+    def scaffolding_transaction(self):
+        """An atomic block the test opens around a request (to roll it back) is not the
+        code's: the code under test must still open none around a network call."""
+        with transaction.atomic():
+            self.baseline += 1
+            try:
+                yield
+            finally:
+                self.baseline -= 1
+                transaction.set_rollback(True)
+
+
 @pytest.fixture(autouse=True)
-def _no_network_inside_transactions(request, monkeypatch):
+def network_guard(request, monkeypatch) -> NetworkGuard:
     """Stripe, mail and text messages are never sent while a transaction is open.
 
     A network call inside a transaction holds its row locks for as long as the other
@@ -157,11 +218,11 @@ def _no_network_inside_transactions(request, monkeypatch):
 
     if "db" in request.fixturenames:
         request.getfixturevalue("db")  # its transaction is open before the baseline
-    baseline = len(connection.atomic_blocks)
+    network = NetworkGuard(len(connection.atomic_blocks))
 
     def guarded(what, call):
         def guard(*args, **kwargs):
-            opened = len(connection.atomic_blocks) - baseline
+            opened = len(connection.atomic_blocks) - network.baseline
             if opened > 0:
                 pytest.fail(f"{what} called inside a transaction ({opened} atomic block open)")
             return call(*args, **kwargs)
@@ -171,6 +232,7 @@ def _no_network_inside_transactions(request, monkeypatch):
     monkeypatch.setattr(gateway, "call", guarded("Stripe", gateway.call))
     monkeypatch.setattr(EmailBackend, "send_messages", guarded("Mail", EmailBackend.send_messages))
     monkeypatch.setattr(LocmemSMS, "send", guarded("SMS", LocmemSMS.send))
+    return network
 
 
 def free_port() -> int:

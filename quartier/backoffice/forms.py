@@ -8,9 +8,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quartier.billing.models import PaymentMode, PayoutInterval
-from quartier.catalog.models import Category, ProviderProfile
+from quartier.catalog.models import Category
 from quartier.platform.errors import ApplicationError
+from quartier.platform.forms import IntegerField
 from quartier.platform.money import BASIS_POINTS, Money
+from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Badge, Requirement
 
 # Plain decimals only ("12.50" or "12,50"): no signs, exponents, or thousands separators.
@@ -61,7 +63,7 @@ class CategoryForm(NamesForm):
         required=False,
         empty_label=_("None (top level)"),
     )
-    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=10_000, initial=0)
+    position = IntegerField(label=_("Position"), min_value=0, max_value=10_000, initial=0)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, category: Category | None = None, **kwargs):
@@ -95,14 +97,14 @@ class RequirementForm(NamesForm):
     names_max_length = 120
 
     kind = forms.ChoiceField(label=_("Kind of step"), choices=Requirement.Kind.choices)
-    validity_days = forms.IntegerField(
+    validity_days = IntegerField(
         label=_("Valid for (days)"),
         min_value=1,
         max_value=3650,
         required=False,
         help_text=_("Leave empty for a step that never expires."),
     )
-    threshold = forms.IntegerField(
+    threshold = IntegerField(
         label=_("Threshold"),
         min_value=1,
         required=False,
@@ -139,9 +141,9 @@ class BadgeForm(NamesForm):
     slug = forms.SlugField(label=_("Slug"), max_length=60)
     icon = forms.ChoiceField(label=_("Icon"), choices=Badge.Icon.choices)
     rule = forms.ChoiceField(label=_("How it is awarded"), choices=Badge.Rule.choices)
-    threshold = forms.IntegerField(label=_("Threshold"), min_value=1, required=False)
-    min_reviews = forms.IntegerField(label=_("Minimum reviews"), min_value=1, required=False)
-    validity_days = forms.IntegerField(
+    threshold = IntegerField(label=_("Threshold"), min_value=1, required=False)
+    min_reviews = IntegerField(label=_("Minimum reviews"), min_value=1, required=False)
+    validity_days = IntegerField(
         label=_("Valid for (days)"), min_value=1, max_value=3650, required=False
     )
 
@@ -201,6 +203,7 @@ class PayoutSettingsForm(forms.Form):
         "commission_percent": "commission_basis_points",
         "customer_fee_percent": "customer_fee_basis_points",
         "late_cancellation_percent": "late_cancellation_basis_points",
+        "vat_percent": "vat_basis_points",
     }
     AMOUNTS = {
         "commission_fixed": "commission_fixed_minor",
@@ -220,11 +223,17 @@ class PayoutSettingsForm(forms.Form):
     )
     payout_interval = forms.ChoiceField(label=_("Payout interval"), choices=PayoutInterval.choices)
     payout_minimum = forms.CharField(label=_("Minimum payout (francs)"), max_length=16)
-    free_cancellation_hours = forms.IntegerField(
+    free_cancellation_hours = IntegerField(
         label=_("Free cancellation until (hours before the start)"), min_value=0, max_value=8760
     )
     late_cancellation_percent = forms.CharField(
         label=_("Charged for a late cancellation (%)"), max_length=12
+    )
+    # Optional: left empty, receipts show no VAT line.
+    vat_percent = forms.CharField(
+        label=_("VAT included in the prices, shown on receipts (%)"),
+        max_length=12,
+        required=False,
     )
 
     @classmethod
@@ -246,6 +255,8 @@ class PayoutSettingsForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         currency = cleaned.get("currency") or "CHF"
+        if not cleaned.get("vat_percent"):
+            cleaned["vat_percent"] = "0"
         for field in self.PERCENTS:
             if field in cleaned:
                 try:

@@ -45,6 +45,8 @@ class PayoutSettings(models.Model):
     # of the price is charged.
     free_cancellation_hours = models.PositiveIntegerField(default=24)
     late_cancellation_basis_points = models.PositiveIntegerField(default=5000)
+    # VAT included in the prices (8.1 % = 810), shown on receipts; 0: no VAT line.
+    vat_basis_points = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -95,6 +97,8 @@ class Payment(models.Model):
     # reprice a booking already agreed.
     commission_basis_points = models.PositiveIntegerField()
     commission_fixed_minor = models.PositiveIntegerField()
+    # The VAT rate included in the price when the payment was opened (for the receipt).
+    vat_basis_points = models.PositiveIntegerField(default=0)
     authorised_minor = models.BigIntegerField(default=0)
     captured_minor = models.BigIntegerField(default=0)
     refunded_minor = models.BigIntegerField(default=0)
@@ -165,7 +169,7 @@ class ConnectedAccount(models.Model):
     """A provider's Stripe Connect Express account and its onboarding status."""
 
     provider = models.OneToOneField(
-        "catalog.ProviderProfile", on_delete=models.CASCADE, related_name="connected_account"
+        "providers.ProviderProfile", on_delete=models.CASCADE, related_name="connected_account"
     )
     stripe_account_id = models.CharField(max_length=255, unique=True)
     details_submitted = models.BooleanField(default=False)
@@ -185,7 +189,7 @@ class Payout(models.Model):
         PAID = "paid", "Paid"
 
     provider = models.ForeignKey(
-        "catalog.ProviderProfile", on_delete=models.PROTECT, related_name="payouts"
+        "providers.ProviderProfile", on_delete=models.PROTECT, related_name="payouts"
     )
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3, choices=Currency.choices)

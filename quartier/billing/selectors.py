@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from quartier.billing.models import Payment, Payout
 from quartier.platform.errors import ApplicationError, NotFound
 from quartier.platform.money import Money
+from quartier.platform.params import parse_date
 
 SETTLED = (Payment.Status.CAPTURED, Payment.Status.REFUNDED, Payment.Status.OFFLINE)
 
@@ -49,10 +50,7 @@ def period_parse(start: str | None, end: str | None) -> tuple[datetime, datetime
 
 
 def _date(field: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        raise ApplicationError.invalid_field(field, _("Use a date as YYYY-MM-DD.")) from error
+    return parse_date(text, field=field)
 
 
 def _settled_between(start: datetime, end: datetime) -> QuerySet[Payment]:

@@ -1,6 +1,9 @@
 """What billing does when other apps publish events (registered in BillingConfig.ready)."""
 
+from django.urls import reverse
+
 from quartier.bookings.events import BookingTransitioned
+from quartier.bookings.flow import after_request_register
 from quartier.platform.events import subscribe
 
 
@@ -9,3 +12,23 @@ def register() -> None:
 
     # In the booking's transaction: a confirm without a payable card is refused with it.
     subscribe(BookingTransitioned, booking_transitioned)
+    after_request_register(_card_step_url)
+    _receipts()
+
+
+def _receipts() -> None:
+    from quartier.billing.events import PaymentCaptured
+    from quartier.billing.receipts import RECEIPT_MAIL, payment_captured, receipt_mail_send
+    from quartier.outbox.services import outbox_handler_register
+
+    subscribe(PaymentCaptured, payment_captured)
+    outbox_handler_register(RECEIPT_MAIL, receipt_mail_send)
+
+
+def _card_step_url(booking) -> str | None:
+    """Online marketplaces send the customer from the booking request to the card step."""
+    from quartier.billing.services.cards import card_step_url_needed
+
+    if card_step_url_needed(booking):
+        return reverse("billing:card-step", args=[booking.pk])
+    return None

@@ -22,9 +22,9 @@ from quartier.bookings.models import (
     TimeOff,
     WeeklyHours,
 )
-from quartier.catalog.models import ProviderProfile
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
+from quartier.providers.models import ProviderProfile
 
 MAX_RANGE = timedelta(days=31)
 DEFAULT_DURATION_MINUTES = 60

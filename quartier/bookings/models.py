@@ -15,9 +15,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q
 
-from quartier.catalog.models import Category, Listing, Offer, PointField, ProviderProfile
+from quartier.catalog.models import Category, Listing, Offer, PointField
 from quartier.platform.money import Currency, Money
 from quartier.platform.storage import private_storage
+from quartier.providers.models import ProviderProfile
 
 
 def _new_token() -> str:

@@ -10,10 +10,11 @@ from quartier.bookings.models import (
     BroadcastInvite,
     Message,
     Review,
+    Schedule,
     TimeOff,
 )
-from quartier.catalog.models import ProviderProfile
 from quartier.platform.errors import NotFound
+from quartier.providers.models import ProviderProfile
 
 
 def _bookings() -> QuerySet[Booking]:
@@ -132,3 +133,8 @@ def time_off_get(*, provider: ProviderProfile, time_off_id: int) -> TimeOff:
     if found is None:
         raise NotFound(_("No such period."))
     return found
+
+
+def schedule_or_default(provider: ProviderProfile) -> Schedule:
+    """The provider's schedule, or an unsaved one with the defaults (a read never creates it)."""
+    return Schedule.objects.filter(provider=provider).first() or Schedule(provider=provider)

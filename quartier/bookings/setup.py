@@ -11,7 +11,7 @@ def demo_seed(*, tenant, password: str) -> None:
 
     from quartier.bookings.models import WeeklyHours
     from quartier.bookings.services.schedule import schedule_update
-    from quartier.catalog.models import ProviderProfile
+    from quartier.providers.models import ProviderProfile
 
     for provider in ProviderProfile.objects.all():
         if WeeklyHours.objects.filter(provider=provider).exists():

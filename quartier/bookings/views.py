@@ -19,19 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from quartier.bookings import selectors
+from quartier.bookings import flow, selectors
 from quartier.bookings.availability import free_slots, marketplace_zone
 from quartier.bookings.calendars import provider_feed
 from quartier.bookings.forms import MessageForm, ReviewForm, SlotForm, TransitionForm, WindowsForm
 from quartier.bookings.models import Booking, Review, Schedule
 from quartier.bookings.services import conversation, lifecycle, requests, reviews
-from quartier.catalog.selectors.catalog import (
-    listing_get_visible,
-    provider_profile_of,
-    tasks_of_customer,
-)
+from quartier.catalog.selectors.catalog import listing_get_visible, tasks_of_customer
 from quartier.platform.errors import NotFound
 from quartier.platform.forms import form_apply
+from quartier.providers.selectors import provider_profile_of
 
 SLOT_DAYS = 7
 
@@ -78,7 +75,10 @@ def booking_new(request, pk):
         )
         if status == 200:
             messages.success(request, _("Your request was sent to the helper."))
-            return redirect("bookings:detail", pk=created[0].pk)
+            return redirect(
+                flow.after_request_url(created[0])
+                or reverse("bookings:detail", args=[created[0].pk])
+            )
     return render(
         request,
         "bookings/booking_new.html",

@@ -1,13 +1,11 @@
 """Sample providers and listings for the demo marketplaces (`make demo`)."""
 
-from django.utils import timezone
-
 from quartier.accounts.models import User
 from quartier.accounts.services import user_create
-from quartier.catalog.models import Category, Listing, ProviderProfile
+from quartier.catalog.models import Category, Listing
 from quartier.catalog.services.listings import listing_create, listing_set_status
-from quartier.catalog.services.profiles import provider_profile_create
 from quartier.platform.money import Money
+from quartier.providers.services import provider_profile_create, provider_vetting_set
 
 # slug -> [(email name, display name, postal code, languages, skills,
 #           [(category slug, title, price in francs, unit, description)])]
@@ -129,10 +127,7 @@ def seed_demo_catalog(*, tenant, password: str) -> None:
             skills=skills,
             service_radius_km=10,
         )
-        ProviderProfile.objects.filter(pk=profile.pk).update(
-            is_vetted=True, vetted_at=timezone.now()
-        )
-        profile.refresh_from_db()
+        provider_vetting_set(provider=profile, vetted=True)
         for category_slug, title, francs, unit, description in offers:
             listing = listing_create(
                 provider=profile,

@@ -1,7 +1,5 @@
 """Stable error codes of the catalog."""
 
-PROFILE_EXISTS = "profile_exists"
-PROFILE_REQUIRED = "profile_required"
 VETTING_REQUIRED = "vetting_required"
 ILLEGAL_STATUS_CHANGE = "illegal_status_change"
 INVALID_PRICE = "invalid_price"

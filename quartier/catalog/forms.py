@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from quartier.catalog.models import Category
+from quartier.platform.forms import IntegerField
 from quartier.platform.money import Money
 
 
@@ -29,7 +30,7 @@ class TaskForm(forms.Form):
         error_messages={"invalid": _("Give a Swiss postal code of four digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
-    budget = forms.IntegerField(
+    budget = IntegerField(
         label=_("Budget in CHF (optional)"), required=False, min_value=1, max_value=1_000_000
     )
 

@@ -10,36 +10,13 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Cast
 
+from quartier.geo.fields import PointField
 from quartier.platform.languages import Language
 from quartier.platform.money import Currency, Money
-
-
-class PointField(models.Field):
-    """PostgreSQL's core `point` type, as an (x, y) tuple of floats (kilometres)."""
-
-    description = "A point on the plane (PostgreSQL point)"
-
-    def db_type(self, connection):
-        return "point"
-
-    def from_db_value(self, value, expression, connection):
-        return self.to_python(value)
-
-    def to_python(self, value):
-        if value is None or isinstance(value, tuple):
-            return value
-        x, y = str(value).strip("()").split(",")
-        return float(x), float(y)
-
-    def get_prep_value(self, value):
-        if value is None:
-            return None
-        x, y = value
-        return f"({float(x)},{float(y)})"
+from quartier.providers.models import ProviderProfile
 
 
 class Category(models.Model):
@@ -63,79 +40,6 @@ class Category(models.Model):
 
     def name_in(self, language: str) -> str:
         return self.names.get(language) or next(iter(self.names.values()), self.slug)
-
-
-class ProviderProfile(models.Model):
-    class Kind(models.TextChoices):
-        PRIVATE = "private", "Private person"
-        COMPANY = "company", "Company"
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_profile"
-    )
-    display_name = models.CharField(max_length=80)
-    bio = models.TextField(max_length=4000, blank=True)
-    photo = models.ImageField(upload_to="providers/", blank=True)
-    skills = ArrayField(models.CharField(max_length=60), default=list, blank=True)
-    languages = ArrayField(
-        models.CharField(max_length=2, choices=Language.choices), default=list, blank=True
-    )
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PRIVATE)
-    company_name = models.CharField(max_length=120, blank=True)
-    home_postal_code = models.CharField(max_length=4)
-    service_radius_km = models.PositiveSmallIntegerField(
-        default=10, validators=[MinValueValidator(1), MaxValueValidator(200)]
-    )
-    latitude = models.FloatField(null=True)
-    longitude = models.FloatField(null=True)
-    location = PointField(null=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    # Trust facts, written by the trust and bookings apps through their services.
-    is_vetted = models.BooleanField(default=False)
-    vetted_at = models.DateTimeField(null=True, blank=True)
-    is_suspended = models.BooleanField(default=False)
-    badge_slugs = ArrayField(models.SlugField(max_length=60), default=list, blank=True)
-    completed_jobs = models.PositiveIntegerField(default=0)
-    rating_count = models.PositiveIntegerField(default=0)
-    rating_sum = models.PositiveIntegerField(default=0)
-    # Bayesian average x 100 (a prior keeps one 5-star review below fifty 4.9s).
-    rating_score = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        indexes = [models.Index(fields=["is_vetted", "is_suspended"])]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def member_since(self):
-        return self.created_at
-
-
-class SocialLink(models.Model):
-    class Network(models.TextChoices):
-        LINKEDIN = "linkedin", "LinkedIn"
-        FACEBOOK = "facebook", "Facebook"
-        INSTAGRAM = "instagram", "Instagram"
-        X = "x", "X"
-        XING = "xing", "XING"
-        WEBSITE = "website", "Website"
-
-    profile = models.ForeignKey(
-        ProviderProfile, on_delete=models.CASCADE, related_name="social_links"
-    )
-    network = models.CharField(max_length=16, choices=Network.choices)
-    url = models.URLField(max_length=300)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["profile", "network"], name="one_link_per_network"),
-        ]
-
-    def __str__(self) -> str:
-        return self.url
 
 
 class ListingQuerySet(models.QuerySet):

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from quartier.catalog.models import Listing, ProviderProfile
+from quartier.catalog.models import Listing
+from quartier.providers.models import ProviderProfile
 
 # A sitemap file holds at most 50,000 URLs; beyond that it would need an index.
 SITEMAP_LIMIT = 50_000

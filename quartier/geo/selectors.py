@@ -12,7 +12,7 @@ from quartier.platform.errors import ApplicationError
 from quartier.platform.tenancy import public_context
 
 UNKNOWN_POSTAL_CODE = "unknown_postal_code"
-_CODE = re.compile(r"^\d{4}$")
+_CODE = re.compile(r"^[0-9]{4}$")
 _lock = threading.Lock()
 
 

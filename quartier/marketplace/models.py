@@ -45,6 +45,22 @@ class MarketplaceSettings(models.Model):
         return self.display_name
 
 
+# Models that moved to another app keep their old label on the rows written before the
+# move (the trail is append-only); readers that filter on a label ask for both.
+SUBJECT_TYPE_RENAMED = {
+    "catalog.providerprofile": "providers.providerprofile",
+    "catalog.sociallink": "providers.sociallink",
+}
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def of_subject_type(self, subject_type: str):
+        """Entries about one kind of subject, under its current and any former label."""
+        current = SUBJECT_TYPE_RENAMED.get(subject_type, subject_type)
+        former = [old for old, new in SUBJECT_TYPE_RENAMED.items() if new == current]
+        return self.filter(subject_type__in=[current, *former])
+
+
 class AuditEntry(models.Model):
     """Append-only record of a decision (vetting, badges, suspensions, moderation).
 
@@ -62,6 +78,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

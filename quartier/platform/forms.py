@@ -3,6 +3,20 @@
 from django import forms
 
 from quartier.platform.errors import ApplicationError
+from quartier.platform.params import integer_or_none
+
+
+class IntegerField(forms.IntegerField):
+    """Django's IntegerField reading only ASCII digits (see quartier.platform.params):
+    "١٢" is refused like "abc", not taken as 12; "1.0" is refused too."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = integer_or_none(value.strip() if isinstance(value, str) else value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 def add_application_error(form: forms.Form, error: ApplicationError) -> None:

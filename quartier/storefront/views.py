@@ -18,6 +18,8 @@ from quartier.catalog.seo import service_json_ld
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
 from quartier.platform.headers import framed_by_same_origin
+from quartier.platform.params import integer_or_none
+from quartier.providers import selectors as provider_selectors
 from quartier.trust.selectors import badges
 
 
@@ -52,8 +54,9 @@ def _search_params(query) -> dict:
         value = query.get(name, "").strip()
         if not value:
             continue
-        if name in PRICE_FIELDS and value.isdigit():
-            value = str(int(value) * 100)
+        francs = integer_or_none(value) if name in PRICE_FIELDS else None
+        if francs is not None:
+            value = str(francs * 100)
         params[name] = value
     return params
 
@@ -135,7 +138,7 @@ def _rating(profile) -> str | None:
 
 
 def provider_detail(request, pk):
-    profile = selectors.provider_profile_get(profile_id=pk, viewer=request.user)
+    profile = provider_selectors.provider_profile_get(profile_id=pk, viewer=request.user)
     names = badge_names()
     return render(
         request,

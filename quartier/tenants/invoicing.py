@@ -32,9 +32,10 @@ class Period:
     def parse(cls, text: str) -> "Period":
         try:
             start = date.fromisoformat(f"{text}-01")
+            # December 9999 has no following month to end on.
+            end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
         except ValueError as error:
             raise ApplicationError.invalid_field("period", _("Use a month as YYYY-MM.")) from error
-        end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
         return cls(start, end)
 
     @classmethod

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from quartier.platform.forms import IntegerField
 from quartier.themes import tokens as t
 
 LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "it": "Italiano", "en": "English"}
@@ -26,7 +27,7 @@ class ColourInput(forms.TextInput):
 
 class ThemeForm(forms.Form):
     font = forms.ChoiceField(label=_("Font"))
-    radius = forms.IntegerField(
+    radius = IntegerField(
         label=_("Corner radius (pixels)"), min_value=t.RADIUS_MIN, max_value=t.RADIUS_MAX
     )
     logo = forms.FileField(label=_("Logo (PNG, JPEG or WebP)"), required=False)

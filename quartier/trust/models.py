@@ -11,8 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
-from quartier.catalog.models import Category, ProviderProfile
+from quartier.catalog.models import Category
 from quartier.platform.storage import private_storage
+from quartier.providers.models import ProviderProfile
 
 
 class Requirement(models.Model):

@@ -4,9 +4,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
-from quartier.catalog.models import ProviderProfile
 from quartier.marketplace.models import AuditEntry
 from quartier.platform.errors import NotFound
+from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Application, Badge, BadgeAward, Document, Quiz, Requirement
 
 

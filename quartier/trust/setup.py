@@ -21,7 +21,7 @@ def tenant_initialise(*, tenant, seed) -> None:
 
 def demo_seed(*, tenant, password: str) -> None:
     """A "Telco Friend" badge and basic vetting rules for the demo telco."""
-    from quartier.catalog.models import ProviderProfile
+    from quartier.providers.models import ProviderProfile
     from quartier.trust.models import Badge, Requirement
     from quartier.trust.services.badges import badges_recompute
 

@@ -35,7 +35,7 @@ def trust_daily(*, schema_name: str | None = None) -> dict:
 
 @shared_task(name="trust.badges_recompute", ignore_result=True)
 def badges_recompute_task(*, provider_id: int) -> None:
-    from quartier.catalog.models import ProviderProfile
+    from quartier.providers.models import ProviderProfile
     from quartier.trust.services.badges import badges_recompute
 
     provider = ProviderProfile.objects.filter(pk=provider_id).first()

@@ -12,9 +12,9 @@ from django.db.models import Sum
 from quartier.billing import ledger
 from quartier.billing.fees import commission
 from quartier.billing.models import Payment, PaymentMode, Payout
-from quartier.catalog.models import ProviderProfile
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.money import Money
+from quartier.providers.models import ProviderProfile
 
 # Card payments whose money is not captured yet: the job is still to be done.
 UPCOMING = (Payment.Status.PENDING, Payment.Status.AUTHORISED)

@@ -9,8 +9,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from quartier.bookings.availability import marketplace_zone
-from quartier.catalog.models import Category, Listing, SocialLink
+from quartier.catalog.models import Category, Listing
+from quartier.platform.forms import IntegerField
 from quartier.platform.languages import Language
+from quartier.providers.models import SocialLink
 
 REQUIRED = "required"
 INVALID = "invalid"
@@ -143,7 +145,7 @@ class ProfileForm(forms.Form):
             }
         ),
     )
-    service_radius_km = forms.IntegerField(
+    service_radius_km = IntegerField(
         label=_("How far you travel (km)"),
         help_text=_("From 1 to 200 km around your postal code."),
         min_value=1,
@@ -338,7 +340,7 @@ class ListingForm(forms.Form):
             _("Choose how the price counts."), invalid_choice=_("Choose how the price counts.")
         ),
     )
-    radius_km = forms.IntegerField(
+    radius_km = IntegerField(
         label=_("How far you travel for it (km)"),
         help_text=_("From 1 to 200 km around your postal code."),
         min_value=1,

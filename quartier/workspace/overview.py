@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from quartier.bookings.models import Message
 from quartier.bookings.selectors import open_broadcasts_for
-from quartier.catalog.models import ProviderProfile
+from quartier.providers.models import ProviderProfile
 from quartier.trust.selectors import awards_of
 from quartier.workspace.earnings import Earnings, earnings_of
 

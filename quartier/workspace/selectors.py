@@ -14,9 +14,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
-from quartier.catalog.models import ProviderProfile
-from quartier.catalog.selectors.catalog import listings_of_user, provider_profile_of
+from quartier.catalog.selectors.catalog import listings_of_user
 from quartier.marketplace.selectors import marketplace_settings
+from quartier.providers.models import ProviderProfile
+from quartier.providers.selectors import provider_profile_of
 from quartier.trust.models import Application, Quiz, QuizAttempt, Requirement
 from quartier.trust.services.vetting import StepState, application_states
 
@@ -107,7 +108,8 @@ def _row(state: StepState, now) -> RequirementRow:
 
 def vetting_rows(profile: ProviderProfile) -> tuple[Application, list[RequirementRow]]:
     """The helper's application and each active requirement with its status, in order."""
-    # Read only: a page view never creates the application (the first upload or answer does).
+    # A read never creates the application (GETs never write): an unsaved one stands in
+    # until the helper's first vetting action.
     application = Application.objects.filter(provider=profile).first() or Application(
         provider=profile
     )

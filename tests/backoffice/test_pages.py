@@ -461,6 +461,19 @@ def _payouts(**changes) -> dict:
     return data
 
 
+def test_the_vat_rate_for_receipts_is_set_in_percent_and_optional(tenant_a):
+    client = tenant_a.session_client("admin")
+
+    with_vat = client.post("/back-office/payouts/", _payouts(vat_percent="8.1"))
+    with tenant_a.context():
+        stored = PayoutSettings.objects.get().vat_basis_points
+    without = client.post("/back-office/payouts/", _payouts())
+
+    assert (with_vat.status_code, stored, without.status_code) == (302, 810, 302)
+    with tenant_a.context():
+        assert PayoutSettings.objects.get().vat_basis_points == 0
+
+
 def test_payout_amounts_in_francs_are_stored_as_exact_minor_units(tenant_a):
     response = tenant_a.session_client("admin").post("/back-office/payouts/", _payouts())
 

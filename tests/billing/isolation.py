@@ -7,9 +7,10 @@ module asks for the `stripe` fixture for them).
 import itertools
 
 from quartier.billing import gateway, ledger
-from quartier.billing.models import ConnectedAccount, JournalEntry, Payment, Payout
+from quartier.billing.models import BillingCustomer, ConnectedAccount, JournalEntry, Payment, Payout
 from quartier.billing.services.connect import connected_account_onboard
 from quartier.billing.services.settings import payout_settings_get
+from quartier.bookings.services.requests import booking_request_slot
 from quartier.platform.money import Money
 from tests.billing.factories import add_card, captured_payment, complete, confirmed, go_online
 from tests.bookings.factories import bookable_listing, next_local
@@ -134,6 +135,30 @@ def _ledger_state(handle):
         return list(JournalEntry.objects.values_list("key", flat=True))
 
 
+def _requested_online(handle):
+    go_online()
+    listing = bookable_listing(provider=_own_profile(handle), title=MARKER)
+    booking = booking_request_slot(
+        listing=listing, customer=handle.users["customer"], starts_at=next_local(10)
+    )
+    return {"pk": booking.pk, "marker": MARKER}
+
+
+def _requested_with_card(handle):
+    add_card(handle.users["customer"])
+    return _requested_online(handle)
+
+
+def _marked_receipt(handle):
+    # The receipts list shows the listing's title (MARKER) of each captured payment.
+    return _online_payment(handle) | {"marker": MARKER}
+
+
+def _saved_card_state(handle):
+    with handle.context():
+        return list(BillingCustomer.objects.values_list("pk", "default_payment_method_id"))
+
+
 ENDPOINTS = [
     Endpoint("api/billing/settings/", actor="admin", cross=200),
     Endpoint(
@@ -242,5 +267,59 @@ ENDPOINTS = [
         make=_marked_statement,
         cross=200,
         grow=_another_payment,
+    ),
+    Endpoint(
+        "billing/bookings/<int:pk>/card/",
+        actor="customer",
+        path="/billing/bookings/{pk}/card/",
+        make=_requested_online,
+        state=_payment_state,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/bookings/<int:pk>/card/",
+        method="post",
+        actor="customer",
+        label="pay with the saved card",
+        path="/billing/bookings/{pk}/card/",
+        make=_requested_with_card,
+        body=lambda p: {"action": "saved"},
+        ok=302,
+        state=_payment_state,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/bookings/<int:pk>/",
+        actor="customer",
+        path="/billing/bookings/{pk}/",
+        make=_requested_online,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/payment-methods/",
+        actor="customer",
+        make=_attached_card,
+        cross=200,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/payment-methods/",
+        method="post",
+        actor="customer",
+        label="remove",
+        make=_attached_card,
+        body=lambda p: {"action": "remove"},
+        ok=302,
+        cross=302,
+        state=_saved_card_state,
+        is_api=False,
+    ),
+    Endpoint("billing/receipts/", actor="customer", make=_marked_receipt, cross=200, is_api=False),
+    Endpoint(
+        "billing/receipts/<int:pk>.pdf",
+        actor="customer",
+        path="/billing/receipts/{pk}.pdf",
+        make=_online_payment,
+        is_api=False,
     ),
 ]

@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from quartier.bookings.models import Booking, Review
-from quartier.bookings.services.reviews import bayesian_score, reviews_reveal_due
-from quartier.catalog.models import ProviderProfile
+from quartier.bookings.services.reviews import reviews_reveal_due
 from quartier.marketplace.models import AuditEntry
+from quartier.providers.models import ProviderProfile
+from quartier.providers.services import bayesian_score
 from tests.bookings.factories import bookable_listing, completed_booking, confirmed_booking
 from tests.catalog.factories import make_provider
 

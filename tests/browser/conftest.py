@@ -31,8 +31,9 @@ from django.utils import timezone
 from quartier.accounts.models import User
 from quartier.accounts.services import user_create
 from quartier.bookings.models import Booking, Message, Review
-from quartier.catalog.models import Listing, ProviderProfile
+from quartier.catalog.models import Listing
 from quartier.marketplace.models import AuditEntry
+from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Badge, BadgeAward
 from tests.bookings.factories import bookable_listing
 from tests.catalog.factories import make_provider

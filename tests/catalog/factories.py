@@ -8,10 +8,11 @@ from PIL import Image
 
 from quartier.accounts.models import User
 from quartier.accounts.services import user_create
-from quartier.catalog.models import Category, Listing, ProviderProfile
+from quartier.catalog.models import Category, Listing
 from quartier.catalog.services.listings import listing_create, listing_set_status
-from quartier.catalog.services.profiles import provider_profile_create
 from quartier.platform.money import Money
+from quartier.providers.models import ProviderProfile
+from quartier.providers.services import provider_profile_create
 from tests.conftest import PASSWORD
 
 _counter = itertools.count(1)

@@ -6,10 +6,11 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from quartier.catalog.models import Category, Listing, Offer, ProviderProfile, TaskRequest
+from quartier.catalog.models import Category, Listing, Offer, TaskRequest
 from quartier.catalog.services.listings import listing_hide, listing_photo_add
 from quartier.catalog.services.tasks import offer_create, task_request_create
 from quartier.platform.money import Money
+from quartier.providers.models import ProviderProfile
 from tests.catalog.factories import (
     category,
     make_listing,

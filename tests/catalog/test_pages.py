@@ -3,9 +3,10 @@
 import pytest
 from django.utils import translation
 
-from quartier.catalog.models import Listing, ProviderProfile
+from quartier.catalog.models import Listing
 from quartier.catalog.templatetags.storefront import format_money
 from quartier.platform.money import Money
+from quartier.providers.models import ProviderProfile
 from tests.catalog.factories import make_listing, make_provider
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from quartier.catalog.models import ProviderProfile
+from quartier.providers.models import ProviderProfile
 from tests.catalog.factories import png_bytes
 
 PROFILE = {

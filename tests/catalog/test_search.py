@@ -5,11 +5,12 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quartier.catalog.models import Category, Listing, ProviderProfile
+from quartier.catalog.models import Category, Listing
 from quartier.catalog.selectors.search import ListingSearch, listing_search
 from quartier.catalog.services.listings import listing_search_vector_refresh
 from quartier.geo.projection import project
 from quartier.geo.selectors import postal_code_point
+from quartier.providers.models import ProviderProfile
 from tests.catalog.factories import make_listing, make_provider
 
 

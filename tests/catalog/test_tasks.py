@@ -136,10 +136,10 @@ def test_only_vetted_providers_in_range_may_offer(tenant_a):
     assert (far.status_code, far.json()["code"]) == (403, "out_of_range")
 
     with tenant_a.context():
-        from quartier.catalog.models import ProviderProfile
+        from quartier.providers.models import ProviderProfile
 
         ProviderProfile.objects.filter(user=tenant_a.users["provider"]).update(is_vetted=False)
-        from quartier.catalog.services.profiles import provider_profile_update
+        from quartier.providers.services import provider_profile_update
 
         provider_profile_update(
             profile=ProviderProfile.objects.get(user=tenant_a.users["provider"]),

@@ -8,7 +8,6 @@ type, its headers and its body. Figures are printed and kept in docs/testing.md.
 """
 
 import os
-import re
 import sys
 import time
 from collections import Counter
@@ -19,7 +18,7 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import got_request_exception, request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.test import APIClient
@@ -62,34 +61,10 @@ SKIPPED_WITH_TOKEN = {
     "DELETE /api/auth/token/",
 }
 
-# An ISO date-time ending in an offset of 16 hours or more.
-_LARGE_OFFSET = re.compile(r"T.*[+-](1[6-9]|2\d):?\d{2}$")
-
-
-def has_offset_postgresql_refuses(query) -> bool:
-    values = []
-    for value in (query or {}).values():
-        values.extend(value if isinstance(value, list) else [value])
-    return any(isinstance(value, str) and _LARGE_OFFSET.search(value) for value in values)
-
-
-# Failures that belong to work not merged yet: each is counted and printed, and does not
-# fail the run. Delete an entry as soon as its fix lands; keep this list short and exact.
-KNOWN_FAILURES = {
-    # The "parse" branch makes a malformed cursor a 400 naming the field.
-    "invalid cursor answers 404": lambda label, case, response: (
-        response.status_code == 404 and "cursor" in (case.query or {})
-    ),
-    # A date-time whose UTC offset PostgreSQL refuses (past 15:59) fails in the database:
-    # a 500 in production, a 503 here inside the test's transaction. Seen on the
-    # date-time filters of /api/bookings/ and /api/tasks/. For the "parse" branch's
-    # one parsing layer of query parameters.
-    "date-time with a UTC offset PostgreSQL refuses, in a query filter": (
-        lambda label, case, response: (
-            response.status_code in (500, 503) and has_offset_postgresql_refuses(case.query)
-        )
-    ),
-}
+# Failures accepted by name; empty since the strict parsing layer fixed the last two
+# (an invalid cursor answered 404; a date-time filter whose UTC offset PostgreSQL refuses
+# failed in the database).
+KNOWN_FAILURES: dict = {}
 
 
 RUNS = [
@@ -236,7 +211,7 @@ def unexpected_server_error(response) -> str | None:
     return None
 
 
-def fuzz(strategy, label, *, examples, host, headers, outcome, errors) -> set[int]:
+def fuzz(strategy, label, *, examples, host, headers, outcome, errors, network) -> set[int]:
     """Run a few examples of one operation; the statuses it answered."""
     seen = set()
 
@@ -252,11 +227,10 @@ def fuzz(strategy, label, *, examples, host, headers, outcome, errors) -> set[in
     def exercise(case):
         errors.clear()
         # Each example starts from the same data: its writes are undone after it.
-        with transaction.atomic():
+        with network.scaffolding_transaction():
             call_started = time.monotonic()
             response = case.call(base_url=f"http://{host}", headers=headers)
             elapsed = time.monotonic() - call_started
-            transaction.set_rollback(True)
         outcome.examples += 1
         outcome.statuses[response.status_code] += 1
         seen.add(response.status_code)
@@ -299,7 +273,9 @@ def fuzz(strategy, label, *, examples, host, headers, outcome, errors) -> set[in
 @pytest.mark.parametrize(
     ("host_kind", "role"), RUNS, ids=[f"{h}-{r or 'anonymous'}" for h, r in RUNS]
 )
-def test_api_answers_as_documented(tenant_a, tenant_b, operator_token, capsys, host_kind, role):
+def test_api_answers_as_documented(
+    tenant_a, tenant_b, operator_token, capsys, network_guard, host_kind, role
+):
     if host_kind == "tenant":
         host, token = tenant_a.host, tenant_a.tokens[role] if role else None
         existing = tenant_objects(tenant_a)
@@ -325,7 +301,13 @@ def test_api_answers_as_documented(tenant_a, tenant_b, operator_token, capsys, h
             if token and label in SKIPPED_WITH_TOKEN:
                 continue
             outcome.operations += 1
-            run = {"host": host, "headers": headers, "outcome": outcome, "errors": exceptions}
+            run = {
+                "host": host,
+                "headers": headers,
+                "outcome": outcome,
+                "errors": exceptions,
+                "network": network_guard,
+            }
             seen = fuzz(operation.as_strategy(), label, examples=EXAMPLES_PER_OPERATION, **run)
             # Invalid input only matters where this role gets past authentication and
             # permissions, and where there is some input to make invalid.

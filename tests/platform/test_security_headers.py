@@ -39,8 +39,10 @@ PAGES = [
     and endpoint.method == "get"
     and endpoint.ok == 200
     and not endpoint.route.startswith(NOT_HTML)
-    and not endpoint.route.endswith(".ics")
+    and not endpoint.route.endswith((".ics", ".pdf"))
 ]
+# The card step mounts Stripe.js: its policy opens STRIPE_JS_ORIGIN, and nothing else.
+STRIPE_PAGES = {"billing/bookings/<int:pk>/card/"}
 OPERATOR_PAGES = ["/", "/operator/", "/admin/", "/admin/login/", "/api/docs/"]
 
 
@@ -72,20 +74,24 @@ def _directives(policy: str) -> dict[str, list[str]]:
     }
 
 
-def _assert_strict(response) -> None:
+def _assert_strict(response, *, stripe_origin: str = "") -> None:
     assert response["Content-Type"].startswith("text/html"), response["Content-Type"]
     policy = _directives(response["Content-Security-Policy"])
     nonce = next((value[7:-1] for value in policy["script-src"] if value.startswith("'nonce-")), "")
     assert policy["default-src"] == ["'self'"]
     assert policy["script-src"][0] == "'self'"
-    assert set(policy["script-src"][1:]) <= {f"'nonce-{nonce}'"}
+    assert set(policy["script-src"][1:]) <= {f"'nonce-{nonce}'", *filter(None, [stripe_origin])}
+    if stripe_origin:
+        for directive in ("script-src", "frame-src", "connect-src"):
+            assert stripe_origin in policy[directive], directive
     assert policy["style-src"][0] == "'self'"
     assert policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'none'"]
     assert policy["form-action"] == ["'self'"]
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
     assert "'unsafe-eval'" not in response["Content-Security-Policy"]
-    assert "js.stripe.com" not in response["Content-Security-Policy"]
+    if not stripe_origin:
+        assert "js.stripe.com" not in response["Content-Security-Policy"]
     assert "Content-Security-Policy-Report-Only" not in response
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     permissions = response["Permissions-Policy"]
@@ -100,14 +106,24 @@ def _client(handle, endpoint):
     return handle.session_client(endpoint.actor) if endpoint.actor else handle.client()
 
 
+@pytest.fixture(autouse=True)
+def _payments_backend(request):
+    """Billing pages talk to Stripe: point them at the test servers."""
+    callspec = getattr(request.node, "callspec", None)
+    endpoint = callspec.params.get("endpoint") if callspec else None
+    if endpoint is not None and endpoint.route.startswith("billing/"):
+        request.getfixturevalue("stripe")
+
+
 @pytest.mark.parametrize("endpoint", PAGES, ids=[endpoint.id for endpoint in PAGES])
-def test_every_tenant_page_sends_a_strict_policy(endpoint, tenant_a):
+def test_every_tenant_page_sends_a_strict_policy(endpoint, tenant_a, settings):
     params = endpoint.params(tenant_a)
 
     response = endpoint.request(_client(tenant_a, endpoint), params)
 
     assert response.status_code == 200
-    _assert_strict(response)
+    stripe = endpoint.route in STRIPE_PAGES
+    _assert_strict(response, stripe_origin=settings.STRIPE_JS_ORIGIN if stripe else "")
 
 
 @pytest.mark.parametrize("path", OPERATOR_PAGES)

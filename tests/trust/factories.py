@@ -5,8 +5,8 @@ import itertools
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from quartier.catalog.models import ProviderProfile
 from quartier.marketplace.models import AuditEntry
+from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Application, Badge, BadgeAward, Requirement, Step
 from quartier.trust.services.badges import badge_award, badge_create
 from quartier.trust.services.vetting import document_upload, requirement_create

@@ -2,8 +2,8 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from quartier.catalog.models import ProviderProfile
 from quartier.marketplace.services import audit_record
+from quartier.providers.models import ProviderProfile
 from quartier.trust.documents import document_link
 from quartier.trust.models import Badge, Requirement, Step
 from quartier.trust.services.vetting import document_upload, quiz_set, requirement_create

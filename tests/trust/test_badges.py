@@ -5,8 +5,9 @@ from django.core import mail
 from django.db import InternalError, ProgrammingError, connection, transaction
 from django.utils import timezone
 
-from quartier.catalog.models import Category, Listing, ProviderProfile
+from quartier.catalog.models import Category, Listing
 from quartier.marketplace.models import AuditEntry
+from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Badge, BadgeAward
 from quartier.trust.services.badges import (
     badges_expire_due,
@@ -191,3 +192,30 @@ def test_admins_read_the_audit_trail(tenant_a, provider_with_listings):
         ("provider.suspend", "Spam", "Telco Friends admin")
     ]
     assert tenant_a.client("provider").get("/api/audit/").status_code == 403
+
+
+def test_the_audit_trail_finds_provider_entries_written_before_the_move(
+    tenant_a, provider_with_listings
+):
+    # given: an entry written when the provider was catalog's (the trail keeps its label)
+    provider, _, _ = provider_with_listings
+    with tenant_a.context():
+        AuditEntry.objects.create(
+            action="provider.suspend",
+            subject_type="catalog.providerprofile",
+            subject_id=provider.pk,
+            reason="Before the move",
+        )
+    tenant_a.client("admin").post(
+        f"/api/providers/{provider.pk}/unsuspend/", {"reason": "Cleared"}, format="json"
+    )
+
+    # when / then: either label finds both entries; the new one is written with the new label
+    for label in ("providers.providerprofile", "catalog.providerprofile"):
+        entries = tenant_a.client("admin").get(f"/api/audit/?subject_type={label}").json()
+        assert [(e["action"], e["subject_type"], e["reason"]) for e in entries["results"]] == [
+            ("provider.unsuspend", "providers.providerprofile", "Cleared"),
+            ("provider.suspend", "catalog.providerprofile", "Before the move"),
+        ]
+    other = tenant_a.client("admin").get("/api/audit/?subject_type=trust.badge").json()
+    assert other["results"] == []

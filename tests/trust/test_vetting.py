@@ -10,8 +10,9 @@ from django.test import TestCase
 from django.utils import timezone
 
 from quartier.accounts import sms
-from quartier.catalog.models import Listing, ProviderProfile
+from quartier.catalog.models import Listing
 from quartier.marketplace.models import AuditEntry
+from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Application, Document, Quiz, QuizAttempt, Step
 from quartier.trust.services.vetting import revetting_enforce_due
 from tests.catalog.factories import make_listing, make_provider

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from quartier.accounts.models import User
 from quartier.bookings.models import TimeOff, WeeklyHours
 from quartier.bookings.services.schedule import time_off_add
-from quartier.catalog.models import Listing, ProviderProfile, SocialLink
+from quartier.catalog.models import Listing
+from quartier.providers.models import ProviderProfile, SocialLink
 from quartier.trust.models import Application, Document, Quiz, QuizAttempt
 from quartier.trust.services.vetting import quiz_attempt, quiz_set, requirement_create
 from tests.bookings.factories import next_local

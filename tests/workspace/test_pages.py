@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from quartier.bookings.models import Schedule, TimeOff, WeeklyHours
-from quartier.catalog.models import Listing, ProviderProfile, SocialLink
+from quartier.catalog.models import Listing
+from quartier.providers.models import ProviderProfile, SocialLink
 from quartier.trust.models import Application, Document, QuizAttempt, Step
 from quartier.trust.services.vetting import quiz_set, requirement_create
 from tests.catalog.factories import category, make_listing, make_provider, png_bytes
@@ -374,7 +375,7 @@ def test_sending_the_application_needs_every_step_then_it_waits(tenant_a, helper
 
     early = client.post("/workspace/start/vetting/submit/")
     with tenant_a.context():
-        # refused: nothing is written (pages never make the application by looking)
+        # The refused submission sent nothing: no application beyond a draft exists.
         assert not Application.objects.filter(provider=helper).exclude(status="draft").exists()
     client.post(
         f"/workspace/start/vetting/{rules['identity'].pk}/",

@@ -52,4 +52,4 @@ class UserUpdateSerializer(serializers.Serializer):
 
 
 class PhoneCodeSerializer(serializers.Serializer):
-    code = serializers.RegexField(r"^\d{6}$")
+    code = serializers.RegexField(r"^[0-9]{6}$")  # not \d: it also matches "١٢٣٤٥٦"

@@ -36,6 +36,7 @@ class PayoutSettingsWriteSerializer(serializers.Serializer):
     late_cancellation_basis_points = serializers.IntegerField(
         min_value=0, max_value=10000, required=False
     )
+    vat_basis_points = serializers.IntegerField(min_value=0, max_value=10000, required=False)
 
     def to_internal_value(self, data):
         # Money fields are integers of minor units: 12.5 or "12" are refused, not rounded.

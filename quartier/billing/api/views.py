@@ -2,7 +2,8 @@
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -13,20 +14,26 @@ from quartier.billing.api import serializers as s
 from quartier.billing.models import ConnectedAccount, JournalEntry, Payment, Payout
 from quartier.billing.services import connect, payments, payouts
 from quartier.billing.services.settings import payout_settings_get, payout_settings_update
-from quartier.catalog.services.profiles import provider_profile_require
 from quartier.marketplace.api.idempotency import (
     IDEMPOTENCY_RESPONSES,
     idempotent_without_transaction,
 )
 from quartier.platform.api.permissions import IsTenantAdmin
+from quartier.platform.api.query import IdField, QueryParameters
 from quartier.platform.api.schema import errors
 from quartier.platform.errors import NotFound, PermissionDenied
 from quartier.platform.pagination import CursorPagination
+from quartier.providers.services import provider_profile_require
 
-PERIOD = [
-    OpenApiParameter("start", str, description="YYYY-MM-DD, included"),
-    OpenApiParameter("end", str, description="YYYY-MM-DD, included"),
-]
+
+class PeriodQuerySerializer(serializers.Serializer):
+    # Text, parsed by period_parse (which names the field it refuses).
+    start = serializers.CharField(required=False, max_length=10, help_text="YYYY-MM-DD, included")
+    end = serializers.CharField(required=False, max_length=10, help_text="YYYY-MM-DD, included")
+
+
+class PaymentQuerySerializer(serializers.Serializer):
+    booking = IdField(required=False, help_text="Only the payments of this booking.")
 
 
 class PayoutSettingsView(APIView):
@@ -60,17 +67,18 @@ class PaymentMethodView(APIView):
         return Response(status=204)
 
 
-class PaymentListView(ListAPIView):
+class PaymentListView(QueryParameters, ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = s.PaymentSerializer
     pagination_class = CursorPagination
+    query_serializer_class = PaymentQuerySerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Payment.objects.none()
         payments_seen = selectors.payments_for_user(user=self.request.user)
-        booking = self.request.query_params.get("booking", "")
-        return payments_seen.filter(booking_id=int(booking)) if booking.isdigit() else payments_seen
+        booking_id = self.query.get("booking")
+        return payments_seen if booking_id is None else payments_seen.filter(booking_id=booking_id)
 
 
 class PaymentDetailView(APIView):
@@ -161,7 +169,7 @@ class ConnectRefreshView(APIView):
         return Response(s.ConnectedAccountSerializer(account).data)
 
 
-class PayoutListView(ListAPIView):
+class PayoutListView(QueryParameters, ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = s.PayoutSerializer
     pagination_class = CursorPagination
@@ -204,7 +212,7 @@ class LedgerView(APIView):
         )
 
 
-class JournalEntryListView(ListAPIView):
+class JournalEntryListView(QueryParameters, ListAPIView):
     permission_classes = [IsTenantAdmin]
     serializer_class = s.JournalEntrySerializer
     pagination_class = CursorPagination
@@ -219,22 +227,24 @@ def _csv(content: str, name: str) -> HttpResponse:
     return response
 
 
-class EarningsStatementView(APIView):
+class EarningsStatementView(QueryParameters, APIView):
     permission_classes = [IsAuthenticated]
+    query_serializer_class = PeriodQuerySerializer
 
-    @extend_schema(parameters=PERIOD, responses={(200, "text/csv"): str})
+    @extend_schema(responses={(200, "text/csv"): str})
     def get(self, request):
         provider = provider_profile_require(request.user)
-        start, end = selectors.period_parse(request.GET.get("start"), request.GET.get("end"))
+        start, end = selectors.period_parse(self.query.get("start"), self.query.get("end"))
         content = selectors.earnings_statement_csv(provider=provider, start=start, end=end)
         return _csv(content, f"earnings-{start.date()}-{end.date()}.csv")
 
 
-class CommissionReportView(APIView):
+class CommissionReportView(QueryParameters, APIView):
     permission_classes = [IsTenantAdmin]
+    query_serializer_class = PeriodQuerySerializer
 
-    @extend_schema(parameters=PERIOD, responses={(200, "text/csv"): str})
+    @extend_schema(responses={(200, "text/csv"): str})
     def get(self, request):
-        start, end = selectors.period_parse(request.GET.get("start"), request.GET.get("end"))
+        start, end = selectors.period_parse(self.query.get("start"), self.query.get("end"))
         content = selectors.commission_report_csv(start=start, end=end)
         return _csv(content, f"commission-{start.date()}-{end.date()}.csv")

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from quartier.billing import gateway
 from quartier.billing.models import BillingCustomer, ConnectedAccount
-from quartier.catalog.models import ProviderProfile
 from quartier.platform.errors import ApplicationError
+from quartier.providers.models import ProviderProfile
 
 
 def connected_account_onboard(
@@ -71,12 +71,8 @@ def connected_account_sync(*, stripe_account) -> ConnectedAccount | None:
     return account
 
 
-def payment_method_attach(*, user, payment_method_id: str) -> BillingCustomer:
-    """Make a card (collected by Stripe.js in the browser) the customer's default.
-
-    Stripe is called with no transaction open (idempotent per user for the customer);
-    only the local rows are written in short transactions.
-    """
+def billing_customer_ensure(*, user) -> BillingCustomer:
+    """The user's Stripe customer, created on first use (idempotent per user)."""
     billing = BillingCustomer.objects.filter(user=user).first()
     if billing is None:
         customer = gateway.call(
@@ -89,6 +85,16 @@ def payment_method_attach(*, user, payment_method_id: str) -> BillingCustomer:
         billing, _created = BillingCustomer.objects.get_or_create(
             user=user, defaults={"stripe_customer_id": customer.id}
         )
+    return billing
+
+
+def payment_method_attach(*, user, payment_method_id: str) -> BillingCustomer:
+    """Make a card (collected by Stripe.js in the browser) the customer's default.
+
+    Stripe is called with no transaction open (idempotent per user for the customer);
+    only the local rows are written in short transactions.
+    """
+    billing = billing_customer_ensure(user=user)
     method = gateway.call("payment_methods", "retrieve", payment_method_id)
     if method.customer and method.customer != billing.stripe_customer_id:
         raise ApplicationError.invalid_field(

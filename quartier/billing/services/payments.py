@@ -38,6 +38,10 @@ SETTLING = {
     BookingStatus.CANCELLED_BY_PROVIDER,
     BookingStatus.NO_SHOW,
 }
+# A booking can end before it is confirmed; a payment authorised at the card step is
+# then released.
+NOT_YET_CONFIRMED = {BookingStatus.REQUESTED, BookingStatus.ACCEPTED}
+UNCONFIRMED_ENDS = {BookingStatus.DECLINED, BookingStatus.EXPIRED}
 
 
 def booking_transitioned(event: BookingTransitioned) -> None:
@@ -47,6 +51,7 @@ def booking_transitioned(event: BookingTransitioned) -> None:
         BookingStatus.CONFIRMED,
         BookingStatus.COMPLETED,
         *SETTLING,
+        *UNCONFIRMED_ENDS,
     }:
         return
     booking = Booking.objects.select_related("customer").get(pk=event.booking_id)
@@ -58,6 +63,10 @@ def booking_transitioned(event: BookingTransitioned) -> None:
         return
     if transition == BookingStatus.COMPLETED:
         _settle_later(payment, payment.price_minor + payment.customer_fee_minor)
+    elif event.from_status in NOT_YET_CONFIRMED:
+        # Authorised at the card step, but the booking never got confirmed: nothing is
+        # owed, the hold is released.
+        _settle_later(payment, 0)
     else:
         charge = cancellation_charge(
             payment.money(payment.price_minor),
@@ -74,10 +83,24 @@ def payment_open(*, booking: Booking) -> Payment | None:
     if booking.price is None:
         return None
     payout_settings = payout_settings_get()
-    terms = FeeTerms.of(payout_settings)
     online = payout_settings.payment_mode == PaymentMode.ONLINE
     if online:
         _payment_method_of(booking.customer)
+    payment = payment_get_or_create(booking=booking, payout_settings=payout_settings)
+    if online:
+        _after_commit("billing.payment_authorise", payment)
+    return payment
+
+
+def payment_get_or_create(*, booking: Booking, payout_settings=None) -> Payment:
+    """The booking's payment row, opened with today's fee terms if it has none yet.
+
+    The card step opens it before the booking is confirmed (the customer authorises
+    while booking); the confirmation then finds it, already authorised.
+    """
+    payout_settings = payout_settings or payout_settings_get()
+    terms = FeeTerms.of(payout_settings)
+    online = payout_settings.payment_mode == PaymentMode.ONLINE
     payment, _created = Payment.objects.get_or_create(
         booking=booking,
         defaults={
@@ -88,10 +111,9 @@ def payment_open(*, booking: Booking) -> Payment | None:
             "customer_fee_minor": customer_fee(booking.price, terms).amount_minor if online else 0,
             "commission_basis_points": terms.commission_basis_points,
             "commission_fixed_minor": terms.commission_fixed_minor,
+            "vat_basis_points": payout_settings.vat_basis_points,
         },
     )
-    if online:
-        _after_commit("billing.payment_authorise", payment)
     return payment
 
 
@@ -561,7 +583,11 @@ def record_refunded(*, payment: Payment, refund_id: str, amount_minor: int) -> P
 def payments_due_for_retry(*, now=None):
     """Payments a sweep should push again: pending, settling, or about to expire."""
     now = now or timezone.now()
-    pending = Payment.objects.filter(mode=PaymentMode.ONLINE, status=Payment.Status.PENDING)
+    # A booking not yet confirmed is at its card step: the customer authorises it there,
+    # in the browser; the sweep must not authorise it behind their back meanwhile.
+    pending = Payment.objects.filter(
+        mode=PaymentMode.ONLINE, status=Payment.Status.PENDING
+    ).exclude(booking__status__in=NOT_YET_CONFIRMED)
     settling = Payment.objects.filter(
         mode=PaymentMode.ONLINE,
         status=Payment.Status.AUTHORISED,

@@ -19,6 +19,7 @@ FIELDS = (
     "payout_minimum_minor",
     "free_cancellation_hours",
     "late_cancellation_basis_points",
+    "vat_basis_points",
 )
 
 
@@ -38,7 +39,7 @@ def payout_settings_validate(values: dict) -> None:
             problems[name] = [_("This amount is too large.")]
     if values.get("commission_basis_points", 0) >= BASIS_POINTS:
         problems["commission_basis_points"] = [_("The commission must be below 100 %.")]
-    for name in ("customer_fee_basis_points", "late_cancellation_basis_points"):
+    for name in ("customer_fee_basis_points", "late_cancellation_basis_points", "vat_basis_points"):
         if values.get(name, 0) > BASIS_POINTS:
             problems[name] = [_("Use at most 100 % (10000 basis points).")]
     if "currency" in values:

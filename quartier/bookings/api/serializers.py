@@ -3,13 +3,21 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from quartier.bookings.models import Booking, BookingEvent, Message, Review, TimeOff
+from quartier.catalog.api.serializers import POSTAL_CODE
 from quartier.catalog.models import Category, Listing
+from quartier.platform.api.query import PrimaryKeyRelatedField
 from quartier.platform.api.serializers import ReasonSerializer  # noqa: F401  (re-export)
 
 
 class SlotQuerySerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
+
+
+class BookingQuerySerializer(serializers.Serializer):
+    """The bookings list's own parameter (its filters are in BookingFilter)."""
+
+    role = serializers.ChoiceField(["customer", "provider"], required=False)
 
 
 class WeeklyHoursSerializer(serializers.Serializer):
@@ -62,7 +70,7 @@ class WindowSerializer(serializers.Serializer):
 
 
 class BookingRequestSerializer(serializers.Serializer):
-    listing = serializers.PrimaryKeyRelatedField(queryset=Listing.objects.all())
+    listing = PrimaryKeyRelatedField(queryset=Listing.objects.all())
     starts_at = serializers.DateTimeField(required=False)
     windows = WindowSerializer(many=True, required=False, max_length=3)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -76,8 +84,8 @@ class BookingRequestSerializer(serializers.Serializer):
 
 
 class BroadcastRequestSerializer(serializers.Serializer):
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
-    postal_code = serializers.RegexField(r"^\d{4}$")
+    category = PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
+    postal_code = serializers.RegexField(POSTAL_CODE)
     starts_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(min_value=15, max_value=12 * 60, default=60)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

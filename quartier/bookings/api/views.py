@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,11 +15,14 @@ from quartier.bookings.api.filters import BookingFilter
 from quartier.bookings.availability import free_slots
 from quartier.bookings.models import Booking
 from quartier.bookings.services import conversation, lifecycle, requests, reviews, schedule
-from quartier.catalog.selectors.catalog import listing_get_visible, provider_profile_get
-from quartier.catalog.services.profiles import provider_profile_require
+from quartier.catalog.selectors.catalog import listing_get_visible
 from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
+from quartier.platform.api.parsers import FormParser, JSONParser, MultiPartParser
 from quartier.platform.api.permissions import IsTenantAdmin
+from quartier.platform.api.query import QueryParameters
 from quartier.platform.errors import ApplicationError, NotFound
+from quartier.providers.selectors import provider_profile_get
+from quartier.providers.services import provider_profile_require
 
 
 class ScheduleView(APIView):
@@ -90,19 +92,18 @@ class CalendarImportView(APIView):
         return Response(s.ScheduleSerializer(current, context={"request": request}).data)
 
 
-class ListingSlotsView(APIView):
+class ListingSlotsView(QueryParameters, APIView):
     permission_classes = [AllowAny]
+    query_serializer_class = s.SlotQuerySerializer
 
-    @extend_schema(parameters=[s.SlotQuerySerializer], responses={200: dict})
+    @extend_schema(responses={200: dict})
     def get(self, request, pk):
         listing = listing_get_visible(listing_id=pk, viewer=request.user)
-        serializer = s.SlotQuerySerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
         slots = free_slots(
             provider=listing.provider,
             duration_minutes=listing.duration_minutes or 60,
-            start=serializer.validated_data["start"],
-            end=serializer.validated_data["end"],
+            start=self.query["start"],
+            end=self.query["end"],
         )
         return Response(
             {
@@ -117,18 +118,16 @@ def _booking_response(request, booking_id: int, code: int = status.HTTP_200_OK) 
     return Response(s.BookingSerializer(booking).data, status=code)
 
 
-class BookingListView(ListAPIView):
+class BookingListView(QueryParameters, ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = s.BookingListSerializer
     filterset_class = BookingFilter
+    query_serializer_class = s.BookingQuerySerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Booking.objects.none()
-        role = self.request.query_params.get("role")
-        if role not in (None, "customer", "provider"):
-            raise ApplicationError.invalid_field("role", _("Use customer or provider."))
-        return selectors.bookings_of_user(self.request.user, role=role)
+        return selectors.bookings_of_user(self.request.user, role=self.query.get("role"))
 
     @extend_schema(
         request=s.BookingRequestSerializer,
@@ -164,7 +163,7 @@ class BroadcastCreateView(APIView):
         return _booking_response(request, booking.pk, status.HTTP_201_CREATED)
 
 
-class BroadcastListView(APIView):
+class BroadcastListView(QueryParameters, APIView):
     """Open broadcast requests sent to the signed-in provider."""
 
     permission_classes = [IsAuthenticated]
@@ -214,7 +213,7 @@ class BookingActionView(APIView):
         return _booking_response(request, pk)
 
 
-class MessageListView(APIView):
+class MessageListView(QueryParameters, APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -284,7 +283,7 @@ class MessageAttachmentView(APIView):
         )
 
 
-class BookingReviewListView(APIView):
+class BookingReviewListView(QueryParameters, APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=s.ReviewSerializer(many=True))
@@ -305,7 +304,7 @@ class BookingReviewListView(APIView):
         return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
-class ProviderReviewListView(ListAPIView):
+class ProviderReviewListView(QueryParameters, ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = s.ReviewSerializer
 

@@ -31,11 +31,12 @@ from quartier.bookings.availability import schedule_of
 from quartier.bookings.events import BookingTransitioned
 from quartier.bookings.guard import provider_write_lock, write_or_conflict
 from quartier.bookings.models import Booking, BookingEvent, BookingStatus
-from quartier.catalog.events import ProviderFactsChanged
-from quartier.catalog.models import Listing, ProviderProfile
+from quartier.catalog.models import Listing
 from quartier.outbox.services import outbox_enqueue
 from quartier.platform.errors import ApplicationError, Conflict, NotFound
 from quartier.platform.events import publish
+from quartier.providers.models import ProviderProfile
+from quartier.providers.services import provider_completed_jobs_increment
 
 S = BookingStatus
 # The outbox kind of booking e-mails (delivered by quartier.bookings.notifications).
@@ -240,11 +241,6 @@ def _record(booking: Booking, *, before: str, action: str, actor: User | None, r
     booking_event_announce(booking=booking, event=event)
 
 
-def provider_facts_changed(provider_id: int) -> None:
-    """Completed jobs and ratings feed rule badges (trust) and other derived facts."""
-    publish(ProviderFactsChanged(provider_id=provider_id))
-
-
 def booking_event_announce(*, booking: Booking, event: BookingEvent) -> None:
     """Tell other apps (billing: payments) in this transaction, and the parties by mail.
 
@@ -308,10 +304,7 @@ def _apply(
             )
         if action == "complete":
             booking.completed_at = now
-            ProviderProfile.objects.filter(pk=booking.provider_id).update(
-                completed_jobs=F("completed_jobs") + 1
-            )
-            provider_facts_changed(booking.provider_id)
+            provider_completed_jobs_increment(provider_id=booking.provider_id)
     elif action == "dispute":
         if booking.status == S.COMPLETED and booking.completed_at + DISPUTE_WINDOW < now:
             raise Conflict(

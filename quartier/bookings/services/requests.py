@@ -20,11 +20,12 @@ from quartier.bookings.services.lifecycle import (
     booking_event_announce,
     booking_transition,
 )
-from quartier.catalog.models import Category, Listing, Offer, ProviderProfile
+from quartier.catalog.models import Category, Listing, Offer
 from quartier.catalog.selectors.catalog import category_ids_with_children
 from quartier.geo.selectors import postal_code_point
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError, Conflict, PermissionDenied
+from quartier.providers.models import ProviderProfile
 
 MAX_WINDOWS = 3
 MAX_WINDOW = timedelta(hours=12)

@@ -1,8 +1,8 @@
 """Two-way reviews: sealed until both sides wrote (or 14 days passed), then public.
 
-The provider's rating is a Bayesian average: RATING_PRIOR_WEIGHT imaginary reviews of
-RATING_PRIOR_MEAN stars are added, so one 5-star review (4.17) does not outrank fifty
-reviews averaging 4.9 (4.82).
+The provider's rating is a Bayesian average (quartier.providers.services.bayesian_score):
+RATING_PRIOR_WEIGHT imaginary reviews of RATING_PRIOR_MEAN stars are added, so one 5-star
+review (4.17) does not outrank fifty reviews averaging 4.9 (4.82).
 """
 
 from datetime import timedelta
@@ -15,20 +15,11 @@ from django.utils.translation import gettext as _
 from quartier.accounts.models import User
 from quartier.bookings import errors
 from quartier.bookings.models import Booking, Review
-from quartier.catalog.models import ProviderProfile
 from quartier.marketplace.services import audit_record
 from quartier.platform.errors import ApplicationError, Conflict
+from quartier.providers.services import provider_rating_set
 
 REVEAL_AFTER = timedelta(days=14)
-RATING_PRIOR_MEAN = 4
-RATING_PRIOR_WEIGHT = 5
-
-
-def bayesian_score(*, count: int, total: int) -> int:
-    """Average stars x 100 with the prior, rounded half up."""
-    numerator = (RATING_PRIOR_MEAN * RATING_PRIOR_WEIGHT + total) * 100
-    denominator = RATING_PRIOR_WEIGHT + count
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 @transaction.atomic
@@ -105,14 +96,7 @@ def provider_rating_refresh(*, provider_id: int) -> None:
         is_hidden=False,
     ).aggregate(count=Count("id"), total=Sum("rating"))
     count, total = totals["count"], totals["total"] or 0
-    ProviderProfile.objects.filter(pk=provider_id).update(
-        rating_count=count,
-        rating_sum=total,
-        rating_score=bayesian_score(count=count, total=total) if count else 0,
-    )
-    from quartier.bookings.services.lifecycle import provider_facts_changed
-
-    provider_facts_changed(provider_id)
+    provider_rating_set(provider_id=provider_id, rating_count=count, rating_sum=total)
 
 
 @transaction.atomic

@@ -12,8 +12,8 @@ from django.utils.translation import gettext
 
 from quartier.bookings import errors
 from quartier.bookings.models import Schedule, TimeOff, WeeklyHours
-from quartier.catalog.models import ProviderProfile
 from quartier.platform.errors import ApplicationError
+from quartier.providers.models import ProviderProfile
 
 MAX_RULES = 21
 

@@ -3,13 +3,12 @@
 import django_filters
 
 from quartier.catalog.models import Category, Listing, TaskRequest
+from quartier.platform.api.query import IsoDateTimeFilter, ModelIdChoiceFilter
 
 
 class ListingFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Listing.Status.choices, distinct=False)
-    category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), method="in_category"
-    )
+    category = ModelIdChoiceFilter(queryset=Category.objects.all(), method="in_category")
 
     class Meta:
         model = Listing
@@ -21,7 +20,7 @@ class ListingFilter(django_filters.FilterSet):
 
 class TaskFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=TaskRequest.Status.choices, distinct=False)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = TaskRequest

@@ -2,21 +2,22 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from quartier.catalog.models import (
-    Category,
-    Listing,
-    Offer,
-    ProviderProfile,
-    SocialLink,
-    TaskRequest,
-)
+from quartier.catalog.models import Category, Listing, Offer, TaskRequest
 from quartier.catalog.selectors.search import MAX_QUERY_LENGTH, SORTS
 from quartier.platform.api.fields import MoneyField
+from quartier.platform.api.query import (
+    DecimalField,
+    FloatField,
+    IntegerField,
+    PrimaryKeyRelatedField,
+)
 from quartier.platform.api.serializers import ReasonSerializer  # noqa: F401  (re-export)
 from quartier.platform.languages import Language
 from quartier.platform.money import Money
+from quartier.providers.models import ProviderProfile, SocialLink
 
-POSTAL_CODE = r"^\d{4}$"
+# [0-9], not \d: \d also matches "١٢٣٤" and other non-ASCII digits.
+POSTAL_CODE = r"^[0-9]{4}$"
 
 
 def _language() -> str:
@@ -37,7 +38,7 @@ class CategorySerializer(serializers.ModelSerializer):
 class CategoryWriteSerializer(serializers.Serializer):
     slug = serializers.SlugField(max_length=60)
     names = serializers.DictField(child=serializers.CharField(max_length=80), allow_empty=False)
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = PrimaryKeyRelatedField(
         queryset=Category.objects.all(), allow_null=True, required=False
     )
     position = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
@@ -166,7 +167,7 @@ class ListingSerializer(serializers.ModelSerializer):
 
 
 class ListingWriteSerializer(serializers.Serializer):
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    category = PrimaryKeyRelatedField(queryset=Category.objects.all())
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=5000, allow_blank=True, required=False)
     language = serializers.ChoiceField(Language.choices, required=False)
@@ -185,13 +186,13 @@ class SearchQuerySerializer(serializers.Serializer):
         max_length=MAX_QUERY_LENGTH, required=False, allow_blank=True, default=""
     )
     postal_code = serializers.RegexField(POSTAL_CODE, required=False)
-    latitude = serializers.FloatField(min_value=45.0, max_value=48.5, required=False)
-    longitude = serializers.FloatField(min_value=5.0, max_value=11.0, required=False)
-    radius_km = serializers.IntegerField(min_value=1, max_value=200, required=False, default=25)
+    latitude = FloatField(min_value=45.0, max_value=48.5, required=False)
+    longitude = FloatField(min_value=5.0, max_value=11.0, required=False)
+    radius_km = IntegerField(min_value=1, max_value=200, required=False, default=25)
     category = serializers.CharField(max_length=60, required=False)
-    price_min = serializers.IntegerField(min_value=0, max_value=1_000_000_000, required=False)
-    price_max = serializers.IntegerField(min_value=0, max_value=1_000_000_000, required=False)
-    min_rating = serializers.DecimalField(
+    price_min = IntegerField(min_value=0, max_value=1_000_000_000, required=False)
+    price_max = IntegerField(min_value=0, max_value=1_000_000_000, required=False)
+    min_rating = DecimalField(
         min_value=0, max_value=5, max_digits=3, decimal_places=2, required=False
     )
     badge = serializers.SlugField(max_length=60, required=False)
@@ -200,7 +201,7 @@ class SearchQuerySerializer(serializers.Serializer):
     include_remote = serializers.BooleanField(required=False, default=True)
     sort = serializers.ChoiceField(SORTS, required=False, default="relevance")
     cursor = serializers.CharField(max_length=500, required=False)
-    page_size = serializers.IntegerField(min_value=1, max_value=50, required=False, default=20)
+    page_size = IntegerField(min_value=1, max_value=50, required=False, default=20)
 
     def validate(self, data):
         if ("latitude" in data) != ("longitude" in data):
@@ -216,7 +217,9 @@ class SearchQuerySerializer(serializers.Serializer):
             and data.get("price_max") is not None
             and data["price_min"] > data["price_max"]
         ):
-            raise serializers.ValidationError({"price_max": _("Must not be below price_min.")})
+            raise serializers.ValidationError(
+                {"price_max": _("Must not be below the minimum price.")}
+            )
         has_place = "postal_code" in data or "latitude" in data
         if not has_place and not data.get("q", "").strip():
             # A neighbourhood search is about a place or a need; an empty search would
@@ -294,7 +297,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class TaskWriteSerializer(serializers.Serializer):
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    category = PrimaryKeyRelatedField(queryset=Category.objects.all())
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(
         max_length=5000, allow_blank=True, required=False, default=""
@@ -307,7 +310,7 @@ class TaskWriteSerializer(serializers.Serializer):
 
 
 class TaskSearchSerializer(serializers.Serializer):
-    radius_km = serializers.IntegerField(min_value=1, max_value=200, required=False)
+    radius_km = IntegerField(min_value=1, max_value=200, required=False)
     category = serializers.CharField(max_length=60, required=False)
     cursor = serializers.CharField(max_length=500, required=False)
 

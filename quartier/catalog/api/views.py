@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,16 +19,20 @@ from quartier.catalog.selectors.search import (
     listing_search,
     task_search,
 )
-from quartier.catalog.services import categories, listings, profiles, tasks
+from quartier.catalog.services import categories, listings, tasks
 from quartier.geo.projection import project
 from quartier.geo.selectors import postal_code_point
 from quartier.marketplace.api.idempotency import IDEMPOTENCY_RESPONSES, idempotent
 from quartier.marketplace.selectors import marketplace_settings
+from quartier.platform.api.parsers import FormParser, MultiPartParser
 from quartier.platform.api.permissions import IsTenantAdmin
+from quartier.platform.api.query import QueryParameters
 from quartier.platform.errors import ApplicationError
+from quartier.providers import selectors as provider_selectors
+from quartier.providers import services as providers
 
 
-class CategoryListView(APIView):
+class CategoryListView(QueryParameters, APIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else [IsTenantAdmin()]
 
@@ -72,7 +75,7 @@ class ProviderDetailView(APIView):
 
     @extend_schema(responses=s.ProviderProfileSerializer)
     def get(self, request, pk):
-        profile = selectors.provider_profile_get(profile_id=pk, viewer=request.user)
+        profile = provider_selectors.provider_profile_get(profile_id=pk, viewer=request.user)
         return Response(s.ProviderProfileSerializer(profile).data)
 
 
@@ -82,7 +85,7 @@ class MyProviderProfileView(APIView):
     @extend_schema(responses=s.ProviderProfileSerializer)
     def get(self, request):
         return Response(
-            s.ProviderProfileSerializer(profiles.provider_profile_require(request.user)).data
+            s.ProviderProfileSerializer(providers.provider_profile_require(request.user)).data
         )
 
     @extend_schema(
@@ -91,17 +94,21 @@ class MyProviderProfileView(APIView):
     def post(self, request):
         serializer = s.ProviderProfileWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profile = profiles.provider_profile_create(user=request.user, **serializer.validated_data)
-        profile = selectors.provider_profile_get(profile_id=profile.pk, viewer=request.user)
+        profile = providers.provider_profile_create(user=request.user, **serializer.validated_data)
+        profile = provider_selectors.provider_profile_get(
+            profile_id=profile.pk, viewer=request.user
+        )
         return Response(s.ProviderProfileSerializer(profile).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProviderProfileWriteSerializer, responses=s.ProviderProfileSerializer)
     def patch(self, request):
-        profile = profiles.provider_profile_require(request.user)
+        profile = providers.provider_profile_require(request.user)
         serializer = s.ProviderProfileWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        profiles.provider_profile_update(profile=profile, **serializer.validated_data)
-        profile = selectors.provider_profile_get(profile_id=profile.pk, viewer=request.user)
+        providers.provider_profile_update(profile=profile, **serializer.validated_data)
+        profile = provider_selectors.provider_profile_get(
+            profile_id=profile.pk, viewer=request.user
+        )
         return Response(s.ProviderProfileSerializer(profile).data)
 
 
@@ -114,14 +121,14 @@ class MyProviderPhotoView(APIView):
         responses=s.ProviderProfileSerializer,
     )
     def post(self, request):
-        profile = profiles.provider_profile_require(request.user)
+        profile = providers.provider_profile_require(request.user)
         serializer = s.PhotoUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profiles.provider_photo_set(profile=profile, upload=serializer.validated_data["image"])
+        providers.provider_photo_set(profile=profile, upload=serializer.validated_data["image"])
         return Response(s.ProviderProfileSerializer(profile).data)
 
 
-class ListingListView(ListAPIView):
+class ListingListView(QueryParameters, ListAPIView):
     """The signed-in provider's own listings (every status); POST creates a draft."""
 
     permission_classes = [IsAuthenticated]
@@ -138,7 +145,7 @@ class ListingListView(ListAPIView):
 
     @extend_schema(request=s.ListingWriteSerializer, responses={201: s.ListingSerializer})
     def post(self, request):
-        provider = profiles.provider_profile_require(request.user)
+        provider = providers.provider_profile_require(request.user)
         serializer = s.ListingWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         listing = listings.listing_create(provider=provider, **serializer.validated_data)
@@ -268,14 +275,13 @@ def listing_search_from_query(data: dict) -> ListingSearch:
     )
 
 
-class ListingSearchView(APIView):
+class ListingSearchView(QueryParameters, APIView):
     permission_classes = [AllowAny]
+    query_serializer_class = s.SearchQuerySerializer
 
-    @extend_schema(parameters=[s.SearchQuerySerializer], responses={200: dict})
+    @extend_schema(responses={200: dict})
     def get(self, request):
-        serializer = s.SearchQuerySerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        page = listing_search(listing_search_from_query(serializer.validated_data))
+        page = listing_search(listing_search_from_query(self.query))
         photos = selectors.first_photos([row["id"] for row in page.results])
         for row in page.results:
             row["photo_url"] = photos.get(row["id"])
@@ -291,7 +297,7 @@ class ListingSearchView(APIView):
         )
 
 
-class TaskListView(ListAPIView):
+class TaskListView(QueryParameters, ListAPIView):
     """The signed-in customer's own tasks; POST posts a new one."""
 
     permission_classes = [IsAuthenticated]
@@ -335,17 +341,16 @@ class TaskCancelView(APIView):
         )
 
 
-class TaskSearchView(APIView):
+class TaskSearchView(QueryParameters, APIView):
     """Open tasks near the signed-in provider, nearest first."""
 
     permission_classes = [IsAuthenticated]
+    query_serializer_class = s.TaskSearchSerializer
 
-    @extend_schema(parameters=[s.TaskSearchSerializer], responses=s.TaskSearchPageSerializer)
+    @extend_schema(responses=s.TaskSearchPageSerializer)
     def get(self, request):
-        provider = profiles.provider_profile_require(request.user)
-        serializer = s.TaskSearchSerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        provider = providers.provider_profile_require(request.user)
+        data = self.query
         category_ids = (
             selectors.category_ids_with_children(data["category"]) if data.get("category") else None
         )
@@ -366,7 +371,7 @@ class TaskSearchView(APIView):
         return Response({"results": results, "next_cursor": page.next_cursor})
 
 
-class TaskOfferListView(APIView):
+class TaskOfferListView(QueryParameters, APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=s.OfferSerializer(many=True))
@@ -383,7 +388,7 @@ class TaskOfferListView(APIView):
     )
     @idempotent
     def post(self, request, pk):
-        provider = profiles.provider_profile_require(request.user)
+        provider = providers.provider_profile_require(request.user)
         task = selectors.task_get_visible(task_id=pk, user=request.user)
         serializer = s.OfferWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -391,14 +396,14 @@ class TaskOfferListView(APIView):
         return Response(s.OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
 
-class MyOfferListView(ListAPIView):
+class MyOfferListView(QueryParameters, ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = s.OfferSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Offer.objects.none()
-        return selectors.offers_of_provider(profiles.provider_profile_require(self.request.user))
+        return selectors.offers_of_provider(providers.provider_profile_require(self.request.user))
 
 
 class OfferActionView(APIView):
@@ -412,7 +417,7 @@ class OfferActionView(APIView):
         offer = selectors.offer_get_for_user(offer_id=pk, user=request.user)
         if self.action_name == "withdraw":
             offer = tasks.offer_withdraw(
-                offer=offer, provider=profiles.provider_profile_require(request.user)
+                offer=offer, provider=providers.provider_profile_require(request.user)
             )
         elif self.action_name == "accept":
             offer = tasks.offer_accept(offer=offer, customer=request.user)

@@ -1,4 +1,4 @@
-"""Reads on categories, profiles, listings, tasks and offers — fetched and authorised
+"""Reads on categories, listings, tasks and offers — fetched and authorised
 together, so views never call a bare .objects.get()."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -10,10 +10,12 @@ from quartier.catalog.models import (
     Listing,
     ListingPhoto,
     Offer,
-    ProviderProfile,
     TaskRequest,
 )
 from quartier.platform.errors import ApplicationError, NotFound
+from quartier.platform.params import integer_or_none
+from quartier.providers.models import ProviderProfile
+from quartier.providers.selectors import provider_profile_of, provider_seen_by_owner_or_admin
 
 
 def category_list(*, include_inactive: bool = False) -> QuerySet[Category]:
@@ -30,34 +32,13 @@ def category_get(*, category_id: int) -> Category:
 
 def category_ids_with_children(value: str) -> tuple[int, ...]:
     """A category given by id or slug, with its sub-categories (400 when unknown)."""
-    lookup = Q(pk=int(value)) if str(value).isdigit() else Q(slug=str(value))
+    category_id = integer_or_none(value)
+    lookup = Q(pk=category_id) if category_id is not None else Q(slug=str(value))
     category = Category.objects.filter(lookup, is_active=True).first()
     if category is None:
         raise ApplicationError.invalid_field("category", _("Unknown category."))
     children = Category.objects.filter(parent=category, is_active=True)
     return (category.pk, *children.values_list("pk", flat=True))
-
-
-def _profiles() -> QuerySet[ProviderProfile]:
-    return ProviderProfile.objects.select_related("user").prefetch_related("social_links")
-
-
-def provider_profile_get(*, profile_id: int, viewer: User | None = None) -> ProviderProfile:
-    """A profile anyone may see; a suspended one only by its owner or an admin."""
-    profile = _profiles().filter(pk=profile_id).first()
-    if profile is None or (profile.is_suspended and not _is_owner_or_admin(profile, viewer)):
-        raise NotFound(_("No such provider."))
-    return profile
-
-
-def _is_owner_or_admin(profile: ProviderProfile, viewer: User | None) -> bool:
-    if viewer is None or not viewer.is_authenticated:
-        return False
-    return viewer.pk == profile.user_id or viewer.is_tenant_admin
-
-
-def provider_profile_of(user: User) -> ProviderProfile | None:
-    return _profiles().filter(user=user).first() if user.is_authenticated else None
 
 
 def _listings() -> QuerySet[Listing]:
@@ -73,7 +54,7 @@ def listing_get_visible(*, listing_id: int, viewer: User | None) -> Listing:
     if listing is None:
         raise NotFound(_("No such listing."))
     visible = listing.status == Listing.Status.PUBLISHED and not listing.provider.is_suspended
-    if not visible and not _is_owner_or_admin(listing.provider, viewer):
+    if not visible and not provider_seen_by_owner_or_admin(listing.provider, viewer):
         raise NotFound(_("No such listing."))
     return listing
 

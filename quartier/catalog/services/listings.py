@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 
 from quartier.catalog import errors
 from quartier.catalog.events import ListingChanged
-from quartier.catalog.models import Category, Listing, ListingPhoto, ProviderProfile
+from quartier.catalog.models import Category, Listing, ListingPhoto
 from quartier.catalog.services.locations import location_fields
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError, Conflict
 from quartier.platform.events import publish
 from quartier.platform.money import MAX_AMOUNT_MINOR, Money
 from quartier.platform.uploads import image_clean
+from quartier.providers.models import ProviderProfile
 
 MAX_PHOTOS = 8
 # PostgreSQL text-search configuration for each listing language.

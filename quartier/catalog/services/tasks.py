@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from quartier.accounts.models import User
 from quartier.catalog import errors
 from quartier.catalog.events import OfferAccepted
-from quartier.catalog.models import Category, Offer, ProviderProfile, TaskRequest
+from quartier.catalog.models import Category, Offer, TaskRequest
 from quartier.catalog.services.locations import location_fields
 from quartier.geo.projection import plane_distance_km
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError, Conflict, PermissionDenied
 from quartier.platform.events import publish
 from quartier.platform.money import MAX_AMOUNT_MINOR, Money
+from quartier.providers.models import ProviderProfile
 
 MAX_WINDOWS = 3
 MAX_WINDOW = timedelta(hours=12)

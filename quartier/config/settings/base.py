@@ -50,6 +50,7 @@ TENANT_APPS = [
     "rest_framework.authtoken",
     "quartier.accounts",
     "quartier.marketplace",
+    "quartier.providers",
     "quartier.catalog",
     "quartier.trust",
     "quartier.bookings",
@@ -89,7 +90,7 @@ EVENT_SUBSCRIBERS_REQUIRED = {
     "quartier.bookings.events.BookingTransitioned": ["quartier.billing"],
     "quartier.catalog.events.OfferAccepted": ["quartier.bookings"],
     "quartier.catalog.events.ListingChanged": ["quartier.trust"],
-    "quartier.catalog.events.ProviderFactsChanged": ["quartier.trust"],
+    "quartier.providers.events.ProviderFactsChanged": ["quartier.trust"],
 }
 # Tests fetch calendars from a local server; production refuses private addresses.
 CALENDAR_IMPORT_ALLOW_PRIVATE = env_bool("CALENDAR_IMPORT_ALLOW_PRIVATE", False)
@@ -196,6 +197,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "quartier.platform.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "quartier.platform.api.exception_handler",
+    # DRF's three, made to answer 400 for any body they cannot read (nesting included).
+    "DEFAULT_PARSER_CLASSES": [
+        "quartier.platform.api.parsers.JSONParser",
+        "quartier.platform.api.parsers.FormParser",
+        "quartier.platform.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "quartier.platform.pagination.CursorPagination",
     "PAGE_SIZE": 20,

@@ -130,6 +130,11 @@ STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
 STRIPE_ATTEMPTS = env_int("STRIPE_ATTEMPTS", 3)
 STRIPE_RETRY_BACKOFF_SECONDS = float(env_str("STRIPE_RETRY_BACKOFF_SECONDS", "0.5"))
 STRIPE_CONNECT_COUNTRY = env_str("STRIPE_CONNECT_COUNTRY", "CH")
+# The browser side: the publishable key and where Stripe.js is loaded from (tests point
+# it at localstripe's stand-in, http://localhost:PORT/js.stripe.com/v3/). Its origin must
+# be STRIPE_JS_ORIGIN (settings/headers.py), the only one the card step's CSP opens.
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 
 # /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when set (it is served
 # only on the platform's hosts and bare IP addresses either way).

@@ -1,14 +1,14 @@
 """Operator API: the dead letters of background tasks, listed and queued again."""
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quartier.platform.api.permissions import IsOperatorStaff
-from quartier.platform.errors import ApplicationError
+from quartier.platform.api.query import QueryParameters
 from quartier.platform.models import DeadLetter
 from quartier.tenants.dead_letters import dead_letter_retry
 from quartier.tenants.selectors import dead_letter_get, dead_letter_list
@@ -38,28 +38,27 @@ class DeadLetterSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-_BOOLEAN = {"true": True, "1": True, "false": False, "0": False}
+class DeadLetterQuerySerializer(serializers.Serializer):
+    is_retried = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Only retried (true) or only open (false) ones.",
+        error_messages={"invalid": gettext_lazy("Use true or false.")},
+    )
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter(
-            "is_retried", bool, description="Only retried (true) or only open (false) ones."
-        )
-    ]
-)
-class DeadLetterListView(ListAPIView):
+class DeadLetterListView(QueryParameters, ListAPIView):
     permission_classes = [IsOperatorStaff]
     serializer_class = DeadLetterSerializer
     filter_backends: list = []
+    query_serializer_class = DeadLetterQuerySerializer
 
     def get_queryset(self):
-        raw = self.request.query_params.get("is_retried")
-        if raw is None or raw == "":
+        if getattr(self, "swagger_fake_view", False):  # schema generation
             return dead_letter_list()
-        if raw.lower() not in _BOOLEAN:
-            raise ApplicationError.invalid_field("is_retried", _("Use true or false."))
-        return dead_letter_list(is_retried=_BOOLEAN[raw.lower()])
+        is_retried = self.query.get("is_retried")
+        return dead_letter_list() if is_retried is None else dead_letter_list(is_retried=is_retried)
 
 
 class DeadLetterDetailView(APIView):

@@ -90,7 +90,7 @@ class TenantInvoiceSerializer(serializers.ModelSerializer):
 
 
 class InvoiceIssueSerializer(serializers.Serializer):
-    period = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="The month billed, YYYY-MM")
+    period = serializers.RegexField(r"^[0-9]{4}-[0-9]{2}$", help_text="The month billed, YYYY-MM")
 
 
 class InvoicesQueuedSerializer(serializers.Serializer):

@@ -3,11 +3,12 @@
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quartier.platform.api.permissions import IsOperatorStaff
+from quartier.platform.api.query import QueryParameters
 from quartier.platform.errors import ApplicationError, NotFound
 from quartier.tenants import invoicing, services
 from quartier.tenants.api.serializers import (
@@ -27,8 +28,12 @@ from quartier.tenants.pool import pool_size
 from quartier.tenants.selectors import tenant_get, tenant_list
 
 
-class OperatorView(APIView):
+class OperatorView(QueryParameters, APIView):
     permission_classes = [IsOperatorStaff]
+
+
+class InvoiceQuerySerializer(serializers.Serializer):
+    tenant = serializers.SlugField(max_length=63, required=False, help_text="A tenant's slug.")
 
 
 class TenantListView(OperatorView):
@@ -145,11 +150,13 @@ class PoolView(OperatorView):
 
 
 class InvoiceListView(OperatorView):
+    query_serializer_class = InvoiceQuerySerializer
+
     @extend_schema(responses=TenantInvoiceSerializer(many=True))
     def get(self, request):
         invoices = TenantInvoice.objects.select_related("tenant")
-        if request.GET.get("tenant"):
-            invoices = invoices.filter(tenant__slug=request.GET["tenant"])
+        if self.query.get("tenant"):
+            invoices = invoices.filter(tenant__slug=self.query["tenant"])
         return Response(TenantInvoiceSerializer(invoices[:500], many=True).data)
 
 

@@ -2,10 +2,10 @@
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from quartier.platform.api.parsers import FormParser, JSONParser, MultiPartParser
 from quartier.platform.api.permissions import IsTenantAdmin
 from quartier.platform.errors import ApplicationError
 from quartier.themes import services

@@ -3,6 +3,7 @@
 import django_filters
 
 from quartier.marketplace.models import AuditEntry
+from quartier.platform.api.query import IdFilter
 from quartier.trust.models import Application
 
 
@@ -20,11 +21,15 @@ class ApplicationFilter(django_filters.FilterSet):
 class AuditFilter(django_filters.FilterSet):
     action = django_filters.CharFilter()
     action_prefix = django_filters.CharFilter(field_name="action", lookup_expr="startswith")
-    subject_type = django_filters.CharFilter()
-    subject_id = django_filters.NumberFilter()
+    subject_type = django_filters.CharFilter(method="filter_subject_type")
+    subject_id = IdFilter()
     after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = AuditEntry
         fields = ["action", "action_prefix", "subject_type", "subject_id", "after", "before"]
+
+    def filter_subject_type(self, queryset, name, value):
+        # Entries written before a model moved app carry its former label.
+        return queryset.of_subject_type(value)

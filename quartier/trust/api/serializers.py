@@ -1,7 +1,9 @@
 from rest_framework import serializers
 
-from quartier.catalog.models import Category, ProviderProfile
+from quartier.catalog.models import Category
 from quartier.marketplace.models import AuditEntry
+from quartier.platform.api.query import PrimaryKeyRelatedField
+from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Application, Badge, BadgeAward, Requirement
 
 
@@ -178,9 +180,7 @@ class BadgeWriteSerializer(serializers.Serializer):
     rule = serializers.ChoiceField(Badge.Rule.choices, required=False)
     threshold = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     min_reviews = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    categories = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Category.objects.all()
-    )
+    categories = PrimaryKeyRelatedField(many=True, required=False, queryset=Category.objects.all())
     validity_days = serializers.IntegerField(
         min_value=1, max_value=3650, required=False, allow_null=True
     )
@@ -204,7 +204,7 @@ class AwardSerializer(serializers.ModelSerializer):
 
 
 class AwardWriteSerializer(serializers.Serializer):
-    provider = serializers.PrimaryKeyRelatedField(queryset=ProviderProfile.objects.all())
+    provider = PrimaryKeyRelatedField(queryset=ProviderProfile.objects.all())
     valid_until = serializers.DateTimeField(required=False, allow_null=True)
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 

@@ -4,17 +4,18 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from quartier.catalog.selectors.catalog import provider_profile_get
-from quartier.catalog.services.profiles import provider_profile_require
 from quartier.marketplace.models import AuditEntry
+from quartier.platform.api.parsers import FormParser, MultiPartParser
 from quartier.platform.api.permissions import IsTenantAdmin
+from quartier.platform.api.query import QueryParameters
 from quartier.platform.api.serializers import ReasonSerializer
 from quartier.platform.errors import NotFound
+from quartier.providers.selectors import provider_profile_get
+from quartier.providers.services import provider_profile_require
 from quartier.trust import selectors
 from quartier.trust.api import serializers as s
 from quartier.trust.api.filters import ApplicationFilter, AuditFilter
@@ -23,7 +24,7 @@ from quartier.trust.models import Application
 from quartier.trust.services import badges, vetting
 
 
-class RuleListView(APIView):
+class RuleListView(QueryParameters, APIView):
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "GET" else [IsTenantAdmin()]
 
@@ -163,7 +164,7 @@ class QuizAttemptView(APIView):
         )
 
 
-class ApplicationListView(ListAPIView):
+class ApplicationListView(QueryParameters, ListAPIView):
     permission_classes = [IsTenantAdmin]
     serializer_class = s.ApplicationSerializer
     filterset_class = ApplicationFilter
@@ -242,7 +243,7 @@ class ProviderSuspendView(APIView):
         return Response({"id": provider.pk, "is_suspended": provider.is_suspended})
 
 
-class BadgeListView(APIView):
+class BadgeListView(QueryParameters, APIView):
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "GET" else [IsTenantAdmin()]
 
@@ -303,7 +304,7 @@ class AwardRevokeView(APIView):
         return Response(s.AwardSerializer(award).data)
 
 
-class ProviderAwardListView(APIView):
+class ProviderAwardListView(QueryParameters, APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=s.AwardSerializer(many=True))
@@ -315,7 +316,7 @@ class ProviderAwardListView(APIView):
         return Response(s.AwardSerializer(awards, many=True).data)
 
 
-class AuditListView(ListAPIView):
+class AuditListView(QueryParameters, ListAPIView):
     permission_classes = [IsTenantAdmin]
     serializer_class = s.AuditEntrySerializer
     filterset_class = AuditFilter

@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from quartier.accounts.models import User
-from quartier.catalog.models import Listing, ProviderProfile
+from quartier.catalog.models import Listing
 from quartier.marketplace.services import audit_record
 from quartier.platform.errors import ApplicationError, Conflict
 from quartier.platform.events import publish
+from quartier.providers.models import ProviderProfile
+from quartier.providers.services import provider_badges_set
 from quartier.trust import errors
 from quartier.trust.events import BadgeAwarded
 from quartier.trust.models import Badge, BadgeAward
@@ -214,9 +216,7 @@ def badges_sync(*, provider: ProviderProfile) -> None:
     for award in awards:
         category_ids = {category.pk for category in award.badge.categories.all()}
         (scoped if category_ids else unscoped).append((award.badge.slug, category_ids))
-    ProviderProfile.objects.filter(pk=provider.pk).update(
-        badge_slugs=sorted(slug for slug, _ in unscoped)
-    )
+    provider_badges_set(provider_id=provider.pk, badge_slugs=[slug for slug, _ in unscoped])
     for listing in Listing.objects.filter(provider=provider).select_related("category"):
         _sync_listing(listing, unscoped, scoped)
 

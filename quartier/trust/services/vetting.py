@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from quartier.accounts.models import User
-from quartier.catalog.models import ProviderProfile
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.marketplace.services import audit_record
 from quartier.platform.errors import ApplicationError, Conflict, PermissionDenied
 from quartier.platform.events import publish
 from quartier.platform.uploads import document_clean
+from quartier.providers.models import ProviderProfile
+from quartier.providers.services import provider_suspension_set, provider_vetting_set
 from quartier.trust import errors
 from quartier.trust.events import VettingDecided
 from quartier.trust.models import (
@@ -475,12 +476,8 @@ def application_decide(
 
 
 def _set_vetted(provider: ProviderProfile, vetted: bool) -> None:
-    from quartier.trust.services.badges import badges_recompute
-
-    ProviderProfile.objects.filter(pk=provider.pk).update(
-        is_vetted=vetted, vetted_at=timezone.now() if vetted else None
-    )
-    badges_recompute(provider=provider)
+    # Rule badges follow through ProviderFactsChanged (trust's own subscriber).
+    provider_vetting_set(provider=provider, vetted=vetted)
 
 
 def revetting_flag_affected(*, reason: str) -> int:
@@ -553,7 +550,9 @@ def provider_suspend(*, admin: User, provider: ProviderProfile, reason: str) -> 
         )
     if provider.user_id == admin.pk:
         raise PermissionDenied(gettext("You cannot suspend yourself."))
-    ProviderProfile.objects.filter(pk=provider.pk).update(is_suspended=True)
+    before = {"is_suspended": provider.is_suspended}
+    # Rule badges (vetted) follow through ProviderFactsChanged (trust's own subscriber).
+    provider_suspension_set(provider=provider, suspended=True)
     flagged = Booking.objects.filter(
         provider=provider, starts_at__gte=timezone.now(), status__in=BLOCKING_STATUSES
     ).update(needs_attention=True)
@@ -561,14 +560,10 @@ def provider_suspend(*, admin: User, provider: ProviderProfile, reason: str) -> 
         actor=admin,
         action="provider.suspend",
         subject=provider,
-        before={"is_suspended": provider.is_suspended},
+        before=before,
         after={"is_suspended": True, "future_bookings_flagged": flagged},
         reason=reason,
     )
-    provider.refresh_from_db()
-    from quartier.trust.services.badges import badges_recompute
-
-    badges_recompute(provider=provider)
     user = provider.user
     notify_provider(user=user, kind="suspension", approved=False, reason=reason)
     return provider
@@ -578,19 +573,16 @@ def provider_suspend(*, admin: User, provider: ProviderProfile, reason: str) -> 
 def provider_unsuspend(
     *, admin: User, provider: ProviderProfile, reason: str = ""
 ) -> ProviderProfile:
-    ProviderProfile.objects.filter(pk=provider.pk).update(is_suspended=False)
+    before = {"is_suspended": provider.is_suspended}
+    provider_suspension_set(provider=provider, suspended=False)
     audit_record(
         actor=admin,
         action="provider.unsuspend",
         subject=provider,
-        before={"is_suspended": provider.is_suspended},
+        before=before,
         after={"is_suspended": False},
         reason=reason,
     )
-    provider.refresh_from_db()
-    from quartier.trust.services.badges import badges_recompute
-
-    badges_recompute(provider=provider)
     user = provider.user
     notify_provider(user=user, kind="suspension", approved=True, reason=reason)
     return provider

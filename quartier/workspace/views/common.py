@@ -5,9 +5,9 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
-from quartier.catalog.selectors.catalog import provider_profile_of
 from quartier.platform.errors import ApplicationError
 from quartier.platform.forms import form_apply
+from quartier.providers.selectors import provider_profile_of
 
 
 def helper_page(view):

@@ -9,15 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartier.bookings import selectors as booking_selectors
-from quartier.bookings.availability import schedule_of
 from quartier.bookings.services import schedule
 from quartier.workspace.forms import HoursForm, TimeOffForm
 from quartier.workspace.views.common import helper_page, submit
 
 
 def _page(request, profile, *, hours_form=None, time_off_form=None, status=200):
-    # Read only: the schedule row is made when the helper first saves their hours.
-    current = schedule_of(profile)
+    current = booking_selectors.schedule_or_default(profile)
     if hours_form is None:
         hours_form = HoursForm(
             initial=HoursForm.initial_for(

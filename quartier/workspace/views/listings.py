@@ -10,15 +10,11 @@ from django.views.decorators.http import require_POST
 
 from quartier.catalog import errors as catalog_errors
 from quartier.catalog.models import Listing
-from quartier.catalog.selectors.catalog import (
-    category_list,
-    listing_get_owned,
-    listings_of_user,
-    provider_profile_of,
-)
+from quartier.catalog.selectors.catalog import category_list, listing_get_owned, listings_of_user
 from quartier.catalog.services import listings
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
+from quartier.providers.selectors import provider_profile_of
 from quartier.workspace.forms import ListingForm
 from quartier.workspace.views.common import helper_page, submit
 from quartier.workspace.views.wizard import listing_initial, listing_save, may_publish

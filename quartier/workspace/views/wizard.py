@@ -11,18 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from quartier.catalog.models import SocialLink
-from quartier.catalog.selectors.catalog import (
-    category_list,
-    listings_of_user,
-    provider_profile_of,
-)
-from quartier.catalog.services import listings, profiles
-from quartier.catalog.services.profiles import SOCIAL_HOSTS
+from quartier.catalog.selectors.catalog import category_list, listings_of_user
+from quartier.catalog.services import listings
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
 from quartier.platform.languages import Language
 from quartier.platform.money import Money
+from quartier.providers import services as providers
+from quartier.providers.models import SocialLink
+from quartier.providers.selectors import provider_profile_of
+from quartier.providers.services import SOCIAL_HOSTS
 from quartier.workspace.forms import SOCIAL_EXAMPLES, SOCIAL_LABELS, ListingForm, ProfileForm
 from quartier.workspace.photos import square_photo
 from quartier.workspace.selectors import STEP_NAMES, STEP_URLS, onboarding_progress, vetting_rows
@@ -113,11 +111,11 @@ def _save_profile(user, profile, form: ProfileForm) -> None:
     try:
         with transaction.atomic():
             if profile is None:
-                profile = profiles.provider_profile_create(user=user, **fields)
+                profile = providers.provider_profile_create(user=user, **fields)
             else:
-                profiles.provider_profile_update(profile=profile, **fields)
+                providers.provider_profile_update(profile=profile, **fields)
             if photo is not None:
-                profiles.provider_photo_set(profile=profile, upload=photo)
+                providers.provider_photo_set(profile=profile, upload=photo)
     except ApplicationError as error:
         if "social_links" in error.fields:
             raise _social_error(error, form) from error

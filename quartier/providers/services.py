@@ -1,17 +1,24 @@
-"""Provider profiles: who offers help, where, in which languages; their social links."""
+"""Writes on providers: the profile (who offers help, where, in which languages, their
+social links) and every fact other apps decide (vetting, suspension, rating, completed
+jobs, badges shown). No other app writes a provider's row."""
 
 from urllib.parse import urlparse
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
-from quartier.catalog import errors
-from quartier.catalog.models import Language, ProviderProfile, SocialLink
-from quartier.catalog.services.locations import location_fields
+from quartier.geo.selectors import postal_code_point
 from quartier.platform.errors import ApplicationError
+from quartier.platform.events import publish
+from quartier.platform.languages import Language
 from quartier.platform.uploads import image_clean
+from quartier.providers import errors
+from quartier.providers.events import ProviderFactsChanged
+from quartier.providers.models import ProviderProfile, SocialLink
 
 # Host names each network's profile links must live on.
 SOCIAL_HOSTS = {
@@ -23,6 +30,9 @@ SOCIAL_HOSTS = {
     SocialLink.Network.WEBSITE: (),
 }
 MAX_SKILLS = 20
+# The rating's prior: five 4-star reviews, so one 5-star review stays below fifty 4.9s.
+RATING_PRIOR_MEAN = 4
+RATING_PRIOR_WEIGHT = 5
 
 
 def _clean_languages(languages) -> list[str]:
@@ -87,8 +97,9 @@ def _apply(profile: ProviderProfile, changes: dict) -> list[tuple[str, str]] | N
             links = _clean_social_links(value)
             continue
         elif field == "home_postal_code":
-            for name, located in location_fields(value, field="home_postal_code").items():
-                setattr(profile, name, located)
+            point = postal_code_point(value, field="home_postal_code")
+            profile.latitude, profile.longitude = point.latitude, point.longitude
+            profile.location = point.projected()
         setattr(profile, field, value)
     if profile.kind == ProviderProfile.Kind.COMPANY and not profile.company_name.strip():
         raise ApplicationError.invalid_field("company_name", _("A company needs its name."))
@@ -124,7 +135,7 @@ def provider_profile_create(
     """Turn an account into a provider with a profile (one per account)."""
     if ProviderProfile.objects.filter(user=user).exists():
         raise ApplicationError(
-            "profile_exists",
+            errors.PROFILE_EXISTS,
             _("You already have a provider profile."),
             fields={"user": [_("You already have a provider profile.")]},
             status=409,
@@ -172,3 +183,68 @@ def provider_profile_require(user: User) -> ProviderProfile:
             errors.PROFILE_REQUIRED, _("Create your provider profile first."), status=403
         )
     return profile
+
+
+# The facts. Each changes here only; those that rules read (vetting, suspension,
+# completed jobs, rating) publish ProviderFactsChanged in the caller's transaction, so
+# the apps that derive something from them (trust: rule badges) follow at once.
+
+
+def _facts_changed(provider_id: int) -> None:
+    publish(ProviderFactsChanged(provider_id=provider_id))
+
+
+@transaction.atomic
+def provider_vetting_set(*, provider: ProviderProfile, vetted: bool) -> ProviderProfile:
+    """Vet or un-vet a provider (trust decides when)."""
+    ProviderProfile.objects.filter(pk=provider.pk).update(
+        is_vetted=vetted, vetted_at=timezone.now() if vetted else None
+    )
+    _facts_changed(provider.pk)
+    provider.refresh_from_db(fields=["is_vetted", "vetted_at"])
+    return provider
+
+
+@transaction.atomic
+def provider_suspension_set(*, provider: ProviderProfile, suspended: bool) -> ProviderProfile:
+    """Suspend or reinstate a provider (trust decides when); hides their listings."""
+    ProviderProfile.objects.filter(pk=provider.pk).update(is_suspended=suspended)
+    _facts_changed(provider.pk)
+    provider.refresh_from_db(fields=["is_suspended"])
+    return provider
+
+
+@transaction.atomic
+def provider_completed_jobs_increment(*, provider_id: int) -> None:
+    """One more job done (bookings, when a booking is completed)."""
+    ProviderProfile.objects.filter(pk=provider_id).update(completed_jobs=F("completed_jobs") + 1)
+    _facts_changed(provider_id)
+
+
+def bayesian_score(*, count: int, total: int) -> int:
+    """Average stars x 100 with the prior, rounded half up."""
+    numerator = (RATING_PRIOR_MEAN * RATING_PRIOR_WEIGHT + total) * 100
+    denominator = RATING_PRIOR_WEIGHT + count
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+@transaction.atomic
+def provider_rating_set(*, provider_id: int, rating_count: int, rating_sum: int) -> None:
+    """Store the totals of a provider's visible reviews (bookings counts them) and the
+    Bayesian average that search sorts on."""
+    ProviderProfile.objects.filter(pk=provider_id).update(
+        rating_count=rating_count,
+        rating_sum=rating_sum,
+        rating_score=bayesian_score(count=rating_count, total=rating_sum) if rating_count else 0,
+    )
+    _facts_changed(provider_id)
+
+
+@transaction.atomic
+def provider_badges_set(*, provider_id: int, badge_slugs: list[str]) -> None:
+    """The badges shown on the profile (trust mirrors its live unscoped awards here).
+
+    Not a fact rules read, so nothing is published: badges follow the facts, never the
+    other way round.
+    """
+    ProviderProfile.objects.filter(pk=provider_id).update(badge_slugs=sorted(badge_slugs))

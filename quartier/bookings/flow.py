@@ -1,0 +1,24 @@
+"""Steps other apps add to the booking flow, without bookings importing them.
+
+A higher app (billing: the card step) registers a function in its AppConfig.ready();
+after a booking request, the first one that returns a URL is where the customer goes
+next, instead of the booking page.
+"""
+
+from collections.abc import Callable
+
+_after_request: list[Callable] = []
+
+
+def after_request_register(step: Callable) -> None:
+    """`step(booking) -> str | None`: a URL the customer must visit next, or None."""
+    if step not in _after_request:
+        _after_request.append(step)
+
+
+def after_request_url(booking) -> str | None:
+    for step in _after_request:
+        url = step(booking)
+        if url:
+            return url
+    return None
