@@ -132,10 +132,16 @@ def provider_dashboard(request):
             not in (Booking.Status.REQUESTED, Booking.Status.ACCEPTED, Booking.Status.CONFIRMED)
         ],
     }
+    today = timezone.localdate()
+    groups["today"] = [
+        b
+        for b in groups["confirmed"] + groups["accepted"]
+        if b.starts_at and timezone.localdate(b.starts_at) == today
+    ]
     return render(
         request,
         "bookings/provider_dashboard.html",
-        {"profile": profile, "groups": groups, "now": timezone.now()},
+        {"profile": profile, "groups": groups, "now": timezone.now(), "section": "dashboard"},
     )
 
 

@@ -1,5 +1,7 @@
 """Forms of the catalog pages; each hands clean values to one service."""
 
+from datetime import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -73,3 +75,29 @@ class TaskForm(forms.Form):
 
 class OfferResponseForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline")])
+
+
+class OfferTimeForm(forms.Form):
+    """The customer gives the start of the job when the helper's offer has no time."""
+
+    day = forms.DateField(
+        label=_("Day"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={
+            "required": _("Choose the day the job should take place."),
+            "invalid": _("Enter a date like 24.12.2026."),
+        },
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}, format="%Y-%m-%d"),
+    )
+    start = forms.TimeField(
+        label=_("Start time"),
+        error_messages={
+            "required": _("Choose the time the job should start."),
+            "invalid": _("Enter a time like 08:30."),
+        },
+        widget=forms.TimeInput(attrs={"type": "time", "autocomplete": "off"}, format="%H:%M"),
+    )
+
+    def starts_at(self, zone):
+        """The wall-clock day and time in the marketplace's zone."""
+        return datetime.combine(self.cleaned_data["day"], self.cleaned_data["start"], tzinfo=zone)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("robots.txt", seo.robots, name="robots"),
     path("tasks/new/", views.task_new, name="task-new"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("offers/<int:pk>/accept/", views.offer_accept_time, name="offer-accept"),
     path("offers/<int:pk>/respond/", views.offer_respond, name="offer-respond"),
 ]

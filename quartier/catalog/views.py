@@ -4,19 +4,21 @@ Search, listing and provider pages show reviews and badges too: they live in
 quartier.storefront, above bookings and trust.
 """
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quartier.catalog.forms import OfferResponseForm, TaskForm
+from quartier.catalog.forms import OfferResponseForm, OfferTimeForm, TaskForm
 from quartier.catalog.models import TaskRequest
 from quartier.catalog.selectors import catalog as selectors
 from quartier.catalog.services import tasks as task_services
 from quartier.marketplace.selectors import marketplace_settings
-from quartier.platform.errors import ApplicationError
-from quartier.platform.forms import add_application_error
+from quartier.platform.errors import ApplicationError, NotFound
+from quartier.platform.forms import add_application_error, form_apply
 
 
 @login_required
@@ -69,9 +71,37 @@ def offer_respond(request, pk):
     if not form.is_valid():
         raise ApplicationError.invalid_field("decision", _("Accept or decline the offer."))
     if form.cleaned_data["decision"] == "accept":
+        if offer.proposed_start is None:
+            # The helper left the time open: the customer chooses it on the next page.
+            return redirect("catalog:offer-accept", pk=offer.pk)
         offer = task_services.offer_accept(offer=offer, customer=request.user)
         messages.success(request, _("You accepted the offer; here is your booking."))
         return redirect("bookings:detail", pk=offer.booking_id)
     task_services.offer_decline(offer=offer, customer=request.user)
     messages.success(request, _("You declined the offer."))
     return redirect("catalog:task", pk=offer.task_id)
+
+
+@login_required
+def offer_accept_time(request, pk):
+    """Accept an offer sent without a time: the customer chooses the day and start."""
+    offer = selectors.offer_get_for_user(offer_id=pk, user=request.user)
+    if offer.task.customer_id != request.user.pk:
+        raise NotFound(_("No such offer."))
+    form = OfferTimeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        zone = ZoneInfo(marketplace_settings().time_zone)
+        status = form_apply(
+            form,
+            lambda data: task_services.offer_accept(
+                offer=offer, customer=request.user, starts_at=form.starts_at(zone)
+            ),
+        )
+        if status == 200:
+            offer.refresh_from_db(fields=["booking_id"])
+            messages.success(request, _("You accepted the offer; here is your booking."))
+            return redirect("bookings:detail", pk=offer.booking_id)
+    return render(
+        request, "catalog/offer_accept.html", {"offer": offer, "form": form}, status=status
+    )

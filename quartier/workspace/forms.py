@@ -500,3 +500,117 @@ class TimeOffForm(forms.Form):
         starts = datetime.combine(first, time.min, tzinfo=zone)
         ends = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
         return starts, ends
+
+
+DISTANCES = [
+    (5, _("within 5 km")),
+    (10, _("within 10 km")),
+    (20, _("within 20 km")),
+    (50, _("within 50 km")),
+]
+DURATIONS = [
+    (30, _("30 minutes")),
+    (60, _("1 hour")),
+    (90, _("1½ hours")),
+    (120, _("2 hours")),
+    (180, _("3 hours")),
+    (240, _("4 hours")),
+    (480, _("a day (8 hours)")),
+]
+
+
+class TaskFilterForm(forms.Form):
+    """The board's filters (GET): a bad value falls back to "all" rather than failing."""
+
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    distance = forms.TypedChoiceField(
+        label=_("Distance"), required=False, coerce=int, choices=DISTANCES, empty_value=None
+    )
+
+    def __init__(self, *args, categories=(), radius_km: int = 10, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [
+            ("", _("All categories")),
+            *[
+                (str(category.pk), category_label(category))
+                for category in categories
+                if category.parent_id is None
+            ],
+        ]
+        self.fields["distance"].choices = [("", _("My service area")), *DISTANCES]
+        self.radius_km = radius_km
+
+    def search(self) -> tuple[str | None, int]:
+        """(category id or None, radius in km); invalid filters count as not given."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("category") or None, data.get("distance") or self.radius_km
+
+
+class OfferForm(forms.Form):
+    price = forms.DecimalField(
+        label=_("Your price"),
+        help_text=_("In francs, for the whole job, e.g. 80 or 45.50."),
+        min_value=Decimal("0.05"),
+        max_value=Decimal("9999999.95"),
+        max_digits=9,
+        decimal_places=2,
+        error_messages=_messages(
+            _("Enter your price, e.g. 80."),
+            _("Enter the price as a number, e.g. 80 or 45.50."),
+            min_value=_("Enter a price above zero."),
+            max_value=_("Enter a price below 10 million."),
+            max_decimal_places=_("Enter the price with at most 2 decimals (rappen)."),
+            max_digits=_("Enter a price below 10 million."),
+            max_whole_digits=_("Enter a price below 10 million."),
+        ),
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8, "class": "ws-short"}
+        ),
+    )
+    day = forms.DateField(
+        label=_("Proposed day (optional)"),
+        required=False,
+        input_formats=DATE_INPUTS,
+        error_messages={INVALID: _("Enter a date like 24.12.2026.")},
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}, format="%Y-%m-%d"),
+    )
+    start = forms.TimeField(
+        label=_("Proposed start (optional)"),
+        required=False,
+        error_messages={INVALID: _("Enter a time like 08:30.")},
+        widget=forms.TimeInput(attrs={"type": "time", "autocomplete": "off"}, format="%H:%M"),
+    )
+    minutes = forms.TypedChoiceField(
+        label=_("How long it takes"),
+        coerce=int,
+        choices=DURATIONS,
+        initial=60,
+        error_messages=_messages(
+            _("Choose how long the job takes."), invalid_choice=_("Choose from the list.")
+        ),
+    )
+    message = forms.CharField(
+        label=_("Message to the customer (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
+        error_messages={"max_length": _("Write at most 2000 characters.")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start = cleaned.get("day"), cleaned.get("start")
+        if day and not start and "start" not in self.errors:
+            self.add_error("start", _("Enter the start time for the day you propose."))
+        if start and not day and "day" not in self.errors:
+            self.add_error("day", _("Enter the day for the start time you propose."))
+        return cleaned
+
+    def price_minor(self) -> int:
+        return int(self.cleaned_data["price"] * 100)
+
+    def proposed_start(self) -> datetime | None:
+        day, start = self.cleaned_data.get("day"), self.cleaned_data.get("start")
+        if not (day and start):
+            return None
+        return datetime.combine(day, start, tzinfo=marketplace_zone())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quartier.workspace.views import hours, listings, vetting, wizard
+from quartier.workspace.views import broadcasts, earnings, hours, listings, tasks, vetting, wizard
 
 app_name = "workspace"
 
@@ -31,4 +31,21 @@ urlpatterns = [
     path(
         "workspace/hours/time-off/<int:pk>/delete/", hours.time_off_delete, name="time-off-delete"
     ),
+    path("workspace/tasks/", tasks.task_board, name="tasks"),
+    path("workspace/tasks/<int:pk>/", tasks.task_page, name="task"),
+    path("workspace/offers/", tasks.offer_list, name="offers"),
+    path("workspace/offers/<int:pk>/withdraw/", tasks.offer_withdraw, name="offer-withdraw"),
+    path("workspace/broadcasts/", broadcasts.broadcast_list, name="broadcasts"),
+    path("workspace/broadcasts/<int:pk>/", broadcasts.broadcast_page, name="broadcast"),
+    path(
+        "workspace/broadcasts/<int:pk>/accept/",
+        broadcasts.broadcast_accept,
+        name="broadcast-accept",
+    ),
+    path(
+        "workspace/broadcasts/<int:pk>/decline/",
+        broadcasts.broadcast_decline,
+        name="broadcast-decline",
+    ),
+    path("workspace/earnings/", earnings.earnings, name="earnings"),
 ]

@@ -322,3 +322,17 @@ def broadcast_accept(*, booking: Booking, provider: ProviderProfile) -> Booking:
     if invite is None:
         raise ApplicationError("not_invited", _("This request was not sent to you."), status=404)
     return booking_claim(booking=booking, provider=provider, listing=invite.listing)
+
+
+@transaction.atomic
+def broadcast_decline(*, booking: Booking, provider: ProviderProfile) -> None:
+    """An invited provider says no: the request leaves their list for good."""
+    deleted, _rows = BroadcastInvite.objects.filter(
+        booking=booking, provider=provider, booking__provider__isnull=True
+    ).delete()
+    if not deleted:
+        raise Conflict(
+            errors.BROADCAST_TAKEN,
+            _("Another helper was faster."),
+            extra={"status": Booking.objects.get(pk=booking.pk).status},
+        )

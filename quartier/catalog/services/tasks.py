@@ -233,8 +233,13 @@ def offer_decline(*, offer: Offer, customer: User) -> Offer:
 
 
 @transaction.atomic
-def offer_accept(*, offer: Offer, customer: User) -> Offer:
+def offer_accept(*, offer: Offer, customer: User, starts_at: datetime | None = None) -> Offer:
     """The customer picks one offer: the others are declined and the task is assigned.
+
+    An offer sent without a time gets its time from the customer here (`starts_at`, which
+    the accept page requires); the booking then starts accepted at that time, as with a
+    time the helper proposed. Without one (the API), the booking waits for the helper to
+    pick a time, as before.
 
     OfferAccepted is published in the same transaction: its subscriber (bookings) makes
     the booking and writes its id onto the offer, so an offer is never accepted without
@@ -254,13 +259,21 @@ def offer_accept(*, offer: Offer, customer: User) -> Offer:
             _("This offer is no longer pending."),
             extra={"status": offer.status},
         )
+    if offer.proposed_start is None and starts_at is not None:
+        if timezone.is_naive(starts_at):
+            raise ApplicationError.invalid_field(
+                "starts_at", _("Choose the day and time the job should start.")
+            )
+        if starts_at <= timezone.now():
+            raise ApplicationError.invalid_field("starts_at", _("Choose a time in the future."))
+        offer.proposed_start = starts_at
     offer.status = Offer.Status.ACCEPTED
     task.status = TaskRequest.Status.ASSIGNED
     task.save(update_fields=["status", "updated_at"])
     task.offers.exclude(pk=offer.pk).filter(status=Offer.Status.PENDING).update(
         status=Offer.Status.DECLINED
     )
-    offer.save(update_fields=["status", "updated_at"])
+    offer.save(update_fields=["status", "proposed_start", "updated_at"])
     publish(
         OfferAccepted(
             offer_id=offer.pk,

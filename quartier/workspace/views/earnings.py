@@ -1,0 +1,28 @@
+"""The helper's earnings: pending, available and paid out, per booking with the
+commission, the payouts, and the statement CSV of billing."""
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from quartier.workspace.earnings import earning_rows, earnings_of, payouts_of
+from quartier.workspace.views.common import helper_page
+
+
+@helper_page
+def earnings(request, profile):
+    today = timezone.localdate()
+    return render(
+        request,
+        "workspace/earnings.html",
+        {
+            "earnings": earnings_of(profile),
+            "rows": earning_rows(profile),
+            "payouts": payouts_of(profile),
+            "statement_url": reverse("billing-earnings")
+            + f"?start={today.replace(day=1).isoformat()}&end={today.isoformat()}",
+            "year_statement_url": reverse("billing-earnings")
+            + f"?start={today.replace(month=1, day=1).isoformat()}&end={today.isoformat()}",
+            "section": "earnings",
+        },
+    )
