@@ -153,9 +153,10 @@ def test_switched_off_channels_are_respected(tenant_a, listing):
     with tenant_a.context():
         provider = tenant_a.users["provider"]
         notification_preferences_set(user=provider, enabled={("booking_requested", "in_app")})
+        earlier = _outbox_high_water()
     booking = _request(tenant_a, listing)
     with tenant_a.context():
-        live = OutboxMessage.objects.filter(kind="notifications.live").count()
+        live = OutboxMessage.objects.filter(kind="notifications.live", pk__gt=earlier).count()
         notification_preferences_set(user=provider, enabled=set())
         booking_transition(booking=booking, action="cancel", actor=tenant_a.users["customer"])
 
@@ -164,13 +165,20 @@ def test_switched_off_channels_are_respected(tenant_a, listing):
     assert live == 0
 
 
+def _outbox_high_water() -> int:
+    """The newest outbox row before the test acts: browser journeys commit rows of their own."""
+    return OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 def test_live_delivery_is_queued_in_the_same_transaction(tenant_a, listing):
+    with tenant_a.context():
+        earlier = _outbox_high_water()
     booking = _request(tenant_a, listing)
 
     with tenant_a.context():
         notification = Notification.objects.get()
         queued = list(
-            OutboxMessage.objects.filter(kind="notifications.live").values_list(
+            OutboxMessage.objects.filter(kind="notifications.live", pk__gt=earlier).values_list(
                 "payload", "dedupe_key"
             )
         )
