@@ -26,7 +26,8 @@ a:hover{text-decoration-thickness:.15em}
 background:var(--q-primary);color:var(--q-on-primary);border-radius:var(--q-radius)}
 .q-skip-link:focus{top:.5rem}
 .q-header,.q-footer{padding:1rem clamp(1rem,4vw,3rem)}
-.q-header{display:flex;flex-wrap:wrap;align-items:center;gap:1rem;border-bottom:4px solid var(--q-primary)}
+.q-header{display:flex;flex-wrap:wrap;align-items:center;gap:1rem;\
+border-bottom:4px solid var(--q-primary)}
 .q-brand{display:inline-flex;align-items:center;gap:.75rem;color:var(--q-text);\
 font-weight:700;font-size:1.25rem;text-decoration:none}
 .q-brand img{max-height:3rem;width:auto;display:block}
