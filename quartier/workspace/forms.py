@@ -83,6 +83,31 @@ def category_label(category: Category) -> str:
     return name
 
 
+def _francs_field(*, label, help_text, required_message, invalid_message) -> forms.DecimalField:
+    """A price in francs and rappen, with every refusal in words."""
+    too_large = _("Enter a price below 10 million.")
+    return forms.DecimalField(
+        label=label,
+        help_text=help_text,
+        min_value=Decimal("0.05"),
+        max_value=Decimal("9999999.95"),
+        max_digits=9,
+        decimal_places=2,
+        error_messages=_messages(
+            required_message,
+            invalid_message,
+            min_value=_("Enter a price above zero."),
+            max_value=too_large,
+            max_decimal_places=_("Enter the price with at most 2 decimals (rappen)."),
+            max_digits=too_large,
+            max_whole_digits=too_large,
+        ),
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8, "class": "ws-short"}
+        ),
+    )
+
+
 class ProfileForm(forms.Form):
     display_name = forms.CharField(
         label=_("Your name as customers see it"),
@@ -311,25 +336,11 @@ class ListingForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),
     )
-    price = forms.DecimalField(
+    price = _francs_field(
         label=_("Price"),
         help_text=_("In francs, e.g. 60 or 45.50."),
-        min_value=Decimal("0.05"),
-        max_value=Decimal("9999999.95"),
-        max_digits=9,
-        decimal_places=2,
-        error_messages=_messages(
-            _("Enter your price, e.g. 60."),
-            _("Enter the price as a number, e.g. 60 or 45.50."),
-            min_value=_("Enter a price above zero."),
-            max_value=_("Enter a price below 10 million."),
-            max_decimal_places=_("Enter the price with at most 2 decimals (rappen)."),
-            max_digits=_("Enter a price below 10 million."),
-            max_whole_digits=_("Enter a price below 10 million."),
-        ),
-        widget=forms.TextInput(
-            attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8, "class": "ws-short"}
-        ),
+        required_message=_("Enter your price, e.g. 60."),
+        invalid_message=_("Enter the price as a number, e.g. 60 or 45.50."),
     )
     price_unit = forms.ChoiceField(
         label=_("The price is"),
@@ -547,25 +558,11 @@ class TaskFilterForm(forms.Form):
 
 
 class OfferForm(forms.Form):
-    price = forms.DecimalField(
+    price = _francs_field(
         label=_("Your price"),
         help_text=_("In francs, for the whole job, e.g. 80 or 45.50."),
-        min_value=Decimal("0.05"),
-        max_value=Decimal("9999999.95"),
-        max_digits=9,
-        decimal_places=2,
-        error_messages=_messages(
-            _("Enter your price, e.g. 80."),
-            _("Enter the price as a number, e.g. 80 or 45.50."),
-            min_value=_("Enter a price above zero."),
-            max_value=_("Enter a price below 10 million."),
-            max_decimal_places=_("Enter the price with at most 2 decimals (rappen)."),
-            max_digits=_("Enter a price below 10 million."),
-            max_whole_digits=_("Enter a price below 10 million."),
-        ),
-        widget=forms.TextInput(
-            attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8, "class": "ws-short"}
-        ),
+        required_message=_("Enter your price, e.g. 80."),
+        invalid_message=_("Enter the price as a number, e.g. 80 or 45.50."),
     )
     day = forms.DateField(
         label=_("Proposed day (optional)"),
