@@ -10,13 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from quartier.billing.models import PaymentMode, PayoutInterval
 from quartier.catalog.models import Category
 from quartier.platform.errors import ApplicationError
+from quartier.platform.formatting import money_format
 from quartier.platform.forms import IntegerField
 from quartier.platform.money import BASIS_POINTS, Money
 from quartier.providers.models import ProviderProfile
 from quartier.trust.models import Badge, Requirement
 
 # Plain decimals only ("12.50" or "12,50"): no signs, exponents, or thousands separators.
-DECIMAL_PATTERN = re.compile(r"^\d{1,9}(\.\d+)?$")
+DECIMAL_PATTERN = re.compile(r"^\d{1,9}(\.\d+)?$", re.ASCII)
+
+# A refund form's token (see RefundForm).
+REFUND_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 LANGUAGES = (("de", _("German")), ("fr", _("French")), ("it", _("Italian")), ("en", _("English")))
 
@@ -313,3 +317,131 @@ class PayoutSettingsForm(forms.Form):
         """The form field a service's error about `attribute` belongs next to."""
         reverse = {value: key for key, value in {**self.PERCENTS, **self.AMOUNTS}.items()}
         return reverse.get(attribute, attribute)
+
+
+# Payments and disputes
+
+
+class PaymentFilterForm(forms.Form):
+    """The payments list's filters (a GET form); every field is optional."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    provider = forms.TypedChoiceField(
+        label=_("Helper"), required=False, coerce=int, empty_value=None
+    )
+    email = forms.CharField(label=_("Customer e-mail contains"), required=False, max_length=254)
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("Enter a date such as 2026-03-31.")},
+    )
+    end = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("Enter a date such as 2026-03-31.")},
+    )
+
+    def __init__(self, *args, status_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any status")), *status_choices]
+        self.fields["provider"].choices = [("", _("Any helper")), *provider_choices()[1:]]
+        for field in ("status", "provider"):
+            self.fields[field].error_messages["invalid_choice"] = _("Choose one of the list.")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end must not be before the start."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters only: a bad field is shown with its error and left out."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "status": data.get("status") or "",
+            "provider_id": data.get("provider"),
+            "email": data.get("email") or "",
+            "start": data.get("start"),
+            "end": data.get("end"),
+        }
+
+
+class RefundForm(forms.Form):
+    """A refund in francs, up to what is left to refund, with a reason.
+
+    `token` names this form as shown: a second submit of the same form is the same
+    refund request (see backoffice.views.payment_refund_view)."""
+
+    amount = forms.CharField(
+        label=_("Amount to refund"),
+        max_length=20,
+        help_text=_("In francs, e.g. 25 or 12.50."),
+        error_messages={"required": _("Enter the amount to refund.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": _("Give the reason for the refund."),
+            "max_length": _("Use at most 200 characters."),
+        },
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, payment=None, refundable: Money | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.payment = payment
+        self.refundable = refundable
+
+    def clean_amount(self) -> Money:
+        payment = self.payment
+        text = _plain_decimal(self.cleaned_data["amount"])
+        try:
+            if not DECIMAL_PATTERN.match(text):
+                raise ApplicationError.invalid_field("amount", gettext("Not a plain amount."))
+            # Exact decimal parsing into integer minor units: never a float.
+            amount = Money.parse(text, payment.currency)
+        except ApplicationError as error:
+            raise forms.ValidationError(_("Enter an amount such as 12.50.")) from error
+        refundable = self.refundable.amount_minor
+        if not refundable:
+            raise forms.ValidationError(_("Nothing can be refunded on this payment."))
+        if not 0 < amount.amount_minor <= refundable:
+            raise forms.ValidationError(
+                _("Refund between %(least)s and %(most)s.")
+                % {
+                    "least": money_format(payment.money(1)),
+                    "most": money_format(self.refundable),
+                }
+            )
+        return amount
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"]
+        if not REFUND_TOKEN.fullmatch(token):
+            raise forms.ValidationError(_("This form is out of date: open the page again."))
+        return token
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Note"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write a few words.")},
+    )
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("What was decided"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what was decided.")},
+    )

@@ -49,6 +49,15 @@ urlpatterns = [
         name="review-hide",
     ),
     path("back-office/payouts/", views.payouts, name="payouts"),
+    path("back-office/payments/", views.payments, name="payments"),
+    path("back-office/payments/<int:pk>/", views.payment_detail, name="payment"),
+    path("back-office/payments/<int:pk>/refund/", views.payment_refund_view, name="payment-refund"),
+    path("back-office/disputes/", views.disputes, name="disputes"),
+    path("back-office/disputes/<int:pk>/", views.dispute_detail, name="dispute"),
+    path("back-office/disputes/<int:pk>/notes/", views.dispute_note_view, name="dispute-note"),
+    path(
+        "back-office/disputes/<int:pk>/resolve/", views.dispute_resolve_view, name="dispute-resolve"
+    ),
     path("back-office/users/", views.users, name="users"),
     path("back-office/users/<int:pk>/activate/", views.user_activate, name="user-activate"),
     path("back-office/users/<int:pk>/deactivate/", views.user_deactivate, name="user-deactivate"),

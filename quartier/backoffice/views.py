@@ -5,11 +5,13 @@ signed-in customers and providers get 403. Forms show a service's refusal next t
 field it names (status 400), never a 500.
 """
 
+import secrets
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -24,8 +26,15 @@ from quartier.accounts.services import user_set_active
 from quartier.backoffice import forms as f
 from quartier.backoffice import selectors
 from quartier.backoffice.charts import Point, bar_chart, line_chart
+from quartier.billing import selectors as billing_selectors
+from quartier.billing import views as billing_views
+from quartier.billing.models import Payment, PaymentMode
+from quartier.billing.services.payments import payment_refund
 from quartier.billing.services.settings import payout_settings_get, payout_settings_update
+from quartier.bookings import selectors as booking_selectors
+from quartier.bookings.models import Dispute
 from quartier.bookings.selectors import review_get
+from quartier.bookings.services.disputes import dispute_note_add, dispute_resolve
 from quartier.bookings.services.reviews import review_hide
 from quartier.catalog.selectors.catalog import (
     category_get,
@@ -34,8 +43,11 @@ from quartier.catalog.selectors.catalog import (
 )
 from quartier.catalog.services.categories import category_create, category_update
 from quartier.catalog.services.listings import listing_hide, listing_unhide
+from quartier.marketplace import errors as marketplace_errors
+from quartier.marketplace import idempotency
 from quartier.marketplace.selectors import localized
 from quartier.platform.errors import ApplicationError, PermissionDenied
+from quartier.platform.formatting import money_format
 from quartier.platform.forms import form_apply
 from quartier.platform.money import Money
 from quartier.trust import selectors as trust_selectors
@@ -588,4 +600,265 @@ def analytics(request):
             "median_response": _duration_text(numbers.median_response),
             "share_percent": None if share is None else round(share * 100),
         },
+    )
+
+
+# Payments
+
+
+PAYMENTS_PER_PAGE = 25
+ENTRY_LABELS = {
+    "authorisation": gettext_lazy("Card authorised"),
+    "release": gettext_lazy("Authorisation released"),
+    "capture": gettext_lazy("Card charged"),
+    "commission": gettext_lazy("Commission"),
+    "refund": gettext_lazy("Refund"),
+    "payout": gettext_lazy("Payout"),
+    "offline_payment": gettext_lazy("Paid on site"),
+}
+DISPUTES_PER_PAGE = 25
+REFUND_FORM_PREFIX = "refund"
+
+
+def _other_params(request) -> str:
+    """The list's query string without its page number (for the page links)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@admin_page
+def payments(request):
+    """Every payment of the marketplace, filtered and paginated (a GET form)."""
+    form = f.PaymentFilterForm(
+        request.GET or None, status_choices=billing_views.STATUS_LABELS.items()
+    )
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # a bad field is shown with its error; the others still filter
+        filters = form.filters()
+    page = Paginator(
+        billing_selectors.payments_for_back_office(**filters), PAYMENTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return _page(
+        request,
+        "backoffice/payments.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [_payment_row(payment) for payment in page.object_list],
+            "other_params": _other_params(request),
+        },
+        has_errors=bool(form.is_bound and form.errors),
+    )
+
+
+def _payment_row(payment: Payment) -> dict:
+    return {
+        "payment": payment,
+        "status": billing_views.STATUS_LABELS.get(payment.status, payment.status),
+        "total": payment.total,
+        "captured": payment.money(payment.captured_minor),
+        "refunded": payment.money(payment.refunded_minor),
+    }
+
+
+def _refundable(payment: Payment) -> Money:
+    if payment.mode != PaymentMode.ONLINE or payment.status not in (
+        Payment.Status.CAPTURED,
+        Payment.Status.REFUNDED,
+    ):
+        return payment.money(0)
+    return payment.money(payment.captured_minor - payment.refunded_minor)
+
+
+def _new_refund_form(payment: Payment):
+    # A fresh token per form shown (nothing stored: a GET never writes); a second submit
+    # of this same form carries it again and is recognised as the same refund.
+    return f.RefundForm(
+        payment=payment,
+        refundable=_refundable(payment),
+        prefix=REFUND_FORM_PREFIX,
+        initial={"token": secrets.token_urlsafe(24)},
+    )
+
+
+def _payment_page(request, payment: Payment, *, refund_form=None, status: int = 200):
+    refundable = _refundable(payment)
+    if refund_form is None and refundable:
+        refund_form = _new_refund_form(payment)
+    return render(
+        request,
+        "backoffice/payment_detail.html",
+        {
+            **_payment_row(payment),
+            "booking": payment.booking,
+            "commission": payment.money(payment.commission_minor),
+            "authorised": payment.money(payment.authorised_minor),
+            "refundable": refundable,
+            "refund_form": refund_form,
+            "price": payment.money(payment.price_minor),
+            "fee": payment.money(payment.customer_fee_minor),
+            "entries": [
+                (
+                    entry,
+                    ENTRY_LABELS.get(entry.kind, entry.kind),
+                    [(line, Money(line.amount_minor, line.currency)) for line in entry.lines.all()],
+                )
+                for entry in billing_selectors.payment_entries(payment)
+            ],
+            "disputes": booking_selectors.disputes_for_admin().filter(booking=payment.booking),
+        },
+        status=status,
+    )
+
+
+@admin_page
+def payment_detail(request, pk: int):
+    return _payment_page(request, billing_selectors.payment_get_for_admin(payment_id=pk))
+
+
+@admin_page
+@require_POST
+def payment_refund_view(request, pk: int):
+    """Refund part or all of a card payment, once per form shown.
+
+    The form's token is held as an idempotency key for the length of the request (no
+    transaction open while Stripe is called) and stored once the refund is recorded:
+    the same form submitted twice, one after the other or at once, refunds once.
+    """
+    payment = billing_selectors.payment_get_for_admin(payment_id=pk)
+    form = f.RefundForm(
+        request.POST, payment=payment, refundable=_refundable(payment), prefix=REFUND_FORM_PREFIX
+    )
+    token = request.POST.get(f"{REFUND_FORM_PREFIX}-token", "")
+    if not f.REFUND_TOKEN.fullmatch(token):
+        form.is_valid()
+        return _payment_page(request, payment, refund_form=form, status=400)
+    key = f"back-office:refund:{payment.pk}:{token}"
+    fingerprint = idempotency.request_fingerprint(method="POST", path=request.path, body=b"")
+    detail = reverse("backoffice:payment", args=[payment.pk])
+    try:
+        with idempotency.idempotency_key_held(
+            user=request.user, key=key, fingerprint=fingerprint
+        ) as stored:
+            if stored is not None:
+                messages.info(request, _("This refund was already made."))
+                return redirect(detail)
+            status = form_apply(
+                form,
+                lambda data: payment_refund(
+                    payment=payment,
+                    amount=data["amount"],
+                    actor=request.user,
+                    reason=data["reason"],
+                    key=data["token"],
+                ),
+            )
+            if status == 200:
+                with transaction.atomic():
+                    idempotency.idempotency_key_record(
+                        user=request.user,
+                        key=key,
+                        fingerprint=fingerprint,
+                        answer=idempotency.StoredAnswer(status=302, body=""),
+                    )
+    except ApplicationError as error:
+        if error.code != marketplace_errors.IDEMPOTENCY_IN_PROGRESS:
+            raise
+        messages.info(request, _("This refund is being made; the page shows it in a moment."))
+        return redirect(detail)
+    if status != 200:
+        payment.refresh_from_db()
+        return _payment_page(request, payment, refund_form=form, status=status)
+    messages.success(
+        request,
+        _("%(amount)s refunded.") % {"amount": money_format(form.cleaned_data["amount"])},
+    )
+    return redirect(detail)
+
+
+# Disputes
+
+
+@admin_page
+def disputes(request):
+    status = request.GET.get("status", "")
+    if status not in Dispute.Status.values:
+        status = ""
+    page = Paginator(
+        booking_selectors.disputes_for_admin(status=status), DISPUTES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "backoffice/disputes.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Dispute.Status.choices,
+            "other_params": _other_params(request),
+        },
+    )
+
+
+def _dispute_page(request, dispute, *, note_form=None, resolve_form=None, status: int = 200):
+    booking = dispute.booking
+    payment = Payment.objects.filter(booking=booking).first()
+    return render(
+        request,
+        "backoffice/dispute_detail.html",
+        {
+            "dispute": dispute,
+            "booking": booking,
+            "payment": payment,
+            "payment_status": billing_views.STATUS_LABELS.get(payment.status, "")
+            if payment
+            else "",
+            "amount": Money(dispute.amount_minor, dispute.currency)
+            if dispute.amount_minor is not None and dispute.currency
+            else None,
+            "notes": booking_selectors.dispute_notes(dispute),
+            "thread": booking_selectors.messages_of(booking),
+            "note_form": note_form or f.NoteForm(prefix="note"),
+            "resolve_form": resolve_form
+            or (f.ResolveForm(prefix="resolve") if dispute.status == Dispute.Status.OPEN else None),
+        },
+        status=status,
+    )
+
+
+@admin_page
+def dispute_detail(request, pk: int):
+    return _dispute_page(request, booking_selectors.dispute_get_for_admin(dispute_id=pk))
+
+
+@admin_page
+@require_POST
+def dispute_note_view(request, pk: int):
+    dispute = booking_selectors.dispute_get_for_admin(dispute_id=pk)
+    form = f.NoteForm(request.POST, prefix="note")
+    return _submit(
+        request,
+        form,
+        lambda data: dispute_note_add(dispute=dispute, author=request.user, body=data["body"]),
+        done=_("Note added."),
+        to=reverse("backoffice:dispute", args=[dispute.pk]),
+        page=lambda form: _dispute_page(request, dispute, note_form=form, status=400),
+    )
+
+
+@admin_page
+@require_POST
+def dispute_resolve_view(request, pk: int):
+    dispute = booking_selectors.dispute_get_for_admin(dispute_id=pk)
+    form = f.ResolveForm(request.POST, prefix="resolve")
+    return _submit(
+        request,
+        form,
+        lambda data: dispute_resolve(
+            dispute=dispute, admin=request.user, resolution=data["resolution"]
+        ),
+        done=_("Dispute resolved."),
+        to=reverse("backoffice:dispute", args=[dispute.pk]),
+        page=lambda form: _dispute_page(request, dispute, resolve_form=form, status=400),
     )

@@ -150,3 +150,49 @@ def commission_report_csv(*, start: datetime, end: datetime) -> str:
             + [str(Money(value, currency).as_decimal()) for value in (captured, commission, fee)]
         )
     return out.getvalue()
+
+
+def payments_for_back_office(
+    *,
+    status: str = "",
+    provider_id: int | None = None,
+    email: str = "",
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet[Payment]:
+    """The tenant's payments for its admins, newest first, filtered as the list asks:
+    a status, a helper, part of the customer's e-mail, a period of days (both included)."""
+    payments = Payment.objects.select_related(
+        "booking__customer", "booking__provider", "booking__listing"
+    ).order_by("-created_at", "-id")
+    if status:
+        payments = payments.filter(status=status)
+    if provider_id:
+        payments = payments.filter(booking__provider_id=provider_id)
+    if email:
+        payments = payments.filter(booking__customer__email__icontains=email.strip())
+    zone = timezone.get_current_timezone()
+    if start:
+        payments = payments.filter(created_at__gte=datetime.combine(start, time.min, tzinfo=zone))
+    if end:
+        after = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+        payments = payments.filter(created_at__lt=after)
+    return payments
+
+
+def payment_get_for_admin(*, payment_id: int) -> Payment:
+    payment = (
+        Payment.objects.select_related(
+            "booking__customer", "booking__provider__user", "booking__listing"
+        )
+        .filter(pk=payment_id)
+        .first()
+    )
+    if payment is None:
+        raise NotFound(_("No such payment."))
+    return payment
+
+
+def payment_entries(payment: Payment):
+    """The payment's journal entries with their ledger lines, oldest first."""
+    return payment.entries.prefetch_related("lines").order_by("created_at", "id")

@@ -55,3 +55,14 @@ class MessageSent(DomainEvent):
     booking_id: int
     sender_id: int
     recipient_id: int | None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class DisputeOpened(DomainEvent):
+    """A problem with a booking reached the admins (a customer's report or a card
+    dispute); published inside the transaction that stored it."""
+
+    name = "dispute.opened"
+    dispute_id: int
+    booking_id: int
+    source: str

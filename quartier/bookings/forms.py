@@ -123,3 +123,30 @@ class ReviewForm(forms.Form):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class ReportForm(forms.Form):
+    """The customer's "Report a problem" on their booking."""
+
+    category = forms.ChoiceField(
+        label=_("What went wrong?"),
+        error_messages={
+            "required": _("Choose what went wrong."),
+            "invalid_choice": _("Choose what went wrong."),
+        },
+    )
+    description = forms.CharField(
+        label=_("What happened?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _("Describe what happened."),
+            "max_length": _("Use at most 2000 characters."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        from quartier.bookings.models import Dispute
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Choose…")), *Dispute.Category.choices]

@@ -318,3 +318,91 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}* on booking {self.booking_id}"
+
+
+class Dispute(models.Model):
+    """A problem with a booking that the marketplace's admins settle: reported by the
+    customer on the booking page, or a card dispute their bank opened at Stripe."""
+
+    class Source(models.TextChoices):
+        CUSTOMER = "customer", _("Reported by the customer")
+        CARD = "card", _("Card dispute at the bank")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+
+    class Category(models.TextChoices):
+        NOT_DONE = "not_done", _("The job was not done")
+        QUALITY = "quality", _("The work was poor")
+        DAMAGE = "damage", _("Something was damaged")
+        CONDUCT = "conduct", _("The helper's behaviour")
+        CHARGE = "charge", _("The price or the charge")
+        OTHER = "other", _("Something else")
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="disputes")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    category = models.CharField(max_length=10, choices=Category.choices, blank=True)
+    description = models.TextField(max_length=2000, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="disputes_reported",
+    )
+    # A card dispute: Stripe's id, status and reason, and the amount the bank holds back.
+    stripe_dispute_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_status = models.CharField(max_length=40, blank=True)
+    stripe_reason = models.CharField(max_length=60, blank=True)
+    amount_minor = models.BigIntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    resolution = models.TextField(max_length=2000, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="disputes_resolved",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+        constraints = [
+            # One open report of the customer per booking at a time.
+            models.UniqueConstraint(
+                fields=["booking"],
+                condition=models.Q(status="open", source="customer"),
+                name="dispute_one_open_report_per_booking",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source="customer", stripe_dispute_id__isnull=True)
+                | models.Q(source="card", stripe_dispute_id__isnull=False),
+                name="dispute_card_has_stripe_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"dispute #{self.pk} on booking #{self.booking_id} ({self.status})"
+
+
+class DisputeNote(models.Model):
+    """An admin's note on a dispute (what was checked, who was called)."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="dispute_notes"
+    )
+    body = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"note on dispute #{self.dispute_id}"

@@ -8,6 +8,7 @@ from quartier.bookings.models import (
     Booking,
     BookingEvent,
     BroadcastInvite,
+    Dispute,
     Message,
     Review,
     Schedule,
@@ -138,3 +139,36 @@ def time_off_get(*, provider: ProviderProfile, time_off_id: int) -> TimeOff:
 def schedule_or_default(provider: ProviderProfile) -> Schedule:
     """The provider's schedule, or an unsaved one with the defaults (a read never creates it)."""
     return Schedule.objects.filter(provider=provider).first() or Schedule(provider=provider)
+
+
+def disputes_for_admin(*, status: str = "") -> QuerySet:
+    """The tenant's disputes, newest first; `status` "open" or "resolved" filters them."""
+    disputes = Dispute.objects.select_related(
+        "booking__customer", "booking__provider", "booking__listing", "booking__category"
+    ).order_by("-created_at", "-id")
+    if status in Dispute.Status.values:
+        disputes = disputes.filter(status=status)
+    return disputes
+
+
+def dispute_get_for_admin(*, dispute_id: int):
+    dispute = (
+        disputes_for_admin()
+        .select_related("reported_by", "resolved_by", "booking__provider__user")
+        .filter(pk=dispute_id)
+        .first()
+    )
+    if dispute is None:
+        raise NotFound(_("No such dispute."))
+    return dispute
+
+
+def dispute_notes(dispute) -> QuerySet:
+    return dispute.notes.select_related("author").order_by("created_at", "id")
+
+
+def dispute_open_report(booking: Booking):
+    """The customer's open report on `booking`, if any (shown on the booking page)."""
+    return Dispute.objects.filter(
+        booking=booking, source=Dispute.Source.CUSTOMER, status=Dispute.Status.OPEN
+    ).first()

@@ -18,5 +18,6 @@ urlpatterns = [
         name="messages-read",
     ),
     path("bookings/<int:pk>/review/", views.booking_review_view, name="review"),
+    path("bookings/<int:pk>/report/", views.booking_report_view, name="report"),
     path("calendar/<str:token>.ics", views.provider_feed_view, name="provider-feed"),
 ]

@@ -22,9 +22,16 @@ from django.views.decorators.http import require_POST
 from quartier.bookings import flow, selectors
 from quartier.bookings.availability import free_slots, marketplace_zone
 from quartier.bookings.calendars import provider_feed
-from quartier.bookings.forms import MessageForm, ReviewForm, SlotForm, TransitionForm, WindowsForm
+from quartier.bookings.forms import (
+    MessageForm,
+    ReportForm,
+    ReviewForm,
+    SlotForm,
+    TransitionForm,
+    WindowsForm,
+)
 from quartier.bookings.models import Booking, Review, Schedule
-from quartier.bookings.services import conversation, lifecycle, requests, reviews
+from quartier.bookings.services import conversation, disputes, lifecycle, requests, reviews
 from quartier.catalog.selectors.catalog import listing_get_visible, tasks_of_customer
 from quartier.platform.errors import NotFound
 from quartier.platform.forms import form_apply
@@ -195,6 +202,16 @@ def _detail_context(request, booking, **forms) -> dict:
         "review_form": forms.get("review_form")
         or (ReviewForm(prefix="review") if can_review else None),
         "review_direction": Review.Direction,
+        # "Report a problem": the customer's form, or their open report.
+        "open_report": selectors.dispute_open_report(booking)
+        if booking.customer_id == user.pk
+        else None,
+        "report_form": forms.get("report_form")
+        or (
+            ReportForm(prefix="report")
+            if disputes.dispute_can_report(booking=booking, user=user)
+            else None
+        ),
     }
 
 
@@ -305,6 +322,29 @@ def booking_review_view(request, pk):
         done=lambda data: (
             _("Thank you for your review."),
             reverse("bookings:detail", args=[booking.pk]) + "#reviews",
+        ),
+    )
+
+
+@login_required
+@require_POST
+def booking_report_view(request, pk):
+    """The customer reports a problem: a dispute the marketplace's admins see."""
+    booking = _party_booking(request, pk)
+    return _detail_post(
+        request,
+        booking,
+        ReportForm(request.POST, prefix="report"),
+        "report_form",
+        act=lambda data: disputes.dispute_report(
+            booking=booking,
+            customer=request.user,
+            category=data["category"],
+            description=data["description"],
+        ),
+        done=lambda data: (
+            _("Thank you. The marketplace team will look into it and get back to you."),
+            reverse("bookings:detail", args=[booking.pk]) + "#report",
         ),
     )
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 class Kind:
     title: Promise
     label: Promise
+    # Only the marketplace's admins receive it (and see its switch).
+    admins_only: bool = False
 
 
 KINDS: dict[str, Kind] = {
@@ -26,6 +28,9 @@ KINDS: dict[str, Kind] = {
     "vetting_approved": Kind(_("Your vetting was approved"), _("Vetting decisions")),
     "vetting_rejected": Kind(_("Your vetting was not approved"), _("Vetting decisions")),
     "badge_awarded": Kind(_("You received a badge"), _("Badges")),
+    "dispute_opened": Kind(
+        _("A problem with a booking was reported"), _("Disputes to settle"), admins_only=True
+    ),
 }
 
 # The preferences page groups kinds that share a label (one switch for both vetting
@@ -44,9 +49,14 @@ def preference_kind(kind: str) -> str:
     return PREFERENCE_KINDS.get(kind, kind)
 
 
-def preference_kinds() -> list[str]:
-    """The kinds the preferences page offers, in display order."""
-    return [kind for kind in KINDS if kind not in PREFERENCE_KINDS]
+def preference_kinds(user=None) -> list[str]:
+    """The kinds the preferences page offers (to `user`), in display order."""
+    is_admin = bool(getattr(user, "is_tenant_admin", False))
+    return [
+        kind
+        for kind in KINDS
+        if kind not in PREFERENCE_KINDS and (is_admin or not KINDS[kind].admins_only)
+    ]
 
 
 def title_of(kind: str) -> str:

@@ -31,7 +31,7 @@ def enabled_preferences(user: User) -> set[tuple[str, str]]:
     )
     return {
         (kind, channel)
-        for kind in preference_kinds()
+        for kind in preference_kinds(user)
         for channel in CHANNELS
         if (kind, channel) not in off
     }

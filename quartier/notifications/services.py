@@ -80,7 +80,7 @@ def notification_preferences_set(*, user: User, enabled: set[tuple[str, str]]) -
     NotificationPreference.objects.bulk_create(
         [
             NotificationPreference(user=user, kind=kind, channel=channel, is_enabled=False)
-            for kind in preference_kinds()
+            for kind in preference_kinds(user)
             for channel in CHANNELS
             if (kind, channel) not in enabled
         ]

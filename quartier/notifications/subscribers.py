@@ -4,9 +4,15 @@ Each handler runs in the publisher's transaction and only decides who hears of w
 `notifications_create` stores the rows and queues their delivery.
 """
 
+from django.conf import settings
 from django.urls import reverse
 
-from quartier.bookings.events import BookingTransitioned, BroadcastInvited, MessageSent
+from quartier.bookings.events import (
+    BookingTransitioned,
+    BroadcastInvited,
+    DisputeOpened,
+    MessageSent,
+)
 from quartier.catalog.events import OfferMade
 from quartier.platform.events import subscribe
 from quartier.trust.events import BadgeAwarded, VettingDecided
@@ -99,6 +105,21 @@ def badge_awarded(event: BadgeAwarded) -> None:
     )
 
 
+def dispute_opened(event: DisputeOpened) -> None:
+    """The marketplace's admins settle disputes: each of them hears of a new one."""
+    from quartier.accounts.models import User
+
+    admins = User.objects.filter(role=User.Role.ADMIN, is_active=True).order_by("pk")
+    _create(
+        recipient_ids=list(admins.values_list("pk", flat=True)),
+        kind="dispute_opened",
+        # A card dispute arrives by webhook on the platform's host: the link is a
+        # tenant page all the same.
+        url=reverse("backoffice:dispute", args=[event.dispute_id], urlconf=settings.ROOT_URLCONF),
+        params={"booking_id": event.booking_id, "dispute_id": event.dispute_id},
+    )
+
+
 def register() -> None:
     subscribe(BookingTransitioned, booking_transitioned)
     subscribe(BroadcastInvited, broadcast_invited)
@@ -106,3 +127,4 @@ def register() -> None:
     subscribe(MessageSent, message_sent)
     subscribe(VettingDecided, vetting_decided)
     subscribe(BadgeAwarded, badge_awarded)
+    subscribe(DisputeOpened, dispute_opened)

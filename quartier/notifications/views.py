@@ -58,7 +58,7 @@ def preferences(request):
         enabled = set()
         for value in request.POST.getlist("enabled"):
             kind, _separator, channel = value.partition(":")
-            if kind in preference_kinds() and channel in CHANNELS:
+            if kind in preference_kinds(request.user) and channel in CHANNELS:
                 enabled.add((kind, channel))
         services.notification_preferences_set(user=request.user, enabled=enabled)
         messages.success(request, _("Your notification settings are saved."))
@@ -76,7 +76,7 @@ def preferences(request):
                 for channel, label in CHANNELS.items()
             ],
         }
-        for kind in preference_kinds()
+        for kind in preference_kinds(request.user)
     ]
     return render(
         request,

@@ -8,7 +8,9 @@ import itertools
 
 from quartier.accounts.models import User
 from quartier.accounts.services import signin_failure_record, user_create
-from quartier.bookings.models import Review
+from quartier.billing.models import Payment
+from quartier.bookings.models import Booking, Dispute, DisputeNote, Review
+from quartier.bookings.services.disputes import dispute_report
 from quartier.bookings.services.reviews import review_write
 from quartier.catalog.models import Category, Listing
 from quartier.catalog.services.categories import category_create
@@ -147,6 +149,68 @@ def _signin_failure(handle):
     return {"marker": MARKER}
 
 
+def _paid(handle):
+    """A card payment of A, captured (the Stripe test servers run for these routes)."""
+    from tests.billing.factories import add_card, captured_payment, go_online
+
+    go_online()
+    add_card(handle.users["customer"])
+    listing = bookable_listing(provider=_own_profile(handle), title=MARKER)
+    payment = captured_payment(listing=listing, customer=handle.users["customer"])
+    return {"pk": payment.pk, "marker": MARKER}
+
+
+def _offline_paid(handle):
+    """A job of A paid on site: a payment row without Stripe."""
+    from tests.billing.factories import complete, confirmed
+
+    listing = bookable_listing(provider=_own_profile(handle), title=MARKER)
+    booking = complete(confirmed(listing=listing, customer=handle.users["customer"]))
+    return {"pk": Payment.objects.get(booking=booking).pk, "marker": MARKER}
+
+
+def _another_offline_payment(handle, params):
+    from tests.billing.factories import complete, confirmed
+    from tests.bookings.factories import next_local
+
+    days = next(_numbers) + 2
+    listing = bookable_listing(provider=_own_profile(handle), title=MARKER)
+    booking = confirmed(
+        listing=listing,
+        customer=handle.users["customer"],
+        starts_at=next_local(10, days_ahead=days),
+    )
+    complete(booking, hours_ago=24 * days)
+
+
+def _payment_state(handle):
+    with handle.context():
+        return list(Payment.objects.order_by("pk").values_list("pk", "status", "refunded_minor"))
+
+
+def _dispute(handle):
+    from tests.bookings.factories import confirmed_booking, next_local
+
+    booking = confirmed_booking(
+        listing=bookable_listing(provider=_own_profile(handle), title=MARKER),
+        customer=handle.users["customer"],
+        starts_at=next_local(10, days_ahead=next(_numbers) + 2),
+    )
+    dispute = dispute_report(
+        booking=booking, customer=handle.users["customer"], category="other", description=MARKER
+    )
+    return {"pk": dispute.pk, "marker": MARKER}
+
+
+def _dispute_state(handle):
+    with handle.context():
+        return [
+            list(Dispute.objects.order_by("pk").values_list("pk", "status", "resolution")),
+            DisputeNote.objects.count(),
+            Booking.objects.count(),
+        ]
+
+
 def _page(route, make=None, **fields):
     return Endpoint(route, actor="admin", is_api=False, make=make, cross=200, **fields)
 
@@ -275,6 +339,44 @@ ENDPOINTS = [
     _page("back-office/users/", make=_user, grow=_another_user),
     _action("back-office/users/<int:pk>/deactivate/", make=_user, state=_user_state),
     _action("back-office/users/<int:pk>/activate/", make=_inactive_user, state=_user_state),
+    _page("back-office/payments/", make=_offline_paid, grow=_another_offline_payment),
+    Endpoint(
+        "back-office/payments/<int:pk>/",
+        actor="admin",
+        path="/back-office/payments/{pk}/",
+        is_api=False,
+        make=_offline_paid,
+    ),
+    _action(
+        "back-office/payments/<int:pk>/refund/",
+        make=_paid,
+        body=lambda params: {
+            "refund-amount": "5",
+            "refund-reason": "Sorry",
+            "refund-token": "isolation-token-0123456789",
+        },
+        state=_payment_state,
+    ),
+    _page("back-office/disputes/", make=_dispute, grow=AGAIN),
+    Endpoint(
+        "back-office/disputes/<int:pk>/",
+        actor="admin",
+        path="/back-office/disputes/{pk}/",
+        is_api=False,
+        make=_dispute,
+    ),
+    _action(
+        "back-office/disputes/<int:pk>/notes/",
+        make=_dispute,
+        body=lambda params: {"note-body": "Called the helper"},
+        state=_dispute_state,
+    ),
+    _action(
+        "back-office/disputes/<int:pk>/resolve/",
+        make=_dispute,
+        body=lambda params: {"resolve-resolution": "Settled"},
+        state=_dispute_state,
+    ),
     _page("back-office/analytics/"),
     _page("back-office/sign-in-failures/", make=_signin_failure, grow=AGAIN),
 ]

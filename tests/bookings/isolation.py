@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from quartier.bookings.models import Booking, Message, Review, Schedule, TimeOff
+from quartier.bookings.models import Booking, Dispute, Message, Review, Schedule, TimeOff
 from quartier.bookings.services.conversation import message_send
 from quartier.bookings.services.lifecycle import booking_transition
 from quartier.bookings.services.requests import booking_broadcast, booking_request_slot
@@ -197,6 +197,11 @@ def _another_review(handle, params):
     booking = booking_transition(booking=booking, action="complete", actor=handle.users["provider"])
     review_write(booking=booking, author=handle.users["customer"], rating=4, text=MARKER)
     review_write(booking=booking, author=handle.users["provider"], rating=5)
+
+
+def _dispute_state(handle):
+    with handle.context():
+        return list(Dispute.objects.order_by("pk").values_list("pk", "booking_id", "status"))
 
 
 def _booking_state(handle):
@@ -533,6 +538,17 @@ ENDPOINTS = [
         body=lambda p: {"review-rating": "5", "review-text": "great"},
         ok=302,
         state=_review_state,
+        is_api=False,
+    ),
+    Endpoint(
+        "bookings/<int:pk>/report/",
+        method="post",
+        actor="customer",
+        path="/bookings/{pk}/report/",
+        make=_accepted,
+        body=lambda p: {"report-category": "not_done", "report-description": "Nobody came"},
+        ok=302,
+        state=_dispute_state,
         is_api=False,
     ),
 ]

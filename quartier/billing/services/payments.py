@@ -26,6 +26,7 @@ from quartier.billing.models import BillingCustomer, JournalEntry, LedgerLine, P
 from quartier.billing.services.settings import payout_settings_get
 from quartier.bookings.events import BookingTransitioned
 from quartier.bookings.models import Booking, BookingStatus
+from quartier.marketplace.services import audit_record
 from quartier.platform.errors import ApplicationError, Conflict
 from quartier.platform.events import publish
 from quartier.platform.money import Money
@@ -508,8 +509,15 @@ def offline_payment_record(*, payment: Payment) -> Payment:
     return payment
 
 
-def payment_refund(*, payment: Payment, amount: Money, actor, reason: str) -> Payment:
-    """Refund part or all of a captured payment (e.g. a dispute settled for the customer)."""
+def payment_refund(
+    *, payment: Payment, amount: Money, actor, reason: str, key: str = ""
+) -> Payment:
+    """Refund part or all of a captured payment (e.g. a dispute settled for the customer).
+
+    `key` names this refund request (a form's token): the same key sent twice reaches
+    Stripe under one idempotency key, so a double submit refunds once. Without it the
+    key is the amount refunded so far, which only guards concurrent calls.
+    """
     with transaction.atomic():
         payment = _locked(payment.pk)
         refundable = payment.captured_minor - payment.refunded_minor
@@ -530,18 +538,37 @@ def payment_refund(*, payment: Payment, amount: Money, actor, reason: str) -> Pa
     refund = gateway.call(
         "refunds",
         "create",
-        idempotency_key=_idempotency_key(payment, f"refund:{payment.refunded_minor}"),
+        idempotency_key=_idempotency_key(
+            payment, f"refund:{key}" if key else f"refund:{payment.refunded_minor}"
+        ),
         payment_intent=payment.stripe_payment_intent_id,
         amount=amount.amount_minor,
         metadata={**_metadata(payment), "reason": reason[:200]},
     )
     with transaction.atomic():
-        return record_refunded(
-            payment=_recorded(payment.pk), refund_id=refund.id, amount_minor=refund.amount
+        payment = _recorded(payment.pk)
+        before = payment.refunded_minor
+        payment = record_refunded(
+            payment=payment,
+            refund_id=refund.id,
+            amount_minor=refund.amount,
+            reason=reason,
         )
+        if payment.refunded_minor > before:
+            audit_record(
+                actor=actor,
+                action="payment.refund",
+                subject=payment,
+                before={"refunded_minor": before},
+                after={"refunded_minor": payment.refunded_minor, "refund": refund.id},
+                reason=reason,
+            )
+        return payment
 
 
-def record_refunded(*, payment: Payment, refund_id: str, amount_minor: int) -> Payment:
+def record_refunded(
+    *, payment: Payment, refund_id: str, amount_minor: int, reason: str = ""
+) -> Payment:
     """Stripe refunded `amount_minor`: the provider's earnings carry it (commission kept)."""
     amount = payment.money(amount_minor)
     ledger.entry_post(
@@ -552,7 +579,8 @@ def record_refunded(*, payment: Payment, refund_id: str, amount_minor: int) -> P
             (ledger.STRIPE_BALANCE, -amount),
             (ledger.provider_payable(payment.booking.provider_id), amount),
         ],
-        memo=f"booking #{payment.booking_id}, refund {refund_id}",
+        memo=f"booking #{payment.booking_id}, refund {refund_id}"
+        + (f": {reason}" if reason else ""),
     )
     refunded = sum(
         line.amount_minor

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from quartier.billing import errors, gateway
 from quartier.billing.models import Payment, Payout, WebhookEvent
 from quartier.billing.services import connect, payments, payouts
+from quartier.bookings.services import disputes
 from quartier.platform.errors import ApplicationError
 from quartier.platform.tenancy import active_tenants, tenant_context
 
@@ -29,6 +30,8 @@ def webhook_receive(*, payload: bytes, signature: str) -> str:
     event = _verify(payload, signature)
     handler = HANDLERS.get(event["type"])
     data = event["data"]["object"]
+    if handler is _disputed:
+        data = _with_intent_metadata(data)
     schema = (data.get("metadata") or {}).get("tenant")
     if handler is None or not schema:
         return "ignored"
@@ -123,7 +126,46 @@ def _failed(data: dict) -> None:
 def _refunded(data: dict) -> None:
     payment = _payment(data, current_generation=False)
     if payment and data.get("status") == "succeeded":
-        payments.record_refunded(payment=payment, refund_id=data["id"], amount_minor=data["amount"])
+        payments.record_refunded(
+            payment=payment,
+            refund_id=data["id"],
+            amount_minor=data["amount"],
+            reason=(data.get("metadata") or {}).get("reason") or "",
+        )
+
+
+def _with_intent_metadata(dispute: dict) -> dict:
+    """A dispute carries no metadata of ours: its PaymentIntent does (tenant, payment).
+
+    Asked of Stripe before any transaction is opened; an intent Stripe does not know
+    leaves the event without a tenant, so it is acknowledged and ignored.
+    """
+    if (dispute.get("metadata") or {}).get("tenant") or not dispute.get("payment_intent"):
+        return dispute
+    intent_id = dispute["payment_intent"]
+    if isinstance(intent_id, dict):  # expanded
+        return {**dispute, "metadata": intent_id.get("metadata") or {}}
+    try:
+        intent = gateway.call("payment_intents", "retrieve", intent_id).to_dict()
+    except ApplicationError as error:
+        if error.code != errors.PROVIDER_REFUSED:
+            raise  # Stripe unreachable: a 5xx, and Stripe delivers the event again
+        logger.warning("dispute for an unknown payment intent", extra={"intent": intent_id})
+        return dispute
+    return {**dispute, "metadata": intent.get("metadata") or {}}
+
+
+def _disputed(data: dict) -> None:
+    payment = _payment(data, current_generation=False)
+    if payment:
+        disputes.dispute_card_record(
+            booking=payment.booking,
+            stripe_dispute_id=data["id"],
+            stripe_status=data.get("status") or "",
+            reason=data.get("reason") or "",
+            amount_minor=data.get("amount") or 0,
+            currency=data.get("currency") or payment.currency,
+        )
 
 
 def _account_updated(data: dict) -> None:
@@ -144,6 +186,9 @@ HANDLERS = {
     "payment_intent.payment_failed": _failed,
     "refund.created": _refunded,
     "refund.updated": _refunded,
+    "charge.dispute.created": _disputed,
+    "charge.dispute.updated": _disputed,
+    "charge.dispute.closed": _disputed,
     "account.updated": _account_updated,
     "transfer.created": _transfer_created,
 }
