@@ -23,6 +23,8 @@ PAGES = [
     "/back-office/badges/",
     "/back-office/moderation/",
     "/back-office/payouts/",
+    "/back-office/payments/",
+    "/back-office/disputes/",
     "/back-office/users/",
     "/back-office/analytics/",
     "/back-office/sign-in-failures/",
