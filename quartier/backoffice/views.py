@@ -780,6 +780,30 @@ def payment_refund_view(request, pk: int):
 
 # Disputes
 
+# Stripe's codes for a card dispute, as the admins read them.
+CARD_REASONS = {
+    "fraudulent": gettext_lazy("The cardholder says they did not pay"),
+    "product_not_received": gettext_lazy("Service not received"),
+    "product_unacceptable": gettext_lazy("Service not as described"),
+    "duplicate": gettext_lazy("Charged twice"),
+    "credit_not_processed": gettext_lazy("Refund not received"),
+    "unrecognized": gettext_lazy("Charge not recognised"),
+    "general": gettext_lazy("Other reason"),
+}
+CARD_STATUSES = {
+    "warning_needs_response": gettext_lazy("Early warning: answer needed"),
+    "warning_under_review": gettext_lazy("Early warning: under review"),
+    "warning_closed": gettext_lazy("Early warning: closed"),
+    "needs_response": gettext_lazy("Answer needed at Stripe"),
+    "under_review": gettext_lazy("Under review by the bank"),
+    "won": gettext_lazy("Won"),
+    "lost": gettext_lazy("Lost"),
+}
+
+
+def _card_reason(dispute) -> str:
+    return str(CARD_REASONS.get(dispute.stripe_reason, CARD_REASONS["general"]))
+
 
 @admin_page
 def disputes(request):
@@ -794,6 +818,10 @@ def disputes(request):
         "backoffice/disputes.html",
         {
             "page": page,
+            "rows": [
+                (dispute, dispute.get_category_display() or _card_reason(dispute))
+                for dispute in page.object_list
+            ],
             "status": status,
             "statuses": Dispute.Status.choices,
             "other_params": _other_params(request),
@@ -809,6 +837,8 @@ def _dispute_page(request, dispute, *, note_form=None, resolve_form=None, status
         "backoffice/dispute_detail.html",
         {
             "dispute": dispute,
+            "card_reason": _card_reason(dispute) if dispute.stripe_dispute_id else "",
+            "card_status": CARD_STATUSES.get(dispute.stripe_status, dispute.stripe_status),
             "booking": booking,
             "payment": payment,
             "payment_status": billing_views.STATUS_LABELS.get(payment.status, "")

@@ -193,8 +193,13 @@ def test_a_card_dispute_from_stripe_opens_a_dispute_once(tenant_a, card_paid, cl
         card_paid.captured_minor,
         "CHF",
     )
-    html = tenant_a.session_client("admin").get("/back-office/disputes/").content.decode()
-    assert f'href="/back-office/disputes/{dispute.pk}/"' in html
+    admin = tenant_a.session_client("admin")
+    listed = admin.get("/back-office/disputes/").content.decode()
+    detail = admin.get(f"/back-office/disputes/{dispute.pk}/", HTTP_ACCEPT_LANGUAGE="de")
+    assert f'href="/back-office/disputes/{dispute.pk}/"' in listed
+    assert "The cardholder says they did not pay" in listed
+    assert "fraudulent" not in listed
+    assert "Antwort bei Stripe nötig" in detail.content.decode()
 
 
 def test_a_dispute_the_bank_decided_is_resolved_by_its_update(tenant_a, card_paid, client):
