@@ -158,6 +158,7 @@ def test_a_reported_problem_reaches_the_back_office_which_refunds_and_resolves(
 
     # the customer reports a problem on their booking page
     customer.goto(f"{base}/bookings/{made['booking']}/")
+    assert axe_violations(customer) == []
     customer.get_by_label("What went wrong?").select_option("quality")
     customer.get_by_label("What happened?").fill("The router still drops the Wi-Fi.")
     customer.get_by_role("button", name="Send the report").click()
