@@ -442,7 +442,8 @@ def listing_unhide_view(request, pk: int):
     return _press(
         request,
         lambda: listing_unhide(listing=listing),
-        done=_("Listing shown again (paused until its owner publishes it)."),
+        done=lambda shown: _("Listing shown again, as it was before: %(status)s.")
+        % {"status": shown.get_status_display()},
         to="backoffice:moderation",
     )
 

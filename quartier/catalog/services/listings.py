@@ -184,22 +184,42 @@ def listing_hide(*, listing: Listing, reason: str) -> Listing:
     if not reason:
         raise ApplicationError.invalid_field("reason", _("Say why the listing is hidden."))
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    if listing.status != Listing.Status.HIDDEN:
+        listing.status_before_hidden = listing.status
     listing.status, listing.hidden_reason = Listing.Status.HIDDEN, reason[:500]
-    listing.save(update_fields=["status", "hidden_reason", "updated_at"])
+    listing.save(update_fields=["status", "status_before_hidden", "hidden_reason", "updated_at"])
     return listing
+
+
+def _status_after_hidden(listing: Listing) -> str:
+    """The status the listing had before it was hidden; a published one comes back paused
+    only when its owner could no longer publish it (suspended, or no longer vetted)."""
+    previous = listing.status_before_hidden or Listing.Status.PAUSED
+    if previous == Listing.Status.PUBLISHED:
+        try:
+            _check_may_publish(listing.provider)
+        except ApplicationError:
+            return Listing.Status.PAUSED
+    return previous
 
 
 @transaction.atomic
 def listing_unhide(*, listing: Listing) -> Listing:
-    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    """Show a hidden listing again, as it was before a moderator hid it."""
+    listing = Listing.objects.select_for_update().select_related("provider").get(pk=listing.pk)
     if listing.status != Listing.Status.HIDDEN:
         raise Conflict(
             errors.ILLEGAL_STATUS_CHANGE,
             _("This listing is not hidden."),
             extra={"status": listing.status},
         )
-    listing.status, listing.hidden_reason = Listing.Status.PAUSED, ""
-    listing.save(update_fields=["status", "hidden_reason", "updated_at"])
+    listing.status, listing.hidden_reason = _status_after_hidden(listing), ""
+    listing.status_before_hidden = ""
+    fields = ["status", "status_before_hidden", "hidden_reason", "updated_at"]
+    if listing.status == Listing.Status.PUBLISHED and listing.published_at is None:
+        listing.published_at = timezone.now()
+        fields.append("published_at")
+    listing.save(update_fields=fields)
     return listing
 
 
