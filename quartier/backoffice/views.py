@@ -442,8 +442,10 @@ def listing_unhide_view(request, pk: int):
     return _press(
         request,
         lambda: listing_unhide(listing=listing),
-        done=lambda shown: _("Listing shown again, as it was before: %(status)s.")
-        % {"status": shown.get_status_display()},
+        done=lambda shown: (
+            _("Listing shown again, as it was before: %(status)s.")
+            % {"status": shown.get_status_display()}
+        ),
         to="backoffice:moderation",
     )
 

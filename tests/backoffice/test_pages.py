@@ -388,9 +388,10 @@ def test_an_admin_hides_and_unhides_a_listing_with_a_reason(tenant_a):
         listing.refresh_from_db()
         # back as it was before hiding: online
         assert (listing.status, listing.hidden_reason) == (Listing.Status.PUBLISHED, "")
-    assert "Listing shown again, as it was before: Published." in client.get(
-        "/back-office/moderation/"
-    ).content.decode()
+    assert (
+        "Listing shown again, as it was before: Published."
+        in client.get("/back-office/moderation/").content.decode()
+    )
 
 
 def test_unhiding_a_paused_listing_leaves_it_paused(tenant_a):

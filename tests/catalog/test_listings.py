@@ -227,6 +227,7 @@ def test_listing_photos_are_validated(tenant_a, provider_a, settings, tmp_path):
     assert good.status_code == 201
     photo = good.json()["photos"][0]
     assert photo["url"].startswith("/media/t_telco/listings/")
+    assert "listings/listings/" not in photo["url"]  # stored once under listings/
     removed = client.delete(f"/api/listings/{listing.pk}/photos/{photo['id']}/")
     assert removed.status_code == 204
     storages._storages.pop("default", None)
