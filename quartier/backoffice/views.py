@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -180,7 +181,9 @@ def _vetting_page(request, form):
         request,
         "backoffice/vetting.html",
         {
-            "requirements": trust_selectors.requirements(include_inactive=True),
+            "requirements": trust_selectors.requirements(include_inactive=True).annotate(
+                question_count=Count("quiz__questions")
+            ),
             "form": form,
             "applications": selectors.applications_by_status(status or None)[:200],
             "status": status,
@@ -224,7 +227,10 @@ def requirement_toggle(request, pk: int):
         done=lambda updated: (
             _("Vetting step turned on.") if updated.is_active else _("Vetting step turned off.")
         ),
-        to="backoffice:vetting",
+        # back to the step's own page when the button was there
+        to=reverse("backoffice:step", args=[pk])
+        if request.POST.get("return_to") == "step"
+        else "backoffice:vetting",
     )
 
 
