@@ -397,7 +397,8 @@ class QuestionForm(forms.Form):
             label=_("The correct answer"),
             coerce=int,
             choices=[
-                (i, gettext("Answer %(number)s") % {"number": i + 1}) for i in range(ANSWER_SLOTS)
+                (i, gettext("Answer %(number)s is correct") % {"number": i + 1})
+                for i in range(ANSWER_SLOTS)
             ],
             initial=correct,
             widget=forms.RadioSelect,
