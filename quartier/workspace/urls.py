@@ -37,6 +37,11 @@ urlpatterns = [
     path("workspace/listings/<int:pk>/delete/", listings.listing_delete, name="listing-delete"),
     path("workspace/listings/<int:pk>/photos/", listing_photos.photos_add, name="listing-photos"),
     path(
+        "workspace/listings/<int:pk>/photos/order/",
+        listing_photos.photos_order,
+        name="listing-photos-order",
+    ),
+    path(
         "workspace/listings/<int:pk>/photos/<int:photo_id>/move/",
         listing_photos.photo_move,
         name="listing-photo-move",

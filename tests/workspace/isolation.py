@@ -335,6 +335,15 @@ ENDPOINTS = [
         state=_photo_state,
     ),
     _page(
+        "workspace/listings/<int:pk>/photos/order/",
+        method="post",
+        path="/workspace/listings/{pk}/photos/order/",
+        make=_listing_photo,
+        body=lambda p: {"order": f"{p['photo_id']},{p['photo_id'] - 1}"},
+        ok=302,
+        state=_photo_state,
+    ),
+    _page(
         "workspace/listings/<int:pk>/photos/<int:photo_id>/move/",
         method="post",
         path="/workspace/listings/{pk}/photos/{photo_id}/move/",

@@ -179,3 +179,30 @@ def test_the_card_preview_shows_what_customers_will_see(tenant_a, owned):
     assert '<span data-preview="price">—</span> · <span data-preview="unit">Per visit</span>' in (
         typed
     )
+
+
+def test_the_dragged_order_is_saved_whole_or_not_at_all(tenant_a, owned):
+    listing, client = owned
+    client.post(
+        f"/workspace/listings/{listing.pk}/photos/",
+        {"photos": [_png("1.png"), _png("2.png"), _png("3.png")]},
+    )
+    with tenant_a.context():
+        first, second, third = ListingPhoto.objects.filter(listing=listing)
+    url = f"/workspace/listings/{listing.pk}/photos/order/"
+
+    page = client.get(f"/workspace/listings/{listing.pk}/").content.decode()
+    assert 'id="photo-order" hidden' in page
+    assert "/static/workspace/photos.js" in page
+    saved = client.post(url, {"order": f"{third.pk},{first.pk},{second.pk}"}, follow=True)
+    assert "The photos are in their new order." in saved.content.decode()
+
+    def order():
+        with tenant_a.context():
+            return list(ListingPhoto.objects.filter(listing=listing).values_list("pk", flat=True))
+
+    assert order() == [third.pk, first.pk, second.pk]
+    for bad in (f"{first.pk},{second.pk}", f"{first.pk},{first.pk},{second.pk}", "١,٢,٣", "x", ""):
+        refused = client.post(url, {"order": bad}, follow=True)
+        assert "The photos changed meanwhile" in refused.content.decode()
+        assert order() == [third.pk, first.pk, second.pk]

@@ -319,6 +319,18 @@ def listing_photo_move(*, photo: ListingPhoto, offset: int) -> ListingPhoto:
 
 
 @transaction.atomic
+def listing_photos_reorder(*, listing: Listing, photo_ids: list[int]) -> None:
+    """Put the listing's photos in the given order (all of them, each once)."""
+    Listing.objects.select_for_update().filter(pk=listing.pk).first()
+    photos = {photo.pk: photo for photo in ListingPhoto.objects.filter(listing_id=listing.pk)}
+    if sorted(photo_ids) != sorted(photos):
+        raise ApplicationError.invalid_field(
+            "order", _("The photos changed meanwhile: reload the page and try again.")
+        )
+    _renumber([photos[photo_id] for photo_id in photo_ids])
+
+
+@transaction.atomic
 def listing_photo_remove(*, photo: ListingPhoto) -> None:
     Listing.objects.select_for_update().filter(pk=photo.listing_id).first()
     name = photo.image.name

@@ -68,3 +68,29 @@ def photo_delete(request, profile, pk, photo_id):
     listings.listing_photo_remove(photo=listing_photo_get_owned(listing=listing, photo_id=photo_id))
     messages.success(request, _("The photo is deleted."))
     return redirect(_photos_anchor(listing))
+
+
+def _ids(raw: str) -> list[int] | None:
+    parts = [part.strip() for part in (raw or "").split(",")]
+    if not parts or len(parts) > 50 or not all(part.isascii() and part.isdigit() for part in parts):
+        return None
+    return [int(part) for part in parts]
+
+
+@require_POST
+@helper_page
+def photos_order(request, profile, pk):
+    """The order a helper dragged the photos into (the page's script sends it)."""
+    listing = listing_get_owned(listing_id=pk, user=request.user)
+    photo_ids = _ids(request.POST.get("order", ""))
+    try:
+        if photo_ids is None:
+            raise ApplicationError.invalid_field(
+                "order", _("The photos changed meanwhile: reload the page and try again.")
+            )
+        listings.listing_photos_reorder(listing=listing, photo_ids=photo_ids)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The photos are in their new order."))
+    return redirect(_photos_anchor(listing))
