@@ -37,6 +37,7 @@
     form.submit();
   });
 
+  // Only mice and pens drag; on touch screens the buttons stay the way.
   var hint = document.getElementById("photo-drag-hint");
-  if (hint) hint.hidden = false;
+  if (hint && window.matchMedia("(pointer: fine)").matches) hint.hidden = false;
 })();
