@@ -445,3 +445,110 @@ class ResolveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say what was decided.")},
     )
+
+
+class StepForm(NamesForm):
+    """A vetting step's words and limits; the quiz's pass mark and attempts when it is one."""
+
+    names_prefix = "title"
+    names_label = _("Title")
+    names_max_length = 120
+
+    position = IntegerField(label=_("Position"), min_value=0, max_value=1000)
+    validity_days = IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text=_("Leave empty for a step that never expires."),
+    )
+    threshold = IntegerField(
+        label=_("Threshold"),
+        min_value=1,
+        required=False,
+        help_text=_("Completed bookings, or the rating x100, for those kinds of step."),
+    )
+
+    def __init__(self, *args, requirement, **kwargs):
+        super().__init__(*args, names=requirement.titles, **kwargs)
+        self.fields["position"].initial = requirement.position
+        self.fields["validity_days"].initial = requirement.validity_days
+        self.fields["threshold"].initial = requirement.threshold
+        for code, language in LANGUAGES:
+            self.fields[f"instructions_{code}"] = forms.CharField(
+                label=f"{gettext('Instructions for providers')} ({language})",
+                max_length=2000,
+                required=False,
+                initial=requirement.instructions.get(code, ""),
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        quiz = getattr(requirement, "quiz", None) if requirement.kind == "quiz" else None
+        if quiz is not None:
+            self.fields["pass_mark_percent"] = IntegerField(
+                label=_("Pass mark (%)"), min_value=1, max_value=100, initial=quiz.pass_mark_percent
+            )
+            self.fields["max_attempts"] = IntegerField(
+                label=_("Attempts allowed"), min_value=1, max_value=20, initial=quiz.max_attempts
+            )
+
+    def cleaned_instructions(self) -> dict:
+        return {
+            code: self.cleaned_data.get(f"instructions_{code}", "").strip()
+            for code, _language in LANGUAGES
+            if self.cleaned_data.get(f"instructions_{code}", "").strip()
+        }
+
+
+ANSWER_SLOTS = 6
+
+
+class QuestionForm(forms.Form):
+    """A quiz question with up to six answers, one of them marked correct."""
+
+    text = forms.CharField(
+        label=_("Question"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write the question.")},
+    )
+
+    def __init__(self, *args, question=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = list(question.choices.all()) if question else []
+        if question:
+            self.fields["text"].initial = question.text
+        for index in range(ANSWER_SLOTS):
+            self.fields[f"choice_{index + 1}"] = forms.CharField(
+                label=gettext("Answer %(number)s") % {"number": index + 1},
+                max_length=300,
+                required=False,
+                initial=existing[index].text if index < len(existing) else "",
+            )
+        correct = next((i for i, choice in enumerate(existing) if choice.is_correct), None)
+        self.fields["correct"] = forms.TypedChoiceField(
+            label=_("The correct answer"),
+            coerce=int,
+            choices=[
+                (i, gettext("Answer %(number)s is correct") % {"number": i + 1})
+                for i in range(ANSWER_SLOTS)
+            ],
+            initial=correct,
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": _("Mark the correct answer."),
+                "invalid_choice": _("Mark the correct answer."),
+            },
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = [cleaned.get(f"choice_{i + 1}", "").strip() for i in range(ANSWER_SLOTS)]
+        if sum(bool(choice) for choice in filled) < 2:
+            self.add_error("choice_1", _("Give at least two answers to choose from."))
+        correct = cleaned.get("correct")
+        if correct is not None and not filled[correct]:
+            self.add_error("correct", _("Mark one of the filled-in answers as correct."))
+        return cleaned
+
+    def choices(self) -> list[str]:
+        return [self.cleaned_data.get(f"choice_{i + 1}", "") for i in range(ANSWER_SLOTS)]

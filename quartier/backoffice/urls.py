@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quartier.backoffice import views
+from quartier.backoffice import step_views, views
 
 app_name = "backoffice"
 
@@ -13,6 +13,22 @@ urlpatterns = [
         "back-office/vetting/steps/<int:pk>/toggle/",
         views.requirement_toggle,
         name="requirement-toggle",
+    ),
+    path("back-office/vetting/steps/<int:pk>/", step_views.step_edit, name="step"),
+    path(
+        "back-office/vetting/steps/<int:pk>/questions/new/",
+        step_views.question_new,
+        name="question-new",
+    ),
+    path(
+        "back-office/vetting/steps/<int:pk>/questions/<int:question_id>/",
+        step_views.question_edit,
+        name="question",
+    ),
+    path(
+        "back-office/vetting/steps/<int:pk>/questions/<int:question_id>/delete/",
+        step_views.question_delete,
+        name="question-delete",
     ),
     path(
         "back-office/vetting/applications/<int:pk>/",

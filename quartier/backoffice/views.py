@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -192,7 +193,9 @@ def _vetting_page(request, form):
         request,
         "backoffice/vetting.html",
         {
-            "requirements": trust_selectors.requirements(include_inactive=True),
+            "requirements": trust_selectors.requirements(include_inactive=True).annotate(
+                question_count=Count("quiz__questions")
+            ),
             "form": form,
             "applications": selectors.applications_by_status(status or None)[:200],
             "status": status,
@@ -236,7 +239,10 @@ def requirement_toggle(request, pk: int):
         done=lambda updated: (
             _("Vetting step turned on.") if updated.is_active else _("Vetting step turned off.")
         ),
-        to="backoffice:vetting",
+        # back to the step's own page when the button was there
+        to=reverse("backoffice:step", args=[pk])
+        if request.POST.get("return_to") == "step"
+        else "backoffice:vetting",
     )
 
 
@@ -454,7 +460,10 @@ def listing_unhide_view(request, pk: int):
     return _press(
         request,
         lambda: listing_unhide(listing=listing),
-        done=_("Listing shown again (paused until its owner publishes it)."),
+        done=lambda shown: (
+            _("Listing shown again, as it was before: %(status)s.")
+            % {"status": shown.get_status_display()}
+        ),
         to="backoffice:moderation",
     )
 

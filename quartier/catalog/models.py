@@ -81,6 +81,8 @@ class Listing(models.Model):
     location = PointField(null=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     hidden_reason = models.CharField(max_length=500, blank=True)
+    # What the listing was when a moderator hid it: unhiding puts it back as it was.
+    status_before_hidden = models.CharField(max_length=16, choices=Status.choices, blank=True)
     # The provider's badges that apply to this listing (category-scoped ones only here
     # when the category matches); kept in sync by the trust app, filtered on by search.
     badge_slugs = ArrayField(models.SlugField(max_length=60), default=list, blank=True)

@@ -611,3 +611,54 @@ class OfferForm(forms.Form):
         if not (day and start):
             return None
         return datetime.combine(day, start, tzinfo=marketplace_zone())
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several files from one picker; each is still sniffed by the listing service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": PHOTO_TYPES}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [found for found in files if found]
+        if not files:
+            raise forms.ValidationError(self.error_messages[REQUIRED], code=REQUIRED)
+        return [super(PhotosField, self).clean(found, initial) for found in files]
+
+
+PHOTO_TYPES = "image/jpeg,image/png,image/webp"
+
+
+class ListingPhotosForm(forms.Form):
+    photos = PhotosField(
+        label=_("Add photos"),
+        help_text=_(
+            "JPEG, PNG or WebP, up to 5 MB each, at most 8 photos. "
+            "The first photo is the cover customers see."
+        ),
+        error_messages=_messages(
+            _("Choose one or more photos."),
+            _("Choose one or more photos."),
+            empty=_("The file is empty."),
+            max_length=_("The file name is too long."),
+        ),
+    )
+
+
+class PhotoMoveForm(forms.Form):
+    direction = forms.ChoiceField(
+        choices=[("up", "up"), ("down", "down")],
+        error_messages=_messages(
+            _("Choose where to move the photo."),
+            invalid_choice=_("Choose where to move the photo."),
+        ),
+    )
+
+    def offset(self) -> int:
+        return -1 if self.cleaned_data["direction"] == "up" else 1

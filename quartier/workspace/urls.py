@@ -1,6 +1,15 @@
 from django.urls import path
 
-from quartier.workspace.views import broadcasts, earnings, hours, listings, tasks, vetting, wizard
+from quartier.workspace.views import (
+    broadcasts,
+    earnings,
+    hours,
+    listing_photos,
+    listings,
+    tasks,
+    vetting,
+    wizard,
+)
 
 app_name = "workspace"
 
@@ -26,6 +35,22 @@ urlpatterns = [
     path("workspace/listings/<int:pk>/", listings.listing_edit, name="listing-edit"),
     path("workspace/listings/<int:pk>/status/", listings.listing_status, name="listing-status"),
     path("workspace/listings/<int:pk>/delete/", listings.listing_delete, name="listing-delete"),
+    path("workspace/listings/<int:pk>/photos/", listing_photos.photos_add, name="listing-photos"),
+    path(
+        "workspace/listings/<int:pk>/photos/order/",
+        listing_photos.photos_order,
+        name="listing-photos-order",
+    ),
+    path(
+        "workspace/listings/<int:pk>/photos/<int:photo_id>/move/",
+        listing_photos.photo_move,
+        name="listing-photo-move",
+    ),
+    path(
+        "workspace/listings/<int:pk>/photos/<int:photo_id>/delete/",
+        listing_photos.photo_delete,
+        name="listing-photo-delete",
+    ),
     path("workspace/hours/", hours.hours, name="hours"),
     path("workspace/hours/time-off/", hours.time_off_add, name="time-off-add"),
     path(

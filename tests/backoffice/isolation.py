@@ -15,7 +15,8 @@ from quartier.bookings.services.reviews import review_write
 from quartier.catalog.models import Category, Listing
 from quartier.catalog.services.categories import category_create
 from quartier.catalog.services.listings import listing_hide
-from quartier.trust.models import Badge, Requirement
+from quartier.trust.models import Badge, Choice, Question, Requirement
+from quartier.trust.services.vetting import quiz_question_save, requirement_create
 from tests.bookings.factories import bookable_listing, completed_booking
 from tests.catalog.factories import make_listing, tenant_provider
 from tests.conftest import PASSWORD
@@ -36,6 +37,30 @@ def _own_profile(handle):
 def _rule(handle):
     requirement = vetting_rule(admin=handle.users["admin"], title=MARKER)
     return {"pk": requirement.pk, "marker": MARKER}
+
+
+def _quiz_rule(handle):
+    """A quiz step with one question, its titles and question carrying the marker."""
+    requirement = requirement_create(
+        actor=handle.users["admin"], kind="quiz", titles={"en": MARKER}
+    )
+    question = quiz_question_save(
+        actor=handle.users["admin"],
+        quiz=requirement.quiz,
+        text=MARKER,
+        choices=["yes", "no"],
+        correct=0,
+    )
+    return {"pk": requirement.pk, "question": question.pk, "marker": MARKER}
+
+
+def _quiz_state(handle):
+    with handle.context():
+        return (
+            trust_state(),
+            list(Question.objects.values_list("pk", "text")),
+            list(Choice.objects.values_list("pk", "text", "is_correct")),
+        )
 
 
 def _submitted(handle):
@@ -270,6 +295,57 @@ ENDPOINTS = [
         state=_trust_state,
     ),
     _action("back-office/vetting/steps/<int:pk>/toggle/", make=_rule, state=_trust_state),
+    Endpoint(
+        "back-office/vetting/steps/<int:pk>/",
+        actor="admin",
+        path="/back-office/vetting/steps/{pk}/",
+        is_api=False,
+        make=_quiz_rule,
+    ),
+    _action(
+        "back-office/vetting/steps/<int:pk>/",
+        make=_quiz_rule,
+        state=_quiz_state,
+        body=lambda params: {
+            "title_en": "Overwritten",
+            "position": "1",
+            "pass_mark_percent": "50",
+            "max_attempts": "2",
+        },
+    ),
+    Endpoint(
+        "back-office/vetting/steps/<int:pk>/questions/new/",
+        actor="admin",
+        path="/back-office/vetting/steps/{pk}/questions/new/",
+        is_api=False,
+        make=_quiz_rule,
+    ),
+    _action(
+        "back-office/vetting/steps/<int:pk>/questions/new/",
+        make=_quiz_rule,
+        state=_quiz_state,
+        body=lambda params: {"text": "Added", "choice_1": "a", "choice_2": "b", "correct": "0"},
+    ),
+    Endpoint(
+        "back-office/vetting/steps/<int:pk>/questions/<int:question_id>/",
+        actor="admin",
+        path="/back-office/vetting/steps/{pk}/questions/{question}/",
+        is_api=False,
+        make=_quiz_rule,
+    ),
+    _action(
+        "back-office/vetting/steps/<int:pk>/questions/<int:question_id>/",
+        path="/back-office/vetting/steps/{pk}/questions/{question}/",
+        make=_quiz_rule,
+        state=_quiz_state,
+        body=lambda params: {"text": "Changed", "choice_1": "a", "choice_2": "b", "correct": "1"},
+    ),
+    _action(
+        "back-office/vetting/steps/<int:pk>/questions/<int:question_id>/delete/",
+        path="/back-office/vetting/steps/{pk}/questions/{question}/delete/",
+        make=_quiz_rule,
+        state=_quiz_state,
+    ),
     Endpoint(
         "back-office/vetting/applications/<int:pk>/",
         actor="admin",

@@ -388,7 +388,28 @@ def test_an_admin_hides_and_unhides_a_listing_with_a_reason(tenant_a):
     ]
     with tenant_a.context():
         listing.refresh_from_db()
-        assert (listing.status, listing.hidden_reason) == (Listing.Status.PAUSED, "")
+        # back as it was before hiding: online
+        assert (listing.status, listing.hidden_reason) == (Listing.Status.PUBLISHED, "")
+    assert (
+        "Listing shown again, as it was before: Published."
+        in client.get("/back-office/moderation/").content.decode()
+    )
+
+
+def test_unhiding_a_paused_listing_leaves_it_paused(tenant_a):
+    with tenant_a.context():
+        listing = make_listing(provider=_own_profile(tenant_a), title="Resting")
+        Listing.objects.filter(pk=listing.pk).update(status=Listing.Status.PAUSED)
+    client = tenant_a.session_client("admin")
+    client.post(
+        f"/back-office/moderation/listings/{listing.pk}/hide/",
+        {f"listing-{listing.pk}-reason": "Check"},
+    )
+    assert "Before: Paused" in client.get("/back-office/moderation/").content.decode()
+    client.post(f"/back-office/moderation/listings/{listing.pk}/unhide/")
+    with tenant_a.context():
+        listing.refresh_from_db()
+        assert listing.status == Listing.Status.PAUSED
 
 
 def test_unhiding_a_visible_listing_is_refused_without_a_500(tenant_a):

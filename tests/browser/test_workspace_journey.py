@@ -74,6 +74,13 @@ def _portrait() -> bytes:
     return buffer.getvalue()
 
 
+def _listing_photo(colour, image_format: str) -> bytes:
+    """A plain photo in one colour, so the cover can be told from the other."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (480, 300), colour).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
 def _set_up_rules(handle) -> None:
     from quartier.themes import tokens
     from quartier.themes.demo import DEMO_THEMES
@@ -269,6 +276,41 @@ def _journey(page, admin, handle, base, name, email, viewport) -> None:
     assert row.locator(".ws-pill").inner_text() == "Online"
     _check(page, "listings", viewport)
 
+    # adds two photos to it on its edit page; the second becomes the cover
+    row.get_by_role("link", name=re.compile("^Edit")).click()
+    assert page.locator("#listing-preview").get_by_text(f"WLAN set-up ({viewport})").is_visible()
+    page.get_by_label("Add photos").set_input_files(
+        [
+            {
+                "name": "router.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": _listing_photo((30, 90, 200), "JPEG"),
+            },
+            {
+                "name": "Büro café.png",
+                "mimeType": "image/png",
+                "buffer": _listing_photo((220, 120, 40), "PNG"),
+            },
+        ]
+    )
+    page.get_by_role("button", name="Upload photos").click()
+    assert page.get_by_text("2 photos added.").is_visible()
+    assert page.locator("#photo-list li").count() == 2
+    page.get_by_role("button", name=re.compile(r"^Make cover\W+Photo 2$")).click()
+    assert page.get_by_text("This photo is now the cover.").is_visible()
+    cover = page.locator("#photo-list li").first.locator("img").get_attribute("src")
+    assert page.locator("#listing-preview img").get_attribute("src") == cover
+    # the card preview follows what the helper types, before saving
+    page.get_by_label("Title").fill(f"WLAN and Wi-Fi set-up ({viewport})")
+    page.get_by_label("Price (CHF)").fill("65")
+    preview = page.locator("#listing-preview")
+    assert preview.locator('[data-preview="title"]').inner_text() == (
+        f"WLAN and Wi-Fi set-up ({viewport})"
+    )
+    assert preview.locator('[data-preview="price"]').inner_text() == "CHF\u00a065.00"
+    _check(page, "listing-photos", viewport)
+    page.get_by_role("link", name="Your services").first.click()
+
     # adds a second service in the editor, then deletes it after confirming
     page.get_by_role("link", name="Add a service").click()
     _check(page, "listing-new", viewport)
@@ -319,4 +361,7 @@ def _journey(page, admin, handle, base, name, email, viewport) -> None:
 
     # the service is on the storefront
     page.goto(f"{base}/search/?q=WLAN&postal_code=8004&radius_km=10")
-    assert page.locator("li.result", has_text=f"WLAN set-up ({viewport})").count() == 1
+    card = page.locator("li.result", has_text=f"WLAN set-up ({viewport})")
+    assert card.count() == 1
+    # with the cover the helper chose
+    assert card.locator("img.result-cover").get_attribute("src") == cover

@@ -158,7 +158,37 @@ def test_moderators_hide_with_a_reason_the_owner_sees(tenant_a, provider_a):
         == 403
     )
     unhidden = admin.post(f"/api/listings/{listing.pk}/unhide/")
-    assert unhidden.json()["status"] == "paused"
+    assert unhidden.json()["status"] == "published"
+
+
+def test_unhiding_restores_the_state_before_hiding(tenant_a, provider_a):
+    """A paused listing comes back paused, a published one published (issue 14)."""
+    with tenant_a.context():
+        paused = make_listing(provider=provider_a, title="Paused one")
+        Listing.objects.filter(pk=paused.pk).update(status=Listing.Status.PAUSED)
+        published = make_listing(provider=provider_a, title="Online one")
+    admin = tenant_a.client("admin")
+    for listing in (paused, published):
+        hidden = admin.post(f"/api/listings/{listing.pk}/hide/", {"reason": "Check"}, format="json")
+        assert hidden.json()["status"] == "hidden"
+    # hiding twice keeps the state from before the first hiding
+    admin.post(f"/api/listings/{published.pk}/hide/", {"reason": "Again"}, format="json")
+
+    assert admin.post(f"/api/listings/{paused.pk}/unhide/").json()["status"] == "paused"
+    assert admin.post(f"/api/listings/{published.pk}/unhide/").json()["status"] == "published"
+    with tenant_a.context():
+        assert set(Listing.objects.values_list("status_before_hidden", flat=True)) == {""}
+
+
+def test_a_published_listing_of_a_suspended_helper_comes_back_paused(tenant_a, provider_a):
+    with tenant_a.context():
+        listing = make_listing(provider=provider_a)
+    admin = tenant_a.client("admin")
+    admin.post(f"/api/listings/{listing.pk}/hide/", {"reason": "Check"}, format="json")
+    with tenant_a.context():
+        type(provider_a).objects.filter(pk=provider_a.pk).update(is_suspended=True)
+
+    assert admin.post(f"/api/listings/{listing.pk}/unhide/").json()["status"] == "paused"
 
 
 def test_listing_photos_are_validated(tenant_a, provider_a, settings, tmp_path):
@@ -197,6 +227,7 @@ def test_listing_photos_are_validated(tenant_a, provider_a, settings, tmp_path):
     assert good.status_code == 201
     photo = good.json()["photos"][0]
     assert photo["url"].startswith("/media/t_telco/listings/")
+    assert "listings/listings/" not in photo["url"]  # stored once under listings/
     removed = client.delete(f"/api/listings/{listing.pk}/photos/{photo['id']}/")
     assert removed.status_code == 204
     storages._storages.pop("default", None)

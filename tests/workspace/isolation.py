@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from quartier.accounts.models import User
 from quartier.bookings.models import TimeOff, WeeklyHours
 from quartier.bookings.services.schedule import time_off_add
-from quartier.catalog.models import Listing
+from quartier.catalog.models import Listing, ListingPhoto
+from quartier.catalog.services.listings import listing_photos_add
 from quartier.providers.models import ProviderProfile, SocialLink
 from quartier.trust.models import Application, Document, Quiz, QuizAttempt
 from quartier.trust.services.vetting import quiz_attempt, quiz_set, requirement_create
@@ -33,6 +34,24 @@ def _profile(handle):
 def _listing(handle):
     listing = make_listing(provider=tenant_provider(handle, display_name=MARKER), title=MARKER)
     return {"pk": listing.pk, "marker": MARKER, "category": listing.category_id}
+
+
+def _listing_photo(handle):
+    params = _listing(handle)
+    listing = Listing.objects.get(pk=params["pk"])
+    photo = listing_photos_add(
+        listing=listing,
+        uploads=[
+            SimpleUploadedFile("a.png", png_bytes()),
+            SimpleUploadedFile("b.png", png_bytes()),
+        ],
+    )[1]
+    return {**params, "photo_id": photo.pk}
+
+
+def _photo_state(handle):
+    with handle.context():
+        return list(ListingPhoto.objects.values_list("pk", "listing_id", "position", "image"))
 
 
 def _new_listing(handle):
@@ -305,6 +324,41 @@ ENDPOINTS = [
         make=_listing,
         ok=302,
         state=_listing_state,
+    ),
+    _page(
+        "workspace/listings/<int:pk>/photos/",
+        method="post",
+        path="/workspace/listings/{pk}/photos/",
+        make=_listing,
+        body=lambda p: {"photos": SimpleUploadedFile("c.png", png_bytes())},
+        ok=302,
+        state=_photo_state,
+    ),
+    _page(
+        "workspace/listings/<int:pk>/photos/order/",
+        method="post",
+        path="/workspace/listings/{pk}/photos/order/",
+        make=_listing_photo,
+        body=lambda p: {"order": f"{p['photo_id']},{p['photo_id'] - 1}"},
+        ok=302,
+        state=_photo_state,
+    ),
+    _page(
+        "workspace/listings/<int:pk>/photos/<int:photo_id>/move/",
+        method="post",
+        path="/workspace/listings/{pk}/photos/{photo_id}/move/",
+        make=_listing_photo,
+        body=lambda p: {"direction": "up"},
+        ok=302,
+        state=_photo_state,
+    ),
+    _page(
+        "workspace/listings/<int:pk>/photos/<int:photo_id>/delete/",
+        method="post",
+        path="/workspace/listings/{pk}/photos/{photo_id}/delete/",
+        make=_listing_photo,
+        ok=302,
+        state=_photo_state,
     ),
     _page("workspace/hours/", make=_time_off, cross=200),
     _page(

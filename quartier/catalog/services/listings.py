@@ -1,5 +1,7 @@
 """Listings: priced services a provider offers, their photos, status and moderation."""
 
+import uuid
+
 from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -184,22 +186,42 @@ def listing_hide(*, listing: Listing, reason: str) -> Listing:
     if not reason:
         raise ApplicationError.invalid_field("reason", _("Say why the listing is hidden."))
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    if listing.status != Listing.Status.HIDDEN:
+        listing.status_before_hidden = listing.status
     listing.status, listing.hidden_reason = Listing.Status.HIDDEN, reason[:500]
-    listing.save(update_fields=["status", "hidden_reason", "updated_at"])
+    listing.save(update_fields=["status", "status_before_hidden", "hidden_reason", "updated_at"])
     return listing
+
+
+def _status_after_hidden(listing: Listing) -> str:
+    """The status the listing had before it was hidden; a published one comes back paused
+    only when its owner could no longer publish it (suspended, or no longer vetted)."""
+    previous = listing.status_before_hidden or Listing.Status.PAUSED
+    if previous == Listing.Status.PUBLISHED:
+        try:
+            _check_may_publish(listing.provider)
+        except ApplicationError:
+            return Listing.Status.PAUSED
+    return previous
 
 
 @transaction.atomic
 def listing_unhide(*, listing: Listing) -> Listing:
-    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    """Show a hidden listing again, as it was before a moderator hid it."""
+    listing = Listing.objects.select_for_update().select_related("provider").get(pk=listing.pk)
     if listing.status != Listing.Status.HIDDEN:
         raise Conflict(
             errors.ILLEGAL_STATUS_CHANGE,
             _("This listing is not hidden."),
             extra={"status": listing.status},
         )
-    listing.status, listing.hidden_reason = Listing.Status.PAUSED, ""
-    listing.save(update_fields=["status", "hidden_reason", "updated_at"])
+    listing.status, listing.hidden_reason = _status_after_hidden(listing), ""
+    listing.status_before_hidden = ""
+    fields = ["status", "status_before_hidden", "hidden_reason", "updated_at"]
+    if listing.status == Listing.Status.PUBLISHED and listing.published_at is None:
+        listing.published_at = timezone.now()
+        fields.append("published_at")
+    listing.save(update_fields=fields)
     return listing
 
 
@@ -224,25 +246,95 @@ def _delete_files(names: list[str]) -> None:
         default_storage.delete(name)
 
 
+def _photo_limit_error(field: str) -> ApplicationError:
+    return ApplicationError.invalid_field(
+        field,
+        _("At most %(max_photos)s photos.") % {"max_photos": MAX_PHOTOS},
+        code=errors.TOO_MANY_PHOTOS,
+    )
+
+
+def _upload_name(upload) -> str:
+    """The file's name as the helper chose it, printable and short, for error messages."""
+    name = "".join(ch for ch in str(getattr(upload, "name", "") or "") if ch.isprintable())
+    return name[:60]
+
+
 @transaction.atomic
 def listing_photo_add(*, listing: Listing, upload) -> ListingPhoto:
+    return listing_photos_add(listing=listing, uploads=[upload], field="image")[0]
+
+
+@transaction.atomic
+def listing_photos_add(*, listing: Listing, uploads: list, field: str = "photos") -> list:
+    """Add photos after the listing's last one. Every file is sniffed and re-encoded
+    first: one bad file refuses them all, so a half-added set never shows."""
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     count = listing.photos.count()
-    if count >= MAX_PHOTOS:
+    if not uploads:
+        raise ApplicationError.invalid_field(field, _("Choose one or more photos."))
+    if count + len(uploads) > MAX_PHOTOS:
+        raise _photo_limit_error(field)
+    cleaned = []
+    for upload in uploads:
+        try:
+            cleaned.append(image_clean(upload, field=field))
+        except ApplicationError as error:
+            if len(uploads) == 1:
+                raise
+            raise ApplicationError.invalid_field(
+                field, f"{_upload_name(upload)}: {error.message}", code=error.code
+            ) from error
+    photos = []
+    for position, clean in enumerate(cleaned, start=count):
+        photo = ListingPhoto(listing=listing, position=position)
+        # upload_to adds the "listings/" folder; the name is only the file's own.
+        name = f"{listing.pk}-{uuid.uuid4().hex[:12]}.{clean.extension}"
+        photo.image.save(name, clean.content, save=False)
+        photo.save()
+        photos.append(photo)
+    return photos
+
+
+def _renumber(photos: list[ListingPhoto]) -> None:
+    for position, photo in enumerate(photos):
+        photo.position = position
+    ListingPhoto.objects.bulk_update(photos, ["position"])
+
+
+@transaction.atomic
+def listing_photo_move(*, photo: ListingPhoto, offset: int) -> ListingPhoto:
+    """Move a photo one place up (-1) or down (+1); the first photo is the cover."""
+    Listing.objects.select_for_update().filter(pk=photo.listing_id).first()
+    photos = list(ListingPhoto.objects.filter(listing_id=photo.listing_id))
+    index = next(i for i, found in enumerate(photos) if found.pk == photo.pk)
+    target = index + offset
+    if offset not in (-1, 1) or not 0 <= target < len(photos):
         raise ApplicationError.invalid_field(
-            "image",
-            _("At most %(max_photos)s photos.") % {"max_photos": MAX_PHOTOS},
-            code=errors.TOO_MANY_PHOTOS,
+            "direction", _("This photo cannot move further that way.")
         )
-    clean = image_clean(upload, field="image")
-    photo = ListingPhoto(listing=listing, position=count)
-    photo.image.save(f"listings/{listing.pk}-{count}.{clean.extension}", clean.content, save=False)
-    photo.save()
-    return photo
+    photos[index], photos[target] = photos[target], photos[index]
+    _renumber(photos)
+    return photos[target]
+
+
+@transaction.atomic
+def listing_photos_reorder(*, listing: Listing, photo_ids: list[int]) -> None:
+    """Put the listing's photos in the given order (all of them, each once)."""
+    Listing.objects.select_for_update().filter(pk=listing.pk).first()
+    photos = {photo.pk: photo for photo in ListingPhoto.objects.filter(listing_id=listing.pk)}
+    if sorted(photo_ids) != sorted(photos):
+        raise ApplicationError.invalid_field(
+            "order", _("The photos changed meanwhile: reload the page and try again.")
+        )
+    _renumber([photos[photo_id] for photo_id in photo_ids])
 
 
 @transaction.atomic
 def listing_photo_remove(*, photo: ListingPhoto) -> None:
+    Listing.objects.select_for_update().filter(pk=photo.listing_id).first()
     name = photo.image.name
+    listing_id = photo.listing_id
     photo.delete()
+    _renumber(list(ListingPhoto.objects.filter(listing_id=listing_id)))
     transaction.on_commit(lambda: _delete_files([name]))

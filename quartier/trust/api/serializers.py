@@ -66,6 +66,8 @@ class QuizWriteSerializer(serializers.Serializer):
     pass_mark_percent = serializers.IntegerField(min_value=1, max_value=100)
     max_attempts = serializers.IntegerField(min_value=1, max_value=20)
     questions = QuestionWriteSerializer(many=True)
+    # A complete quiz goes live with its questions unless this is false.
+    is_active = serializers.BooleanField(default=True)
 
 
 class QuizSerializer(serializers.Serializer):

@@ -78,13 +78,50 @@ def _check_threshold(kind: str, threshold) -> None:
         )
 
 
+def _clean_instructions(instructions) -> dict:
+    if not isinstance(instructions, dict) or any(
+        language not in LANGUAGES or not isinstance(text, str) or len(text) > 2000
+        for language, text in instructions.items()
+    ):
+        raise ApplicationError.invalid_field(
+            "instructions",
+            gettext("Give instructions by language (de/fr/it/en), up to 2000 characters."),
+            code=errors.INVALID_RULE,
+        )
+    return {language: text.strip() for language, text in instructions.items() if text.strip()}
+
+
+def _quiz_empty_error() -> ApplicationError:
+    return ApplicationError.invalid_field(
+        "is_active",
+        gettext("A quiz step can be turned on once it has at least one question."),
+        code=errors.QUIZ_EMPTY,
+    )
+
+
+def _check_quiz_live(requirement: Requirement) -> None:
+    """A live quiz step with no questions would block every applicant: refused."""
+    if requirement.kind != Kind.QUIZ or not requirement.is_active:
+        return
+    quiz = getattr(requirement, "quiz", None)
+    if quiz is None or not quiz.questions.exists():
+        raise _quiz_empty_error()
+
+
 @transaction.atomic
 def requirement_create(*, actor: User, kind: str, titles: dict, **fields) -> Requirement:
+    """A new step. A quiz starts turned off: it goes live once it has questions."""
     if kind not in Kind.values:
         raise ApplicationError.invalid_field(
             "kind", gettext("Unknown requirement type."), code=errors.INVALID_RULE
         )
     _check_threshold(kind, fields.get("threshold"))
+    if kind == Kind.QUIZ:
+        if fields.get("is_active"):
+            raise _quiz_empty_error()
+        fields["is_active"] = False
+    if "instructions" in fields:
+        fields["instructions"] = _clean_instructions(fields["instructions"])
     requirement = Requirement.objects.create(kind=kind, titles=_clean_titles(titles), **fields)
     if kind == Kind.QUIZ:
         Quiz.objects.create(requirement=requirement)
@@ -107,9 +144,12 @@ def requirement_update(*, actor: User, requirement: Requirement, **changes) -> R
     before = {field: getattr(requirement, field) for field in changes}
     if "titles" in changes:
         changes["titles"] = _clean_titles(changes["titles"])
+    if "instructions" in changes:
+        changes["instructions"] = _clean_instructions(changes["instructions"])
     for field, value in changes.items():
         setattr(requirement, field, value)
     _check_threshold(requirement.kind, requirement.threshold)
+    _check_quiz_live(requirement)
     requirement.save()
     audit_record(
         actor=actor,
@@ -140,9 +180,16 @@ def requirement_delete(*, actor: User, requirement: Requirement) -> None:
 
 @transaction.atomic
 def quiz_set(
-    *, actor: User, quiz: Quiz, questions: list[dict], pass_mark_percent: int, max_attempts: int
+    *,
+    actor: User,
+    quiz: Quiz,
+    questions: list[dict],
+    pass_mark_percent: int,
+    max_attempts: int,
+    is_active: bool = True,
 ) -> Quiz:
-    """Replace a quiz's questions: each has a text and choices, exactly one correct."""
+    """Replace a quiz's questions: each has a text and choices, exactly one correct.
+    A complete quiz goes live with it unless `is_active` is false."""
     if not questions or len(questions) > 50:
         raise ApplicationError.invalid_field("questions", gettext("Give 1 to 50 questions."))
     for question in questions:
@@ -170,6 +217,109 @@ def quiz_set(
         subject=quiz,
         after={"questions": len(questions), "pass_mark_percent": pass_mark_percent},
     )
+    if quiz.requirement.is_active != is_active:
+        requirement_update(actor=actor, requirement=quiz.requirement, is_active=is_active)
+    return quiz
+
+
+def _clean_question(text: str, choices: list[str], correct: int) -> tuple[str, list[str]]:
+    text = (text or "").strip()
+    if not text or len(text) > 500:
+        raise ApplicationError.invalid_field(
+            "text", gettext("Write the question, up to 500 characters."), code=errors.INVALID_RULE
+        )
+    filled = [(choice or "").strip() for choice in choices]
+    if sum(bool(choice) for choice in filled) < 2 or len(filled) > 8:
+        raise ApplicationError.invalid_field(
+            "choices",
+            gettext("Give at least two answers to choose from."),
+            code=errors.INVALID_RULE,
+        )
+    if any(len(choice) > 300 for choice in filled):
+        raise ApplicationError.invalid_field(
+            "choices", gettext("An answer has at most 300 characters."), code=errors.INVALID_RULE
+        )
+    if not 0 <= correct < len(filled) or not filled[correct]:
+        raise ApplicationError.invalid_field(
+            "correct",
+            gettext("Mark one of the filled-in answers as correct."),
+            code=errors.INVALID_RULE,
+        )
+    return text, filled
+
+
+@transaction.atomic
+def quiz_question_save(
+    *,
+    actor: User,
+    quiz: Quiz,
+    text: str,
+    choices: list[str],
+    correct: int,
+    question: Question | None = None,
+) -> Question:
+    """Add a question at the end of the quiz, or change `question`; `choices` may have
+    empty slots (a form's unused inputs), `correct` is the index of the right one."""
+    text, filled = _clean_question(text, choices, correct)
+    quiz = Quiz.objects.select_for_update().get(pk=quiz.pk)
+    if question is None:
+        question = Question(quiz=quiz, position=quiz.questions.count())
+    question.text = text
+    question.save()
+    question.choices.all().delete()
+    Choice.objects.bulk_create(
+        [
+            Choice(question=question, text=choice, is_correct=index == correct)
+            for index, choice in enumerate(filled)
+            if choice
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="vetting.quiz_change",
+        subject=quiz,
+        after={"question": question.pk, "choices": sum(bool(choice) for choice in filled)},
+    )
+    return question
+
+
+@transaction.atomic
+def quiz_question_delete(*, actor: User, question: Question) -> None:
+    """A live quiz keeps at least one question: turn the step off first."""
+    quiz = Quiz.objects.select_for_update().select_related("requirement").get(pk=question.quiz_id)
+    if quiz.requirement.is_active and quiz.questions.count() <= 1:
+        raise Conflict(
+            errors.QUIZ_EMPTY,
+            gettext("This is the quiz's last question: turn the step off before deleting it."),
+        )
+    audit_record(
+        actor=actor,
+        action="vetting.quiz_change",
+        subject=quiz,
+        before={"question": question.pk, "text": question.text},
+    )
+    question.delete()
+    for position, remaining in enumerate(quiz.questions.order_by("position", "id")):
+        if remaining.position != position:
+            Question.objects.filter(pk=remaining.pk).update(position=position)
+
+
+@transaction.atomic
+def quiz_settings_set(
+    *, actor: User, quiz: Quiz, pass_mark_percent: int, max_attempts: int
+) -> Quiz:
+    if not 1 <= pass_mark_percent <= 100:
+        raise ApplicationError.invalid_field(
+            "pass_mark_percent",
+            gettext("Give a pass mark from 1 to 100."),
+            code=errors.INVALID_RULE,
+        )
+    if not 1 <= max_attempts <= 20:
+        raise ApplicationError.invalid_field(
+            "max_attempts", gettext("Give 1 to 20 attempts."), code=errors.INVALID_RULE
+        )
+    quiz.pass_mark_percent, quiz.max_attempts = pass_mark_percent, max_attempts
+    quiz.save(update_fields=["pass_mark_percent", "max_attempts"])
     return quiz
 
 

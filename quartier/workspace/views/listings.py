@@ -12,12 +12,18 @@ from quartier.catalog import errors as catalog_errors
 from quartier.catalog.models import Listing
 from quartier.catalog.selectors.catalog import category_list, listing_get_owned, listings_of_user
 from quartier.catalog.services import listings
+from quartier.catalog.services.listings import MAX_PHOTOS
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
 from quartier.providers.selectors import provider_profile_of
-from quartier.workspace.forms import ListingForm
+from quartier.workspace.forms import ListingForm, ListingPhotosForm
 from quartier.workspace.views.common import helper_page, submit
-from quartier.workspace.views.wizard import listing_initial, listing_save, may_publish
+from quartier.workspace.views.wizard import (
+    listing_initial,
+    listing_preview,
+    listing_save,
+    may_publish,
+)
 
 ACTIONS = {
     "publish": (Listing.Status.PUBLISHED, gettext_lazy("Your service is online.")),
@@ -63,17 +69,32 @@ def _form_page(request, profile, listing=None):
         if status == 200:
             messages.success(request, _("Your service is saved."))
             return redirect("workspace:listings")
+    return _render_form(request, profile, form, listing, status=status)
+
+
+def _render_form(request, profile, form, listing, *, photos_form=None, status=200):
+    photos = list(listing.photos.all()) if listing else []
     return render(
         request,
         "workspace/listing_form.html",
         {
             "form": form,
             "listing": listing,
+            "photos": photos,
+            "photos_form": photos_form or ListingPhotosForm(),
+            "max_photos": MAX_PHOTOS,
+            "preview": listing_preview(form, profile, photos),
             "currency": marketplace_settings().currency,
             "section": "listings",
         },
         status=status,
     )
+
+
+def edit_page(request, profile, listing, *, photos_form, status):
+    """The edit page as saved, with the photo form's errors (a failed upload)."""
+    form = ListingForm(categories=category_list(), initial=listing_initial(listing))
+    return _render_form(request, profile, form, listing, photos_form=photos_form, status=status)
 
 
 @helper_page

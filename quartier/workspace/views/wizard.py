@@ -4,6 +4,8 @@ Each step is saved on its own submit, in one transaction: a step that fails chan
 nothing, and the steps before it stay as they were.
 """
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -189,6 +191,30 @@ def listing_initial(listing) -> dict:
     }
 
 
+def _preview_price(form) -> Money | None:
+    raw = form.data.get("price", "") if form.is_bound else form.initial.get("price", "")
+    try:
+        amount = Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or not 0 < amount < 10_000_000:
+        return None
+    return Money(int((amount * 100).to_integral_value()), marketplace_settings().currency)
+
+
+def listing_preview(form, profile, photos=()) -> dict:
+    """The card customers will see, from what the form holds now (as typed, when the
+    form came back with errors); the page's script keeps it in step while typing."""
+    source = form.data if form.is_bound else form.initial
+    return {
+        "title": str(source.get("title", "") or "").strip()[:120],
+        "price": _preview_price(form),
+        "unit": str(source.get("price_unit", "") or "hour"),
+        "cover": photos[0].image.url if photos else "",
+        "helper": profile.display_name,
+    }
+
+
 @helper_page
 def first_listing_step(request, profile):
     """The first service; coming back to this step edits it instead of adding another."""
@@ -217,6 +243,7 @@ def first_listing_step(request, profile):
             "listing",
             form=form,
             listing=listing,
+            preview=listing_preview(form, profile, list(listing.photos.all()) if listing else []),
             currency=marketplace_settings().currency,
         ),
         status=status,
