@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from quartier.bookings.events import BookingTransitioned
-from quartier.bookings.flow import after_request_register
+from quartier.bookings.flow import after_request_register, detail_panel_register
 from quartier.platform.events import subscribe
 
 
@@ -13,6 +13,7 @@ def register() -> None:
     # In the booking's transaction: a confirm without a payable card is refused with it.
     subscribe(BookingTransitioned, booking_transitioned)
     after_request_register(_card_step_url)
+    detail_panel_register(_cash_panel)
     _receipts()
 
 
@@ -32,3 +33,9 @@ def _card_step_url(booking) -> str | None:
     if card_step_url_needed(booking):
         return reverse("billing:card-step", args=[booking.pk])
     return None
+
+
+def _cash_panel(request, booking) -> str:
+    from quartier.billing.views import cash_panel
+
+    return cash_panel(request, booking)

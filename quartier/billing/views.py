@@ -11,15 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from quartier.billing import receipts
 from quartier.billing.models import Payment
-from quartier.billing.services import cards
+from quartier.billing.services import cards, cash
 from quartier.bookings.models import Booking
 from quartier.platform.errors import ApplicationError, NotFound
 from quartier.platform.headers import stripe_js_allowed
@@ -186,3 +187,28 @@ def receipt_download(request, pk):
         f'attachment; filename="receipt-{receipts.receipt_number(payment)}.pdf"'
     )
     return response
+
+
+# --- cash paid on site -------------------------------------------------------------------
+
+
+def cash_panel(request, booking) -> str:
+    """The booking page's "pay on site" section (registered in bookings.flow)."""
+    due = cash.cash_due_of(booking=booking, user=request.user)
+    if due is None:
+        return ""
+    role = "customer" if booking.customer_id == request.user.pk else "provider"
+    return render_to_string(
+        "billing/_cash_panel.html",
+        {"cash": due, "booking": booking, "role": role},
+        request=request,
+    )
+
+
+@login_required
+@require_POST
+def cash_received(request, pk):
+    """The provider marks the cash received; marking again changes nothing."""
+    cash.cash_received_mark(booking_id=pk, user=request.user)
+    messages.success(request, _("Cash received: the payment is recorded."))
+    return redirect("bookings:detail", pk=pk)

@@ -154,6 +154,13 @@ def _marked_receipt(handle):
     return _online_payment(handle) | {"marker": MARKER}
 
 
+def _confirmed_cash(handle):
+    """A confirmed booking of the tenant's own provider, to be paid on site."""
+    listing = bookable_listing(provider=_own_profile(handle), title=MARKER)
+    booking = confirmed(listing=listing, customer=handle.users["customer"])
+    return {"pk": booking.pk}
+
+
 def _saved_card_state(handle):
     with handle.context():
         return list(BillingCustomer.objects.values_list("pk", "default_payment_method_id"))
@@ -320,6 +327,17 @@ ENDPOINTS = [
         actor="customer",
         path="/billing/receipts/{pk}.pdf",
         make=_online_payment,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/bookings/<int:pk>/cash/",
+        method="post",
+        actor="provider",
+        path="/billing/bookings/{pk}/cash/",
+        make=_confirmed_cash,
+        make_other=tenant_provider,
+        ok=302,
+        state=_payment_state,
         is_api=False,
     ),
 ]
