@@ -18,12 +18,21 @@ def register() -> None:
 
 
 def _receipts() -> None:
-    from quartier.billing.events import PaymentCaptured
-    from quartier.billing.receipts import RECEIPT_MAIL, payment_captured, receipt_mail_send
+    from quartier.billing.events import PaymentCaptured, PaymentRefunded
+    from quartier.billing.receipts import (
+        RECEIPT_MAIL,
+        REFUND_NOTE_MAIL,
+        payment_captured,
+        payment_refunded,
+        receipt_mail_send,
+        refund_note_mail_send,
+    )
     from quartier.outbox.services import outbox_handler_register
 
     subscribe(PaymentCaptured, payment_captured)
     outbox_handler_register(RECEIPT_MAIL, receipt_mail_send)
+    subscribe(PaymentRefunded, payment_refunded)
+    outbox_handler_register(REFUND_NOTE_MAIL, refund_note_mail_send)
 
 
 def _card_step_url(booking) -> str | None:

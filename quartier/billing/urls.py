@@ -11,4 +11,5 @@ urlpatterns = [
     path("billing/payment-methods/", views.payment_methods, name="payment-methods"),
     path("billing/receipts/", views.receipt_list, name="receipts"),
     path("billing/receipts/<int:pk>.pdf", views.receipt_download, name="receipt"),
+    path("billing/refund-notes/<int:pk>.pdf", views.refund_note_download, name="refund-note"),
 ]

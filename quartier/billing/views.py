@@ -159,7 +159,7 @@ def payment_methods(request):
 @never_cache
 @login_required
 def receipt_list(request):
-    """The customer's receipts: one per captured card payment."""
+    """The customer's receipts (one per captured card payment) and refund notes."""
     return render(
         request,
         "billing/receipt_list.html",
@@ -171,7 +171,16 @@ def receipt_list(request):
                     "total": payment.money(payment.captured_minor),
                 }
                 for payment in receipts.receipts_of(user=request.user)
-            ]
+            ],
+            "refund_notes": [
+                {
+                    "entry": entry,
+                    "number": receipts.refund_note_number(entry),
+                    "receipt_number": receipts.receipt_number(entry.payment),
+                    "amount": receipts.refund_amount(entry),
+                }
+                for entry in receipts.refund_notes_of(user=request.user)[:200]
+            ],
         },
     )
 
@@ -185,6 +194,19 @@ def receipt_download(request, pk):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="receipt-{receipts.receipt_number(payment)}.pdf"'
+    )
+    return response
+
+
+@never_cache
+@login_required
+def refund_note_download(request, pk):
+    """One refund note as a PDF, in the language the customer reads the site in."""
+    entry = receipts.refund_note_get(user=request.user, entry_id=pk)
+    content = receipts.refund_note_pdf(entry=entry, language=translation.get_language() or "en")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="refund-note-{receipts.refund_note_number(entry)}.pdf"'
     )
     return response
 

@@ -9,6 +9,7 @@ import itertools
 from quartier.billing import gateway, ledger
 from quartier.billing.models import BillingCustomer, ConnectedAccount, JournalEntry, Payment, Payout
 from quartier.billing.services.connect import connected_account_onboard
+from quartier.billing.services.payments import payment_refund
 from quartier.billing.services.settings import payout_settings_get
 from quartier.bookings.services.requests import booking_request_slot
 from quartier.platform.money import Money
@@ -159,6 +160,22 @@ def _confirmed_cash(handle):
     listing = bookable_listing(provider=_own_profile(handle), title=MARKER)
     booking = confirmed(listing=listing, customer=handle.users["customer"])
     return {"pk": booking.pk}
+
+
+def _refund_note(handle):
+    """A captured card payment of the tenant's customer, CHF 1.00 of it refunded."""
+    payment = Payment.objects.get(pk=_online_payment(handle)["pk"])
+    _refund(payment)
+    entry = JournalEntry.objects.filter(payment=payment, kind="refund").latest("id")
+    return {"pk": entry.pk, "payment": payment.pk, "marker": MARKER}
+
+
+def _refund(payment):
+    payment_refund(payment=payment, amount=Money(100, "CHF"), actor=None, reason=MARKER)
+
+
+def _another_refund(handle, params):
+    _refund(Payment.objects.get(pk=params["payment"]))
 
 
 def _saved_card_state(handle):
@@ -338,6 +355,22 @@ ENDPOINTS = [
         make_other=tenant_provider,
         ok=302,
         state=_payment_state,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/receipts/",
+        actor="customer",
+        label="refund notes",
+        make=_refund_note,
+        cross=200,
+        grow=_another_refund,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/refund-notes/<int:pk>.pdf",
+        actor="customer",
+        path="/billing/refund-notes/{pk}.pdf",
+        make=_refund_note,
         is_api=False,
     ),
 ]
