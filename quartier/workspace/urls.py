@@ -1,6 +1,15 @@
 from django.urls import path
 
-from quartier.workspace.views import broadcasts, earnings, hours, listings, tasks, vetting, wizard
+from quartier.workspace.views import (
+    broadcasts,
+    earnings,
+    hours,
+    listings,
+    payouts,
+    tasks,
+    vetting,
+    wizard,
+)
 
 app_name = "workspace"
 
@@ -48,4 +57,8 @@ urlpatterns = [
         name="broadcast-decline",
     ),
     path("workspace/earnings/", earnings.earnings, name="earnings"),
+    path("workspace/payouts/", payouts.payouts, name="payouts"),
+    path("workspace/payouts/onboard/", payouts.payouts_onboard, name="payouts-onboard"),
+    path("workspace/payouts/return/", payouts.payouts_return, name="payouts-return"),
+    path("workspace/payouts/refresh/", payouts.payouts_refresh, name="payouts-refresh"),
 ]

@@ -8,5 +8,7 @@ def _payments_backend(request):
     """Billing endpoints talk to Stripe: point them at the test servers."""
     callspec = getattr(request.node, "callspec", None)
     endpoint = callspec.params.get("endpoint") if callspec else None
-    if endpoint is not None and endpoint.route.startswith(("api/billing/", "billing/")):
+    if endpoint is not None and endpoint.route.startswith(
+        ("api/billing/", "billing/", "workspace/payouts/")
+    ):
         request.getfixturevalue("stripe")

@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from quartier.workspace.earnings import earning_rows, earnings_of, payouts_of
+from quartier.billing.models import ConnectedAccount
+from quartier.workspace.earnings import earning_rows, earnings_of, payouts_of, payouts_used
 from quartier.workspace.views.common import helper_page
 
 
@@ -23,6 +24,8 @@ def earnings(request, profile):
             + f"?start={today.replace(day=1).isoformat()}&end={today.isoformat()}",
             "year_statement_url": reverse("billing-earnings")
             + f"?start={today.replace(month=1, day=1).isoformat()}&end={today.isoformat()}",
+            "account": ConnectedAccount.objects.filter(provider=profile).first(),
+            "payouts_used": payouts_used(),
             "section": "earnings",
         },
     )
