@@ -173,3 +173,14 @@ def test_earnings_page_figures_equal_the_ledgers_for_card_and_cash_jobs(
     assert _money(page, "earnings-paid-out") == 1000
     for booking in (marked, cash_done, card_done, card_booked):
         assert f'id="earning-{booking.pk}"' in page
+
+
+def test_only_pages_with_the_onboarding_form_may_send_it_to_stripe(tenant_a, helper):
+    client = tenant_a.session_client("provider")
+    origin = settings.STRIPE_CONNECT_ORIGIN
+
+    for path in ("/workspace/payouts/", "/workspace/earnings/", "/workspace/payouts/refresh/"):
+        policy = client.get(path)["Content-Security-Policy"]
+        form_action = next(part for part in policy.split(";") if "form-action" in part)
+        assert origin in form_action, path
+    assert origin not in client.get("/dashboard/provider/")["Content-Security-Policy"]

@@ -6,10 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quartier.billing.models import ConnectedAccount
+from quartier.platform.headers import stripe_connect_allowed
 from quartier.workspace.earnings import earning_rows, earnings_of, payouts_of, payouts_used
 from quartier.workspace.views.common import helper_page
 
 
+@stripe_connect_allowed
 @helper_page
 def earnings(request, profile):
     today = timezone.localdate()

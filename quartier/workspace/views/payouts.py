@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from quartier.billing.models import ConnectedAccount
 from quartier.billing.services.connect import connected_account_onboard, connected_account_status
 from quartier.platform.errors import ApplicationError
+from quartier.platform.headers import stripe_connect_allowed
 from quartier.workspace.earnings import payouts_used
 from quartier.workspace.views.common import helper_page
 
@@ -37,12 +38,14 @@ def _render(request, profile, *, status=None, error="", notice="", code=200):
     )
 
 
+@stripe_connect_allowed
 @never_cache
 @helper_page
 def payouts(request, profile):
     return _render(request, profile)
 
 
+@stripe_connect_allowed
 @require_POST
 @helper_page
 def payouts_onboard(request, profile):
@@ -65,6 +68,7 @@ def payouts_onboard(request, profile):
     return redirect(url)
 
 
+@stripe_connect_allowed
 @never_cache
 @helper_page
 def payouts_return(request, profile):
@@ -80,6 +84,7 @@ def payouts_return(request, profile):
     return _render(request, profile, status=status)
 
 
+@stripe_connect_allowed
 @never_cache
 @helper_page
 def payouts_refresh(request, profile):
