@@ -133,3 +133,15 @@ def test_the_page_is_translated(tenant_a, listing):
     client = tenant_a.session_client("provider")
     page = client.get(f"/bookings/{booking.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Bargeld erhalten" in page
+
+
+def test_an_online_marketplace_shows_no_cash_section(tenant_a, listing):
+    from tests.billing.factories import go_online
+
+    with tenant_a.context():
+        go_online()
+        booking = booking_request_slot(
+            listing=listing, customer=tenant_a.users["customer"], starts_at=next_local(10)
+        )
+    assert 'id="cash-payment"' not in _page(tenant_a, "customer", booking)
+    assert 'id="cash-payment"' not in _page(tenant_a, "provider", booking)
