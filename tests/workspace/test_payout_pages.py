@@ -5,11 +5,20 @@ import re
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from quartier.billing import ledger
 from quartier.billing.models import ConnectedAccount, Payout
 from quartier.bookings.models import Booking
-from tests.billing.factories import add_card, complete, confirmed, go_online, push
+from tests.billing.factories import (
+    add_card,
+    complete,
+    confirmed,
+    deliver,
+    event,
+    go_online,
+    push,
+)
 from tests.bookings.factories import bookable_listing, next_local
 from tests.catalog.factories import make_provider
 
@@ -71,9 +80,17 @@ def test_onboarding_round_trip_from_the_earnings_page(tenant_a, helper, stripe):
     done = _text(client.get("/workspace/payouts/return/"))
     assert "Payouts are enabled" in done
     assert "Stripe still needs" not in done
+    # the page only read; Stripe's account.updated event brings the stored flags along
+    with tenant_a.context():
+        assert ConnectedAccount.objects.get(provider=helper).payouts_enabled is False
+    delivered = deliver(
+        Client(), event(stripe.state.accounts[account.stripe_account_id], "account.updated")
+    )
+    assert delivered.status_code == 200
     with tenant_a.context():
         assert ConnectedAccount.objects.get(provider=helper).payouts_enabled is True
     assert 'id="payout-next-step"' not in _text(client.get("/dashboard/provider/"))
+    assert "Payouts are enabled" in _text(client.get("/workspace/earnings/"))
 
 
 def test_stripe_down_is_a_translated_503_and_no_account(tenant_a, helper, stripe):

@@ -121,19 +121,22 @@ class AccountStatus:
 
 
 def connected_account_status(*, provider: ProviderProfile) -> AccountStatus | None:
-    """Retrieve the provider's account at Stripe (no transaction open), keep its flags."""
+    """Ask Stripe where the provider's account stands now (no transaction open).
+
+    A read only: the stored flags follow Stripe's account.updated webhook (or an explicit
+    refresh), so a page showing this status writes nothing.
+    """
     account = ConnectedAccount.objects.filter(provider=provider).first()
     if account is None:
         return None
     stripe_account = gateway.call("accounts", "retrieve", account.stripe_account_id)
     if hasattr(stripe_account, "to_dict"):
         stripe_account = stripe_account.to_dict()
-    account = connected_account_sync(stripe_account=stripe_account) or account
     requirements = stripe_account.get("requirements") or {}
     due = [*requirements.get("past_due", []), *requirements.get("currently_due", [])]
     return AccountStatus(
         account=account,
         requirements_due=list(dict.fromkeys(due)),
-        details_submitted=account.details_submitted,
-        payouts_enabled=account.payouts_enabled,
+        details_submitted=bool(stripe_account.get("details_submitted")),
+        payouts_enabled=bool(stripe_account.get("payouts_enabled")),
     )

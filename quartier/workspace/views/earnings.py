@@ -15,6 +15,7 @@ from quartier.workspace.views.common import helper_page
 @helper_page
 def earnings(request, profile):
     today = timezone.localdate()
+    account = ConnectedAccount.objects.filter(provider=profile).first()
     return render(
         request,
         "workspace/earnings.html",
@@ -26,7 +27,8 @@ def earnings(request, profile):
             + f"?start={today.replace(day=1).isoformat()}&end={today.isoformat()}",
             "year_statement_url": reverse("billing-earnings")
             + f"?start={today.replace(month=1, day=1).isoformat()}&end={today.isoformat()}",
-            "account": ConnectedAccount.objects.filter(provider=profile).first(),
+            "account": account,
+            "payouts_ready": bool(account and account.payouts_enabled),
             "payouts_used": payouts_used(),
             "section": "earnings",
         },

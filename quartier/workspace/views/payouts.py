@@ -3,7 +3,8 @@ see where it stands when Stripe sends them back.
 
 Stripe's return and refresh URLs are built from the request, so they point at the
 tenant's own host. GET pages never call Stripe except the return page, which asks for
-the account's status (and keeps its flags: a sync, not a change of ours).
+the account's status and writes nothing (the stored flags follow Stripe's
+account.updated webhook).
 """
 
 from django.contrib import messages
@@ -29,6 +30,10 @@ def _render(request, profile, *, status=None, error="", notice="", code=200):
         {
             "account": account,
             "status": status,
+            # Stripe's word when just asked (the return page), else the stored flags.
+            "payouts_ready": status.payouts_enabled
+            if status
+            else bool(account and account.payouts_enabled),
             "used": payouts_used() or account is not None,
             "error": error,
             "notice": notice,
