@@ -145,3 +145,13 @@ def test_an_online_marketplace_shows_no_cash_section(tenant_a, listing):
         )
     assert 'id="cash-payment"' not in _page(tenant_a, "customer", booking)
     assert 'id="cash-payment"' not in _page(tenant_a, "provider", booking)
+
+
+def test_the_payment_page_says_the_helper_is_paid_on_site(tenant_a, listing):
+    with tenant_a.context():
+        booking = confirmed(listing=listing, customer=tenant_a.users["customer"])
+    client = tenant_a.session_client("customer")
+
+    page = client.get(f"/billing/bookings/{booking.pk}/").content.decode()
+
+    assert '<dd id="payment-status">You pay the helper on site.</dd>' in page

@@ -58,6 +58,8 @@ def test_a_partial_refund_gives_a_note_listed_with_the_receipts(tenant_a, paid):
     assert f"RN-{entry.pk:06d}" in listing
     assert "CHF\u00a010.00" in listing
     assert f'href="/billing/refund-notes/{entry.pk}.pdf"' in listing
+    payment_page = client.get(f"/billing/bookings/{paid.booking_id}/").content.decode()
+    assert 'href="/billing/receipts/#refund-notes-heading"' in payment_page
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
@@ -169,3 +171,11 @@ def test_a_capture_entry_is_not_a_refund_note(tenant_a, paid):
         capture = JournalEntry.objects.get(payment=paid, kind="capture")
     response = tenant_a.session_client("customer").get(f"/billing/refund-notes/{capture.pk}.pdf")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("bad", ["99999999999999999999", "-1", "1x"])
+def test_an_absurd_id_is_a_404_never_a_500(tenant_a, bad):
+    client = tenant_a.session_client("customer")
+    assert client.get(f"/billing/refund-notes/{bad}.pdf").status_code == 404
+    provider = tenant_a.session_client("provider")
+    assert provider.post(f"/billing/bookings/{bad}/cash/").status_code == 404
