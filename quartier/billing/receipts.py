@@ -1,4 +1,5 @@
-"""Receipts of captured card payments: which ones a customer has, and the PDF of one.
+"""Receipts of captured card payments (and refund notes of their refunds): which ones a
+customer has, and the PDF of one.
 
 The PDF is drawn with reportlab in the customer's language: the marketplace's name, what
 was bought, the amount split as captured (price, service fee, total), a refund if there
@@ -9,14 +10,16 @@ when it was opened, like the fee terms).
 from io import BytesIO
 
 from django.db import connection
+from django.db.models import Q, Sum
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from quartier.billing.events import PaymentCaptured
-from quartier.billing.models import Payment, PaymentMode
+from quartier.billing import ledger
+from quartier.billing.events import PaymentCaptured, PaymentRefunded
+from quartier.billing.models import JournalEntry, Payment, PaymentMode
 from quartier.billing.services.payments import _split
 from quartier.catalog.templatetags.storefront import format_money
 from quartier.platform.errors import NotFound
@@ -198,5 +201,170 @@ def receipt_mail_send(payload: dict) -> None:
     message = EmailMessage(subject=subject, body=body, to=[customer.email])
     message.attach(
         f"receipt-{number}.pdf", receipt_pdf(payment=payment, language=language), "application/pdf"
+    )
+    message.send()
+
+
+# --- refund notes ---------------------------------------------------------------------------
+#
+# A refund note is the ledger's refund entry (one per Stripe refund, keyed by its id), so
+# there is nothing to store: its number is the entry's, its amount the entry's line on the
+# Stripe balance. A refund reported twice is one entry, so one note and one e-mail.
+
+REFUND_NOTE_MAIL = "billing.refund_note"
+
+
+def refund_notes_of(*, user):
+    """The customer's refund notes (refunds of their card payments), newest first."""
+    return (
+        JournalEntry.objects.filter(
+            kind=JournalEntry.Kind.REFUND,
+            payment__booking__customer=user,
+            payment__mode=PaymentMode.ONLINE,
+        )
+        .annotate(
+            balance_minor=Sum("lines__amount_minor", filter=Q(lines__account=ledger.STRIPE_BALANCE))
+        )
+        .select_related(
+            "payment",
+            "payment__booking",
+            "payment__booking__listing",
+            "payment__booking__provider",
+            "payment__booking__customer",
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def refund_note_get(*, user, entry_id: int) -> JournalEntry:
+    entry = refund_notes_of(user=user).filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound(_("No such refund note."))
+    return entry
+
+
+def refund_note_number(entry: JournalEntry) -> str:
+    return f"RN-{entry.pk:06d}"
+
+
+def refund_amount(entry: JournalEntry) -> Money:
+    """What went back to the customer: the entry's outflow from the Stripe balance."""
+    balance = getattr(entry, "balance_minor", None)
+    if balance is None:
+        balance = sum(
+            line.amount_minor for line in entry.lines.all() if line.account == ledger.STRIPE_BALANCE
+        )
+    return entry.payment.money(-balance)
+
+
+def refund_note_pdf(*, entry: JournalEntry, language: str) -> bytes:
+    """The refund note as a one-page A4 PDF, in `language`."""
+    with translation.override(language):
+        return _draw_refund_note(entry, language)
+
+
+def _draw_refund_note(entry: JournalEntry, language: str) -> bytes:
+    payment = entry.payment
+    booking = payment.booking
+    tenant = getattr(connection, "tenant", None)
+    brand = getattr(tenant, "name", "") or "Quartier"
+    number = refund_note_number(entry)
+
+    def money(value: Money) -> str:
+        return _pdf_text(format_money(value, language))
+
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(_("Refund note %(number)s") % {"number": number})
+    pdf.setAuthor(brand)
+    width, height = A4
+    left, right = 20 * mm, width - 20 * mm
+    y = height - 25 * mm
+
+    def line(text: str, *, size: int = 11, bold: bool = False, gap: float = 6.5) -> None:
+        nonlocal y
+        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+        pdf.drawString(left, y, _pdf_text(text))
+        y -= gap * mm
+
+    def row(label: str, amount: str, *, bold: bool = False) -> None:
+        nonlocal y
+        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", 11)
+        pdf.drawString(left, y, _pdf_text(label))
+        pdf.drawRightString(right, y, amount)
+        y -= 6.5 * mm
+
+    line(brand, size=18, bold=True, gap=12)
+    line(_("Refund note %(number)s") % {"number": number}, size=14, bold=True)
+    line(_("Refunded on %(date)s") % {"date": formats.date_format(entry.created_at, "DATE_FORMAT")})
+    line(_("Original receipt: %(number)s") % {"number": receipt_number(payment)})
+    line(_("Customer: %(name)s") % {"name": booking.customer.display_name})
+    line(
+        _("Booking #%(number)s: %(title)s")
+        % {"number": booking.pk, "title": booking.listing.title if booking.listing else ""},
+        gap=10,
+    )
+    row(_("Total paid"), money(payment.money(payment.captured_minor)))
+    pdf.line(left, y + 4 * mm, right, y + 4 * mm)
+    row(_("Amount refunded"), money(refund_amount(entry)), bold=True)
+    y -= 6 * mm
+    line(_("The amount goes back to the card you paid with, through Stripe."), size=9)
+    line(_("It can take a few days to appear on your statement."), size=9)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def payment_refunded(event: PaymentRefunded) -> None:
+    """Subscriber of PaymentRefunded: mail the refund note once, after commit."""
+    from quartier.outbox.services import outbox_enqueue
+
+    outbox_enqueue(
+        kind=REFUND_NOTE_MAIL,
+        payload={"refund_id": event.refund_id},
+        dedupe_key=f"{REFUND_NOTE_MAIL}:{event.refund_id}",
+    )
+
+
+def refund_note_mail_send(payload: dict) -> None:
+    """Deliver a refund note e-mail (outbox handler), the PDF attached, in the customer's
+    language (their preferred one, else the marketplace's)."""
+    from django.core.mail import EmailMessage
+
+    from quartier.marketplace.selectors import marketplace_settings
+
+    entry = (
+        JournalEntry.objects.filter(
+            key=f"refund:{payload['refund_id']}",
+            kind=JournalEntry.Kind.REFUND,
+            payment__mode=PaymentMode.ONLINE,
+        )
+        .select_related(
+            "payment__booking__customer", "payment__booking__listing", "payment__booking__provider"
+        )
+        .first()
+    )
+    if entry is None:
+        return
+    customer = entry.payment.booking.customer
+    settings_row = marketplace_settings()
+    language = customer.preferred_language or settings_row.default_language
+    number = refund_note_number(entry)
+    with translation.override(language):
+        subject = f"[{settings_row.display_name}] " + _("Your refund note %(number)s") % {
+            "number": number
+        }
+        body = _(
+            "%(amount)s of your payment for booking #%(booking)s was refunded to your card; "
+            "the refund note is attached."
+        ) % {
+            "booking": entry.payment.booking_id,
+            "amount": format_money(refund_amount(entry), language),
+        }
+    message = EmailMessage(subject=subject, body=body, to=[customer.email])
+    message.attach(
+        f"refund-note-{number}.pdf",
+        refund_note_pdf(entry=entry, language=language),
+        "application/pdf",
     )
     message.send()

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from quartier.bookings.events import BookingTransitioned
-from quartier.bookings.flow import after_request_register
+from quartier.bookings.flow import after_request_register, detail_panel_register
 from quartier.platform.events import subscribe
 
 
@@ -13,16 +13,26 @@ def register() -> None:
     # In the booking's transaction: a confirm without a payable card is refused with it.
     subscribe(BookingTransitioned, booking_transitioned)
     after_request_register(_card_step_url)
+    detail_panel_register(_cash_panel)
     _receipts()
 
 
 def _receipts() -> None:
-    from quartier.billing.events import PaymentCaptured
-    from quartier.billing.receipts import RECEIPT_MAIL, payment_captured, receipt_mail_send
+    from quartier.billing.events import PaymentCaptured, PaymentRefunded
+    from quartier.billing.receipts import (
+        RECEIPT_MAIL,
+        REFUND_NOTE_MAIL,
+        payment_captured,
+        payment_refunded,
+        receipt_mail_send,
+        refund_note_mail_send,
+    )
     from quartier.outbox.services import outbox_handler_register
 
     subscribe(PaymentCaptured, payment_captured)
     outbox_handler_register(RECEIPT_MAIL, receipt_mail_send)
+    subscribe(PaymentRefunded, payment_refunded)
+    outbox_handler_register(REFUND_NOTE_MAIL, refund_note_mail_send)
 
 
 def _card_step_url(booking) -> str | None:
@@ -32,3 +42,9 @@ def _card_step_url(booking) -> str | None:
     if card_step_url_needed(booking):
         return reverse("billing:card-step", args=[booking.pk])
     return None
+
+
+def _cash_panel(request, booking) -> str:
+    from quartier.billing.views import cash_panel
+
+    return cash_panel(request, booking)

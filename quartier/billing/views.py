@@ -11,15 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from quartier.billing import receipts
 from quartier.billing.models import Payment
-from quartier.billing.services import cards
+from quartier.billing.services import cards, cash
 from quartier.bookings.models import Booking
 from quartier.platform.errors import ApplicationError, NotFound
 from quartier.platform.headers import stripe_js_allowed
@@ -158,7 +159,7 @@ def payment_methods(request):
 @never_cache
 @login_required
 def receipt_list(request):
-    """The customer's receipts: one per captured card payment."""
+    """The customer's receipts (one per captured card payment) and refund notes."""
     return render(
         request,
         "billing/receipt_list.html",
@@ -170,7 +171,16 @@ def receipt_list(request):
                     "total": payment.money(payment.captured_minor),
                 }
                 for payment in receipts.receipts_of(user=request.user)
-            ]
+            ],
+            "refund_notes": [
+                {
+                    "entry": entry,
+                    "number": receipts.refund_note_number(entry),
+                    "receipt_number": receipts.receipt_number(entry.payment),
+                    "amount": receipts.refund_amount(entry),
+                }
+                for entry in receipts.refund_notes_of(user=request.user)[:200]
+            ],
         },
     )
 
@@ -186,3 +196,41 @@ def receipt_download(request, pk):
         f'attachment; filename="receipt-{receipts.receipt_number(payment)}.pdf"'
     )
     return response
+
+
+@never_cache
+@login_required
+def refund_note_download(request, pk):
+    """One refund note as a PDF, in the language the customer reads the site in."""
+    entry = receipts.refund_note_get(user=request.user, entry_id=pk)
+    content = receipts.refund_note_pdf(entry=entry, language=translation.get_language() or "en")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="refund-note-{receipts.refund_note_number(entry)}.pdf"'
+    )
+    return response
+
+
+# --- cash paid on site -------------------------------------------------------------------
+
+
+def cash_panel(request, booking) -> str:
+    """The booking page's "pay on site" section (registered in bookings.flow)."""
+    due = cash.cash_due_of(booking=booking, user=request.user)
+    if due is None:
+        return ""
+    role = "customer" if booking.customer_id == request.user.pk else "provider"
+    return render_to_string(
+        "billing/_cash_panel.html",
+        {"cash": due, "booking": booking, "role": role},
+        request=request,
+    )
+
+
+@login_required
+@require_POST
+def cash_received(request, pk):
+    """The provider marks the cash received; marking again changes nothing."""
+    cash.cash_received_mark(booking_id=pk, user=request.user)
+    messages.success(request, _("Cash received: the payment is recorded."))
+    return redirect("bookings:detail", pk=pk)

@@ -22,3 +22,17 @@ def after_request_url(booking) -> str | None:
         if url:
             return url
     return None
+
+
+# Sections other apps add to the booking page (billing: paying on site), in the same way.
+_detail_panels: list[Callable] = []
+
+
+def detail_panel_register(panel: Callable) -> None:
+    """`panel(request, booking) -> str`: safe HTML to show on the booking page, or ""."""
+    if panel not in _detail_panels:
+        _detail_panels.append(panel)
+
+
+def detail_panels(request, booking) -> list[str]:
+    return [html for html in (panel(request, booking) for panel in _detail_panels) if html]

@@ -193,6 +193,7 @@ def _detail_context(request, booking, **forms) -> dict:
             if review.author_id == user.pk and review.revealed_at is None
         ],
         "actions": _actions_for(booking, user) if is_party else [],
+        "panels": flow.detail_panels(request, booking) if is_party else [],
         "needs_start": booking.kind == Booking.Kind.WINDOWS
         and booking.status == Booking.Status.REQUESTED,
         "transition_form": forms.get("transition_form") or TransitionForm(prefix="transition"),

@@ -11,7 +11,8 @@ from django.db.models import Sum
 
 from quartier.billing import ledger
 from quartier.billing.fees import commission
-from quartier.billing.models import Payment, PaymentMode, Payout
+from quartier.billing.models import ConnectedAccount, Payment, PaymentMode, Payout
+from quartier.billing.services.settings import payout_settings_get
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.money import Money
 from quartier.providers.models import ProviderProfile
@@ -110,3 +111,16 @@ def _expected_commission(payment: Payment) -> int:
 def payouts_of(provider: ProviderProfile, *, limit: int = 50) -> list[tuple[Payout, Money]]:
     payouts = Payout.objects.filter(provider=provider).order_by("-created_at", "-id")[:limit]
     return [(payout, Money(payout.amount_minor, payout.currency)) for payout in payouts]
+
+
+def payouts_used() -> bool:
+    """Card payments are paid out to helpers; a cash-only marketplace pays out nothing."""
+    return payout_settings_get().payment_mode == PaymentMode.ONLINE
+
+
+def payout_setup_needed(provider: ProviderProfile) -> bool:
+    """The helper's next money step: card payments here, and no payout account ready."""
+    return (
+        payouts_used()
+        and not ConnectedAccount.objects.filter(provider=provider, payouts_enabled=True).exists()
+    )

@@ -11,7 +11,7 @@ from quartier.bookings.models import Message
 from quartier.bookings.selectors import open_broadcasts_for
 from quartier.providers.models import ProviderProfile
 from quartier.trust.selectors import awards_of
-from quartier.workspace.earnings import Earnings, earnings_of
+from quartier.workspace.earnings import Earnings, earnings_of, payout_setup_needed
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Overview:
     rating_count: int
     badges: list
     earnings: Earnings
+    payout_setup_needed: bool
 
 
 def unread_messages_of(profile: ProviderProfile) -> int:
@@ -53,4 +54,5 @@ def overview_of(profile: ProviderProfile, *, tasks_near_count: int) -> Overview:
         rating_count=profile.rating_count,
         badges=active_awards(profile),
         earnings=earnings_of(profile),
+        payout_setup_needed=payout_setup_needed(profile),
     )

@@ -6,6 +6,7 @@ from quartier.workspace.views import (
     hours,
     listing_photos,
     listings,
+    payouts,
     tasks,
     vetting,
     wizard,
@@ -73,4 +74,8 @@ urlpatterns = [
         name="broadcast-decline",
     ),
     path("workspace/earnings/", earnings.earnings, name="earnings"),
+    path("workspace/payouts/", payouts.payouts, name="payouts"),
+    path("workspace/payouts/onboard/", payouts.payouts_onboard, name="payouts-onboard"),
+    path("workspace/payouts/return/", payouts.payouts_return, name="payouts-return"),
+    path("workspace/payouts/refresh/", payouts.payouts_refresh, name="payouts-refresh"),
 ]

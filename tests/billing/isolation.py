@@ -9,6 +9,7 @@ import itertools
 from quartier.billing import gateway, ledger
 from quartier.billing.models import BillingCustomer, ConnectedAccount, JournalEntry, Payment, Payout
 from quartier.billing.services.connect import connected_account_onboard
+from quartier.billing.services.payments import payment_refund
 from quartier.billing.services.settings import payout_settings_get
 from quartier.bookings.services.requests import booking_request_slot
 from quartier.platform.money import Money
@@ -152,6 +153,29 @@ def _requested_with_card(handle):
 def _marked_receipt(handle):
     # The receipts list shows the listing's title (MARKER) of each captured payment.
     return _online_payment(handle) | {"marker": MARKER}
+
+
+def _confirmed_cash(handle):
+    """A confirmed booking of the tenant's own provider, to be paid on site."""
+    listing = bookable_listing(provider=_own_profile(handle), title=MARKER)
+    booking = confirmed(listing=listing, customer=handle.users["customer"])
+    return {"pk": booking.pk}
+
+
+def _refund_note(handle):
+    """A captured card payment of the tenant's customer, CHF 1.00 of it refunded."""
+    payment = Payment.objects.get(pk=_online_payment(handle)["pk"])
+    _refund(payment)
+    entry = JournalEntry.objects.filter(payment=payment, kind="refund").latest("id")
+    return {"pk": entry.pk, "payment": payment.pk, "marker": MARKER}
+
+
+def _refund(payment):
+    payment_refund(payment=payment, amount=Money(100, "CHF"), actor=None, reason=MARKER)
+
+
+def _another_refund(handle, params):
+    _refund(Payment.objects.get(pk=params["payment"]))
 
 
 def _saved_card_state(handle):
@@ -320,6 +344,33 @@ ENDPOINTS = [
         actor="customer",
         path="/billing/receipts/{pk}.pdf",
         make=_online_payment,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/bookings/<int:pk>/cash/",
+        method="post",
+        actor="provider",
+        path="/billing/bookings/{pk}/cash/",
+        make=_confirmed_cash,
+        make_other=tenant_provider,
+        ok=302,
+        state=_payment_state,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/receipts/",
+        actor="customer",
+        label="refund notes",
+        make=_refund_note,
+        cross=200,
+        grow=_another_refund,
+        is_api=False,
+    ),
+    Endpoint(
+        "billing/refund-notes/<int:pk>.pdf",
+        actor="customer",
+        path="/billing/refund-notes/{pk}.pdf",
+        make=_refund_note,
         is_api=False,
     ),
 ]

@@ -59,6 +59,8 @@ class FrontState:
     accounts: dict = field(default_factory=dict)
     transfers: dict = field(default_factory=dict)
     invoices: dict = field(default_factory=dict)
+    # The parameters of every account link asked for (return and refresh URLs).
+    links: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def take_fault(self, path: str) -> Fault | None:
@@ -135,6 +137,7 @@ class FrontHandler(BaseHTTPRequestHandler):
         if parts == ["v1", "account_links"] and self.command == "POST":
             link = copy.deepcopy(self.fixtures["account_link"])
             link["url"] = f"https://connect.stripe.test/setup/{data.get('account')}"
+            self.state.links.append(data)
             return 200, link
         if parts[:2] == ["v1", "transfers"]:
             if len(parts) == 2 and self.command == "POST":

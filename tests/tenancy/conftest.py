@@ -9,6 +9,6 @@ def _payments_backend(request):
     callspec = getattr(request.node, "callspec", None)
     endpoint = callspec.params.get("endpoint") if callspec else None
     if endpoint is not None and endpoint.route.startswith(
-        ("api/billing/", "billing/", "back-office/payments/")
+        ("api/billing/", "billing/", "back-office/payments/", "workspace/payouts/")
     ):
         request.getfixturevalue("stripe")

@@ -1,5 +1,7 @@
 """Stripe Connect: a provider's Express account, its onboarding link, its status."""
 
+from dataclasses import dataclass
+
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -106,3 +108,35 @@ def payment_method_attach(*, user, payment_method_id: str) -> BillingCustomer:
     billing.default_payment_method_id = payment_method_id
     billing.save()
     return billing
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    """Where a provider's payout account stands, as Stripe says now."""
+
+    account: ConnectedAccount
+    requirements_due: list[str]  # what Stripe still needs (currently or past due)
+    details_submitted: bool
+    payouts_enabled: bool
+
+
+def connected_account_status(*, provider: ProviderProfile) -> AccountStatus | None:
+    """Ask Stripe where the provider's account stands now (no transaction open).
+
+    A read only: the stored flags follow Stripe's account.updated webhook (or an explicit
+    refresh), so a page showing this status writes nothing.
+    """
+    account = ConnectedAccount.objects.filter(provider=provider).first()
+    if account is None:
+        return None
+    stripe_account = gateway.call("accounts", "retrieve", account.stripe_account_id)
+    if hasattr(stripe_account, "to_dict"):
+        stripe_account = stripe_account.to_dict()
+    requirements = stripe_account.get("requirements") or {}
+    due = [*requirements.get("past_due", []), *requirements.get("currently_due", [])]
+    return AccountStatus(
+        account=account,
+        requirements_due=list(dict.fromkeys(due)),
+        details_submitted=bool(stripe_account.get("details_submitted")),
+        payouts_enabled=bool(stripe_account.get("payouts_enabled")),
+    )

@@ -130,6 +130,8 @@ def _payment_method_of(customer) -> BillingCustomer:
 
 
 def _settle_later(payment: Payment, amount_minor: int) -> None:
+    if payment.status == Payment.Status.OFFLINE:
+        return  # the provider already marked the cash received: that is what was paid
     payment.capture_due_minor = amount_minor
     payment.save(update_fields=["capture_due_minor", "updated_at"])
     if payment.mode == PaymentMode.OFFLINE:
@@ -483,7 +485,9 @@ def payment_renew_authorisation(*, payment_id: int) -> Payment:
 
 
 def offline_payment_record(*, payment: Payment) -> Payment:
-    """The customer paid the provider on site: record it and the commission owed."""
+    """The customer paid the provider on site: record it and the commission owed, once."""
+    if payment.status == Payment.Status.OFFLINE:
+        return payment  # recorded already (marked received, then the job completed)
     due = payment.money(payment.capture_due_minor or 0)
     if not due:
         return _mark_released(payment)

@@ -36,6 +36,9 @@ def _media_origins() -> list[str]:
 # page that mounts Stripe's card element takes it with platform.headers.stripe_js_allowed
 # (scripts and frames). Its wallets would also need `payment` in PERMISSIONS_POLICY.
 STRIPE_JS_ORIGIN = env_str("STRIPE_JS_ORIGIN", "https://js.stripe.com")
+# Where the payout onboarding form's answer sends the helper (Stripe's hosted Connect
+# onboarding): form-action follows redirects, so the pages with that form allow it.
+STRIPE_CONNECT_ORIGIN = env_str("STRIPE_CONNECT_ORIGIN", "https://connect.stripe.com")
 
 CSP_DIRECTIVES = {
     "default-src": [SELF],
