@@ -58,7 +58,10 @@ def month_days(provider: ProviderProfile, first: date, today: date) -> list[Day]
     last = next_month(first)
     start = datetime.combine(first, time.min, tzinfo=zone)
     end = datetime.combine(last, time.min, tzinfo=zone)
-    days = {first + timedelta(days=n): Day(first + timedelta(days=n)) for n in range((last - first).days)}
+    days = {
+        first + timedelta(days=n): Day(first + timedelta(days=n))
+        for n in range((last - first).days)
+    }
     for day in days.values():
         day.is_today = day.day == today
     weekly: dict[int, list] = {}

@@ -192,7 +192,7 @@ def _read(request, current) -> None:
         return
     messages.success(
         request,
-        _("Your calendar was read: %(count)s busy times block your slots.") % {"count": count},
+        _("Your calendar was read. Busy times found: %(count)s.") % {"count": count},
     )
 
 
@@ -203,7 +203,9 @@ def import_subscribe(request, profile):
     saved = []
     status = submit(
         form,
-        lambda data: saved.append(schedule.schedule_update(provider=profile, import_url=data["url"])),
+        lambda data: saved.append(
+            schedule.schedule_update(provider=profile, import_url=data["url"])
+        ),
         names={"import_url": "url"},
     )
     if status != 200:
