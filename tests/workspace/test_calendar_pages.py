@@ -116,11 +116,11 @@ def test_extra_hours_are_added_on_their_day_and_removed(tenant_a, helper):
 
     assert (added.status_code, added["Location"]) == (
         302,
-        f"/workspace/calendar/?month={day:%Y-%m}",
+        f"/workspace/calendar/?month={day:%Y-%m}#day-{day:%Y-%m-%d}",
     )
     assert (removed.status_code, removed["Location"]) == (
         302,
-        f"/workspace/calendar/?month={day:%Y-%m}",
+        f"/workspace/calendar/?month={day:%Y-%m}#periods-heading",
     )
     with tenant_a.context():
         assert TimeOff.objects.count() == 0
@@ -154,7 +154,7 @@ def test_time_off_from_the_calendar_returns_to_its_month(tenant_a, helper):
 
     assert (response.status_code, response["Location"]) == (
         302,
-        "/workspace/calendar/?month=2030-12",
+        "/workspace/calendar/?month=2030-12#day-2030-12-24",
     )
     with tenant_a.context():
         assert list(TimeOff.objects.values_list("note", "is_available")) == [("Christmas", False)]
@@ -225,7 +225,10 @@ def test_notice_and_break_are_saved_from_the_calendar(tenant_a, helper):
         {"rules-lead_time_minutes": "7", "rules-buffer_minutes": "999"},
     )
 
-    assert (saved.status_code, saved["Location"]) == (302, "/workspace/calendar/?month=2031-02")
+    assert (saved.status_code, saved["Location"]) == (
+        302,
+        "/workspace/calendar/?month=2031-02#rules-heading",
+    )
     assert refused.status_code == 400
     assert "Choose how much notice you need." in refused.content.decode()
     with tenant_a.context():

@@ -29,13 +29,20 @@ def _today():
     return timezone.localdate(timezone=marketplace_zone())
 
 
-def _month_url(first) -> str:
-    return reverse("workspace:calendar") + f"?month={first:%Y-%m}"
+def _month_url(first, anchor: str = "") -> str:
+    return (
+        reverse("workspace:calendar") + f"?month={first:%Y-%m}" + (f"#{anchor}" if anchor else "")
+    )
 
 
-def _back(request) -> str:
+def _day_url(day) -> str:
+    """The day's month, scrolled to the day: the change is in view."""
+    return _month_url(day.replace(day=1), f"day-{day:%Y-%m-%d}")
+
+
+def _back(request, anchor: str) -> str:
     """Back to the month the form was sent from."""
-    return _month_url(month_of(request.POST.get("month"), _today()))
+    return _month_url(month_of(request.POST.get("month"), _today()), anchor)
 
 
 def _page(request, profile, *, first=None, status=200, **forms):
@@ -85,7 +92,7 @@ def time_off_add(request, profile):
     status = submit(form, act, names={"ends_at": "last_day", "starts_at": "first_day"})
     if status == 200:
         messages.success(request, _("Your time off is saved."))
-        return redirect(_month_url(form.cleaned_data["first_day"].replace(day=1)))
+        return redirect(_day_url(form.cleaned_data["first_day"]))
     first = month_of(request.POST.get("month"), _today())
     return _page(request, profile, first=first, status=status, time_off_form=form)
 
@@ -104,7 +111,7 @@ def extra_hours_add(request, profile):
     status = submit(form, act, names={"ends_at": "ends", "starts_at": "starts"})
     if status == 200:
         messages.success(request, _("Your extra hours are saved."))
-        return redirect(_month_url(form.cleaned_data["day"].replace(day=1)))
+        return redirect(_day_url(form.cleaned_data["day"]))
     first = month_of(request.POST.get("month"), _today())
     return _page(request, profile, first=first, status=status, extra_form=form)
 
@@ -118,7 +125,7 @@ def period_delete(request, profile, pk):
     messages.success(
         request, _("The extra hours are removed.") if was_extra else _("The time off is removed.")
     )
-    return redirect(_back(request))
+    return redirect(_back(request, "periods-heading"))
 
 
 @helper_page
@@ -135,7 +142,7 @@ def rules(request, profile):
     )
     if status == 200:
         messages.success(request, _("Your booking rules are saved."))
-        return redirect(_back(request))
+        return redirect(_back(request, "rules-heading"))
     first = month_of(request.POST.get("month"), _today())
     return _page(request, profile, first=first, status=status, rules_form=form)
 
