@@ -20,7 +20,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 class Day:
     day: date
     hours: list = field(default_factory=list)  # (starts, ends) wall-clock times
-    time_off: list = field(default_factory=list)  # TimeOff rows
+    time_off: list = field(default_factory=list)  # (TimeOff row, covers the whole day)
     extra: list = field(default_factory=list)  # TimeOff rows with is_available
     busy: list = field(default_factory=list)  # BusyTime rows
     bookings: list = field(default_factory=list)
@@ -28,7 +28,8 @@ class Day:
 
     @property
     def is_off(self) -> bool:
-        return bool(self.time_off)
+        """Off all day (time off for a few hours leaves the rest of the day)."""
+        return any(whole for _, whole in self.time_off)
 
     @property
     def is_empty(self) -> bool:
@@ -72,7 +73,13 @@ def month_days(provider: ProviderProfile, first: date, today: date) -> list[Day]
     periods = TimeOff.objects.filter(provider=provider, starts_at__lt=end, ends_at__gt=start)
     for period in periods.order_by("starts_at"):
         for day in _days_touched(period.starts_at, period.ends_at, zone, days):
-            (day.extra if period.is_available else day.time_off).append(period)
+            if period.is_available:
+                day.extra.append(period)
+                continue
+            day_start = datetime.combine(day.day, time.min, tzinfo=zone)
+            day_end = datetime.combine(day.day + timedelta(days=1), time.min, tzinfo=zone)
+            whole = period.starts_at <= day_start and period.ends_at >= day_end
+            day.time_off.append((period, whole))
     busy = BusyTime.objects.filter(provider=provider, starts_at__lt=end, ends_at__gt=start)
     for period in busy.order_by("starts_at")[:500]:
         for day in _days_touched(period.starts_at, period.ends_at, zone, days):

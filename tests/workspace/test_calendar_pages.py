@@ -56,6 +56,12 @@ def test_the_month_shows_hours_time_off_extra_hours_and_bookings(tenant_a, helpe
             ends_at=off + timedelta(hours=12),
             note="Dentist day",
         )
+        TimeOff.objects.create(
+            provider=helper,
+            starts_at=booked + timedelta(hours=4),
+            ends_at=booked + timedelta(hours=6),
+            note="Dentist",
+        )
     client = tenant_a.session_client("provider")
 
     pages = {
@@ -67,6 +73,7 @@ def test_the_month_shows_hours_time_off_extra_hours_and_bookings(tenant_a, helpe
     assert "Working 08:00–18:00" in booking_day
     assert f'href="/bookings/{booking.pk}/"' in booking_day
     assert "WLAN help · Requested" in booking_day
+    assert "Time off</span> 14:00–16:00 · Dentist" in booking_day  # hours still shown
     extra_day = _day_html(pages[extra], extra)
     assert "Extra hours</span> 07:00–08:00 · Early bird" in extra_day
     off_day = _day_html(pages[off], off)
