@@ -161,3 +161,14 @@ def _tail(helper, customer, handle, base: str, viewport: str) -> None:
     assert title in earning.inner_text()
     assert "You keep" in earning.inner_text()
     check_page(helper, "earnings", shot)
+
+    # German words run long: the calendar pages still fit, in German
+    helper.locator("#q-language-select").select_option("de")
+    helper.locator("form.q-language button").click()
+    for name, path in (
+        ("calendar", "/workspace/calendar/"),
+        ("links", "/workspace/calendar/sync/"),
+    ):
+        helper.goto(base + path)
+        assert helper.locator("html").get_attribute("lang") == "de"
+        check_page(helper, f"de-{name}", shot)
