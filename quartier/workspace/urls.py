@@ -2,6 +2,7 @@ from django.urls import path
 
 from quartier.workspace.views import (
     broadcasts,
+    calendar,
     earnings,
     hours,
     listing_photos,
@@ -78,4 +79,27 @@ urlpatterns = [
     path("workspace/payouts/onboard/", payouts.payouts_onboard, name="payouts-onboard"),
     path("workspace/payouts/return/", payouts.payouts_return, name="payouts-return"),
     path("workspace/payouts/refresh/", payouts.payouts_refresh, name="payouts-refresh"),
+    # The month calendar and the calendar links (issue 14, part 5).
+    path("workspace/calendar/", calendar.calendar_month, name="calendar"),
+    path("workspace/calendar/time-off/", calendar.time_off_add, name="calendar-time-off"),
+    path("workspace/calendar/extra-hours/", calendar.extra_hours_add, name="calendar-extra"),
+    path(
+        "workspace/calendar/periods/<int:pk>/delete/",
+        calendar.period_delete,
+        name="calendar-period-delete",
+    ),
+    path("workspace/calendar/rules/", calendar.rules, name="calendar-rules"),
+    path("workspace/calendar/sync/", calendar.calendar_sync, name="calendar-sync"),
+    path("workspace/calendar/sync/feed/", calendar.feed_rotate, name="calendar-feed"),
+    path("workspace/calendar/sync/import/", calendar.import_subscribe, name="calendar-import"),
+    path(
+        "workspace/calendar/sync/import/refresh/",
+        calendar.import_refresh,
+        name="calendar-import-refresh",
+    ),
+    path(
+        "workspace/calendar/sync/import/remove/",
+        calendar.import_remove,
+        name="calendar-import-remove",
+    ),
 ]

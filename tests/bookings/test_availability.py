@@ -171,3 +171,41 @@ def test_a_provider_without_hours_has_no_slots(tenant_a):
         )
     with pytest.raises(ApplicationError):
         free_slots(provider=provider, duration_minutes=60, start=now, end=now + timedelta(days=60))
+
+
+def test_one_off_extra_hours_open_slots_and_time_off_still_wins(tenant_a):
+    with tenant_a.context():
+        listing = bookable_listing(lead_minutes=0, buffer_minutes=0)
+        provider = listing.provider
+        # Evening hours after the 08:00-18:00 day, and time off over part of them.
+        time_off_add(
+            provider=provider,
+            starts_at=next_local(18),
+            ends_at=next_local(21),
+            is_available=True,
+        )
+        time_off_add(provider=provider, starts_at=next_local(20), ends_at=next_local(21))
+        slots = free_slots(
+            provider=provider, duration_minutes=60, start=next_local(16), end=next_local(23)
+        )
+
+    local = [slot.starts_at.astimezone(ZURICH).strftime("%H:%M") for slot in slots]
+    # The extra hours join the weekly ones (a job may run 17:30-18:30 across the seam).
+    assert local == ["16:00", "16:30", "17:00", "17:30", "18:00", "18:30", "19:00"]
+
+
+def test_extra_hours_on_a_day_without_weekly_hours(tenant_a):
+    with tenant_a.context():
+        listing = bookable_listing(lead_minutes=0, weekdays=[])
+        time_off_add(
+            provider=listing.provider,
+            starts_at=next_local(9),
+            ends_at=next_local(11),
+            is_available=True,
+        )
+        slots = _day(listing, next_local(0))
+        next_day = _day(listing, next_local(0, days_ahead=3))
+
+    local = [slot.starts_at.astimezone(ZURICH).strftime("%H:%M") for slot in slots]
+    assert local == ["09:00", "09:30", "10:00"]
+    assert next_day == []

@@ -21,6 +21,7 @@ from PIL import Image
 
 from quartier.platform.tenancy import public_context
 from tests.browser.conftest import SCREENSHOTS, axe_violations, committed, sign_in, watch_csp
+from tests.browser.journey_tail import book_accept_complete_and_earn
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -101,22 +102,23 @@ def _set_up_rules(handle) -> None:
             actor=admin, kind="quiz", titles={"en": "Router quiz"}, position=1
         ).quiz
         quiz_set(actor=admin, quiz=quiz, questions=QUESTIONS, pass_mark_percent=100, max_attempts=2)
-        # The telco demo brand, so the screenshots show a tenant's colours.
+        # The demo brand of telco or acme, so the pages are checked in both.
         theme = Theme.objects.get(singleton=True)
         Theme.objects.filter(pk=theme.pk).update(
-            published=tokens.tokens_validate({**theme.published, **DEMO_THEMES["telco"]}),
+            published=tokens.tokens_validate({**theme.published, **DEMO_THEMES[handle.brand]}),
             version=theme.version + 1,
         )
         cache.delete(published_cache_key())
 
 
-@pytest.fixture(scope="module")
-def helper_market(tenant_pair, live_server_port):
+@pytest.fixture(scope="module", params=["telco", "acme"])
+def helper_market(request, tenant_pair, live_server_port):
     from quartier.tenants.services import tenant_delete, tenant_purge
     from tests.conftest import _provision
 
     with public_context():
         handle = _provision(f"helpers{uuid.uuid4().hex[:6]}", "Helper Friends")
+    handle.brand = request.param
     committed(lambda: _set_up_rules(handle))
     yield handle, f"http://{handle.host}:{live_server_port}"
     with public_context():
@@ -365,3 +367,4 @@ def _journey(page, admin, handle, base, name, email, viewport) -> None:
     assert card.count() == 1
     # with the cover the helper chose
     assert card.locator("img.result-cover").get_attribute("src") == cover
+    book_accept_complete_and_earn(page, handle, base, viewport)

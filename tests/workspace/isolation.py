@@ -18,6 +18,7 @@ from tests.bookings.factories import next_local
 from tests.catalog.factories import category, make_listing, png_bytes, tenant_provider
 from tests.tenancy.matrix import MARKER, Endpoint
 from tests.workspace.isolation_payouts import ENDPOINTS as PAYOUT_ENDPOINTS
+from tests.workspace.isolation_calendar import ENDPOINTS as CALENDAR_ENDPOINTS
 from tests.workspace.isolation_tasks import ENDPOINTS as TASK_ENDPOINTS
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -399,3 +400,6 @@ ENDPOINTS = [
 # Tasks near me, offers, urgent requests and earnings (issue 14, part 6 and 7).
 ENDPOINTS += TASK_ENDPOINTS
 ENDPOINTS += PAYOUT_ENDPOINTS
+
+# The month calendar and the calendar links (issue 14, part 5).
+ENDPOINTS += CALENDAR_ENDPOINTS

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from quartier.bookings import errors
-from quartier.bookings.models import Schedule, TimeOff, WeeklyHours
+from quartier.bookings.models import BusyTime, Schedule, TimeOff, WeeklyHours
 from quartier.platform.errors import ApplicationError
 from quartier.providers.models import ProviderProfile
 
@@ -99,6 +99,16 @@ def feed_token_rotate(*, provider: ProviderProfile) -> Schedule:
     schedule = schedule_get_or_create(provider)
     schedule.feed_token = secrets.token_urlsafe(32)
     schedule.save(update_fields=["feed_token"])
+    return schedule
+
+
+@transaction.atomic
+def calendar_import_remove(*, provider: ProviderProfile) -> Schedule:
+    """Stop reading the helper's own calendar; its busy times stop blocking slots."""
+    schedule = schedule_get_or_create(provider)
+    schedule.import_url, schedule.import_error, schedule.import_synced_at = "", "", None
+    schedule.save(update_fields=["import_url", "import_error", "import_synced_at"])
+    BusyTime.objects.filter(provider=provider).delete()
     return schedule
 
 
