@@ -17,8 +17,8 @@ from quartier.trust.services.vetting import quiz_attempt, quiz_set, requirement_
 from tests.bookings.factories import next_local
 from tests.catalog.factories import category, make_listing, png_bytes, tenant_provider
 from tests.tenancy.matrix import MARKER, Endpoint
-from tests.workspace.isolation_payouts import ENDPOINTS as PAYOUT_ENDPOINTS
 from tests.workspace.isolation_calendar import ENDPOINTS as CALENDAR_ENDPOINTS
+from tests.workspace.isolation_payouts import ENDPOINTS as PAYOUT_ENDPOINTS
 from tests.workspace.isolation_tasks import ENDPOINTS as TASK_ENDPOINTS
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
