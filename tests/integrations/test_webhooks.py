@@ -76,7 +76,8 @@ def test_every_delivery_verifies_with_standard_webhooks(tenant_a, receiver):
     with tenant_a.context():
         assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"delivered"}
         attempt = WebhookAttempt.objects.first()
-    assert attempt.status_code == 200 and '"ok"' in attempt.response_snippet
+    assert attempt.status_code == 200
+    assert '"ok"' in attempt.response_snippet
 
 
 def test_the_event_filter_sends_only_the_chosen_types(tenant_a, receiver):
@@ -128,7 +129,8 @@ def test_a_retry_and_a_replay_carry_the_same_webhook_id(tenant_a, receiver):
         delivery = WebhookDelivery.objects.get()
         attempt = delivery_replay(delivery=delivery)
 
-    assert attempt.replay and attempt.succeeded
+    assert attempt.replay
+    assert attempt.succeeded
     assert receiver.ids() == [delivery.webhook_id, delivery.webhook_id]
     first, again = receiver.headers
     assert first["webhook-timestamp"] <= again["webhook-timestamp"]
@@ -150,7 +152,7 @@ def test_after_a_rotation_both_secrets_sign_until_the_overlap_ends(tenant_a, rec
     assert len(headers["webhook-signature"].split(" ")) == 2
     body = receiver.received[0]["data"]
     assert body["type"] == "booking.requested"
-    Webhook(new_secret).verify(_raw_body(tenant_a), {key: value for key, value in headers.items()})
+    Webhook(new_secret).verify(_raw_body(tenant_a), dict(headers.items()))
 
 
 def _raw_body(handle) -> str:
@@ -177,7 +179,8 @@ def test_an_endpoint_failing_every_try_is_disabled_and_the_admins_are_mailed(
         mailoutbox.clear()
         outbox_dispatch()  # the e-mail to the admins
 
-    assert delivery.status == "failed" and delivery.attempts == MAX_ATTEMPTS
+    assert delivery.status == "failed"
+    assert delivery.attempts == MAX_ATTEMPTS
     assert not endpoint.enabled
     assert [message.to for message in mailoutbox] == [[tenant_a.users["admin"].email]]
     assert receiver.url in mailoutbox[0].body
