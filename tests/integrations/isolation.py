@@ -59,7 +59,7 @@ def _delivery(handle):
         event_key=f"booking-event:{params['pk']}",
         event_type="booking.requested",
         ordering_key="booking:1",
-        body='{"marker": "%s"}' % MARKER,
+        body=f'{{"marker": "{MARKER}"}}',
     )
     return {"pk": delivery.pk, "endpoint": params["pk"], "marker": MARKER}
 
