@@ -201,7 +201,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if QUARTIER_ENV == "produ
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Tenant API keys (`Bearer qk_...`); first, so a missing credential answers 401.
+        # Tenant API keys (`Bearer qk_...`); first, so that a hostile Bearer header is
+        # refused before DRF's token class tries to encode it (a 500 for non-Latin-1).
         "quartier.integrations.api.auth.ApiKeyAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -7,8 +7,9 @@ key lacks, or that no scope covers, is refused with 403.
 """
 
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
-from rest_framework.authentication import BaseAuthentication
+from rest_framework.authentication import BaseAuthentication, TokenAuthentication
 
 from quartier.integrations import errors
 from quartier.integrations.keys import TOKEN_PREFIX, api_key_check
@@ -39,7 +40,11 @@ class ApiKeyAuthentication(BaseAuthentication):
         return key.created_by, key
 
     def authenticate_header(self, request):
-        return f'{self.keyword} realm="api"'
+        # DRF asks only the first class for the 401 challenge: name the scheme the client
+        # tried, else the API's usual one (a user's token).
+        if request.META.get("HTTP_AUTHORIZATION", "").startswith(f"{self.keyword} "):
+            return f'{self.keyword} realm="api"'
+        return TokenAuthentication.keyword
 
     @staticmethod
     def _invalid():
@@ -61,3 +66,13 @@ class ApiKeyAuthentication(BaseAuthentication):
                 _("This API key lacks the permission “%(scope)s”.") % {"scope": SCOPES[needed]},
                 code=errors.API_KEY_SCOPE,
             )
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """Documents the key in the OpenAPI schema as an http bearer scheme."""
+
+    target_class = "quartier.integrations.api.auth.ApiKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "qk_<prefix>_<secret>"}

@@ -3,7 +3,10 @@ from rest_framework import serializers
 from quartier.bookings.models import Booking
 
 
-class BookingSerializer(serializers.ModelSerializer):
+class MarketplaceBookingSerializer(serializers.ModelSerializer):
+    # A plain code here: bookings' own serializer names the currency enum.
+    price_currency = serializers.CharField(read_only=True)
+
     class Meta:
         model = Booking
         fields = [

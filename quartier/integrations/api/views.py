@@ -13,7 +13,7 @@ from quartier.platform.api.query import QueryParameters
 
 class BookingListView(QueryParameters, ListAPIView):
     permission_classes = [IsTenantAdmin]
-    serializer_class = s.BookingSerializer
+    serializer_class = s.MarketplaceBookingSerializer
 
     def get_queryset(self):
         return selectors.bookings_for_api()
@@ -21,7 +21,7 @@ class BookingListView(QueryParameters, ListAPIView):
 
 class BookingDetailView(QueryParameters, RetrieveAPIView):
     permission_classes = [IsTenantAdmin]
-    serializer_class = s.BookingSerializer
+    serializer_class = s.MarketplaceBookingSerializer
 
     def get_queryset(self):
         return selectors.bookings_for_api()
