@@ -9,7 +9,8 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self):
-        from quartier.integrations import subscribers, webhooks
+        from quartier.integrations import handoffs, subscribers, webhooks
 
         subscribers.register()
         webhooks.register()
+        handoffs.register()

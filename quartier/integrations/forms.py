@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from quartier.integrations.scopes import SCOPE_CHOICES
@@ -35,3 +37,25 @@ class EndpointForm(forms.Form):
 
 class EndpointEditForm(EndpointForm):
     enabled = forms.BooleanField(label=_("Enabled"), required=False)
+
+
+class HandoffForm(forms.Form):
+    starts_at = forms.TypedChoiceField(label=_("When"), widget=forms.RadioSelect)
+    postal_code = forms.RegexField(
+        label=_("Postal code"),
+        regex=r"^[0-9]{4}$",
+        error_messages={"invalid": _("Enter a 4-digit Swiss postal code.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    note = forms.CharField(
+        label=_("What do you need help with?"), max_length=2000, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, times, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._times = {moment.isoformat(): moment for moment in times}
+        self.fields["starts_at"].choices = [
+            (value, date_format(localtime(moment), "DATETIME_FORMAT"))
+            for value, moment in self._times.items()
+        ]
+        self.fields["starts_at"].coerce = self._times.get

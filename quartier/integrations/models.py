@@ -123,3 +123,31 @@ class WebhookAttempt(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class Handoff(models.Model):
+    """A support case handed over by the tenant's hotline or forum: a prefilled help
+    request that the customer opens through a link, signed in with the same e-mail."""
+
+    external_case_id = models.CharField(max_length=100, unique=True)
+    category = models.ForeignKey("catalog.Category", on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(max_length=2000, blank=True)
+    postal_code = models.CharField(max_length=4)
+    # ISO datetimes the customer prefers (1 to 3); the customer picks one.
+    preferred_times = models.JSONField(default=list)
+    customer_email = models.EmailField()
+    # SHA-256 of the link's secret: the link is shown to the hotline and mailed once.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by_key = models.ForeignKey(
+        ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    booking = models.OneToOneField(
+        "bookings.Booking", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.external_case_id

@@ -26,6 +26,7 @@ ROUTE_SCOPES: dict[str, dict[str, str]] = {
     "integrations-api:booking-list": {"GET": BOOKINGS_READ},
     "integrations-api:booking-detail": {"GET": BOOKINGS_READ},
     "integrations-api:analytics": {"GET": ANALYTICS_READ},
+    "integrations-api:handoff-list": {"POST": REQUESTS_WRITE},
     "listing-hide": {"POST": LISTINGS_MANAGE},
     "listing-unhide": {"POST": LISTINGS_MANAGE},
 }

@@ -5,6 +5,7 @@ from quartier.integrations import views
 app_name = "integrations"
 
 urlpatterns = [
+    path("handoffs/<str:token>/", views.handoff_view, name="handoff"),
     path("back-office/api-keys/", views.api_keys, name="api-keys"),
     path("back-office/api-keys/<int:pk>/revoke/", views.api_key_revoke_view, name="api-key-revoke"),
     path("back-office/webhooks/", views.webhooks, name="webhooks"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from quartier.integrations import forms as f
 from quartier.integrations import selectors
+from quartier.integrations.handoffs import handoff_accept, handoff_for, preferred_times_of
 from quartier.integrations.keys import api_key_create, api_key_revoke
 from quartier.integrations.scopes import SCOPES
 from quartier.integrations.webhooks import (
@@ -174,3 +175,42 @@ def delivery_replay_view(request, pk: int):
     else:
         messages.error(request, _("Sent again; the receiver did not accept it."))
     return redirect("integrations:delivery", pk=delivery.pk)
+
+
+@never_cache
+@login_required
+def handoff_view(request, token: str):
+    """The prefilled help request of a handed-over case, for its customer only."""
+    handoff = handoff_for(token=token, user=request.user)
+    if handoff.booking_id is not None:
+        return redirect("bookings:detail", pk=handoff.booking_id)
+    times = preferred_times_of(handoff)
+    if request.method != "POST":
+        form = f.HandoffForm(
+            times=times,
+            initial={"postal_code": handoff.postal_code, "note": handoff.description},
+        )
+        return _handoff_page(request, handoff, form)
+    form = f.HandoffForm(request.POST, times=times)
+    booked = []
+    status = form_apply(
+        form,
+        lambda data: booked.append(
+            handoff_accept(
+                handoff=handoff,
+                customer=request.user,
+                starts_at=data["starts_at"],
+                postal_code=data["postal_code"],
+                note=data["note"],
+            )
+        ),
+    )
+    if status != 200:
+        return _handoff_page(request, handoff, form, status=status)
+    messages.success(request, _("Your request was sent to the helpers nearby."))
+    return redirect("bookings:detail", pk=booked[0].pk)
+
+
+def _handoff_page(request, handoff, form, *, status=200):
+    context = {"handoff": handoff, "form": form}
+    return render(request, "integrations/handoff.html", context, status=status)

@@ -160,13 +160,15 @@ def signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
 # --- events -> deliveries ----------------------------------------------------------------
 
 
+def webhooks_enabled() -> bool:
+    return WebhookEndpoint.objects.filter(enabled=True).exists()
+
+
 def webhook_event_enqueue(*, event_type: str, event_key: str, ordering_key: str, data: dict):
     """In the publisher's transaction: one outbox row, turned into deliveries after commit."""
     from quartier.outbox.services import outbox_enqueue
 
     if event_type not in EVENT_TYPES:
-        return
-    if not WebhookEndpoint.objects.filter(enabled=True).exists():
         return
     outbox_enqueue(
         kind=EVENT_KIND,

@@ -4,9 +4,15 @@ Lists answer 200 on B's host with B's own rows (never A's marker); anything taki
 of A's answers 404 on B's host and leaves A's rows as they were.
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from quartier.bookings.services.requests import booking_request_slot
+from quartier.catalog.models import Category
+from quartier.integrations.handoffs import handoff_create
 from quartier.integrations.keys import api_key_create
-from quartier.integrations.models import ApiKey, WebhookDelivery, WebhookEndpoint
+from quartier.integrations.models import ApiKey, Handoff, WebhookDelivery, WebhookEndpoint
 from quartier.integrations.scopes import BOOKINGS_READ
 from quartier.integrations.webhooks import secret_generate
 from tests.bookings.factories import bookable_listing, next_local
@@ -80,11 +86,70 @@ def _another_delivery(handle, params):
     )
 
 
+def _handoff_body(params):
+    return {
+        "external_case_id": "CASE-NEW",
+        "category": "router-setup",
+        "postal_code": "8004",
+        "preferred_times": [(timezone.now() + timedelta(days=2)).isoformat()],
+        "customer_email": "someone@example.ch",
+    }
+
+
+def _handoff(handle):
+    tokens = []
+    handoff_create(
+        external_case_id=MARKER,
+        category=Category.objects.get(slug="router-setup"),
+        description=MARKER,
+        postal_code="8004",
+        preferred_times=[timezone.now() + timedelta(days=2)],
+        customer_email=handle.users["customer"].email,
+        link_for=lambda token: tokens.append(token) or token,
+    )
+    return {"token": tokens[0], "marker": MARKER}
+
+
+def _handoff_state(handle):
+    with handle.context():
+        return list(Handoff.objects.order_by("pk").values_list("pk", "booking_id"))
+
+
 def _page(route, make=None, **fields):
     return Endpoint(route, actor="admin", is_api=False, make=make, cross=200, **fields)
 
 
 ENDPOINTS = [
+    Endpoint(
+        "api/v1/handoffs/",
+        method="post",
+        actor="admin",
+        make=_handoff,
+        body=_handoff_body,
+        ok=201,
+        cross=201,  # B's admin hands over a case of B's own; A's cases stay as they were
+        state=_handoff_state,
+    ),
+    Endpoint(
+        "handoffs/<str:token>/",
+        actor="customer",
+        is_api=False,
+        path="/handoffs/{token}/",
+        make=_handoff,
+    ),
+    Endpoint(
+        "handoffs/<str:token>/",
+        method="post",
+        actor="customer",
+        label="send",
+        is_api=False,
+        path="/handoffs/{token}/",
+        make=_handoff,
+        # The owner's answer without a chosen time: refused beside the field.
+        body=lambda params: {"postal_code": "8004", "note": "Help"},
+        ok=400,
+        state=_handoff_state,
+    ),
     Endpoint("api/v1/bookings/", actor="admin", make=_booking, cross=200, grow=AGAIN),
     Endpoint(
         "api/v1/bookings/<int:pk>/", actor="admin", path="/api/v1/bookings/{pk}/", make=_booking
