@@ -1,8 +1,9 @@
 """Back-office pages of API keys and webhooks (tenant admins only).
 
-A new key's token and a new signing secret are shown once, on the answer to the POST
-that made them (never cached, never stored in the clear for keys); afterwards only
-their prefix is shown.
+A new key's token and a new signing secret are shown once: the POST that made them
+keeps them in the (server-side) session and redirects, and the next GET of the page
+takes them out and shows them. A reload neither repeats the POST nor shows them again;
+the key's token is never stored anywhere else in the clear.
 """
 
 from datetime import datetime, time
@@ -32,6 +33,19 @@ from quartier.platform.errors import PermissionDenied
 from quartier.platform.forms import form_apply
 
 DELIVERIES_PER_PAGE = 50
+SHOW_ONCE = "integrations_show_once"
+
+
+def _show_once(request, kind: str, pk: int, secret: str) -> None:
+    request.session[SHOW_ONCE] = {"kind": kind, "pk": pk, "secret": secret}
+
+
+def _take_shown_once(request, kind: str, pk: int | None = None) -> str | None:
+    held = request.session.get(SHOW_ONCE)
+    if not held or held.get("kind") != kind or (pk is not None and held.get("pk") != pk):
+        return None
+    del request.session[SHOW_ONCE]
+    return held["secret"]
 
 
 def admin_page(view):
@@ -46,11 +60,18 @@ def admin_page(view):
     return wrapped
 
 
-def _keys_page(request, form, *, created=None, status=200):
+def _keys_page(request, form, *, status=200):
     keys = [
         (key, [SCOPES.get(scope, scope) for scope in key.scopes])
         for key in selectors.api_key_list()
     ]
+    created = None
+    token = _take_shown_once(request, "key") if request.method == "GET" else None
+    if token is not None:
+        created = {
+            "token": token,
+            "key": next((k for k, _s in keys if token.startswith(f"qk_{k.prefix}_")), None),
+        }
     context = {"keys": keys, "form": form, "created": created, "now": timezone.now()}
     return render(request, "integrations/api_keys.html", context, status=status)
 
@@ -76,7 +97,8 @@ def api_keys(request):
     status = form_apply(form, act)
     if status != 200:
         return _keys_page(request, form, status=status)
-    return _keys_page(request, f.ApiKeyForm(), created=created[0])
+    _show_once(request, "key", created[0].key.pk, created[0].token)
+    return redirect("integrations:api-keys")
 
 
 @admin_page
@@ -88,8 +110,8 @@ def api_key_revoke_view(request, pk: int):
     return redirect("integrations:api-keys")
 
 
-def _webhooks_page(request, form, *, status=200, secret=None):
-    context = {"endpoints": selectors.endpoint_list(), "form": form, "secret": secret}
+def _webhooks_page(request, form, *, status=200):
+    context = {"endpoints": selectors.endpoint_list(), "form": form}
     return render(request, "integrations/webhooks.html", context, status=status)
 
 
@@ -107,10 +129,12 @@ def webhooks(request):
     )
     if status != 200:
         return _webhooks_page(request, form, status=status)
-    return _endpoint_page(request, created[0], secret=created[0].secret)
+    _show_once(request, "endpoint", created[0].pk, created[0].secret)
+    return redirect("integrations:endpoint", pk=created[0].pk)
 
 
-def _endpoint_page(request, endpoint, *, form=None, status=200, secret=None):
+def _endpoint_page(request, endpoint, *, form=None, status=200):
+    secret = _take_shown_once(request, "endpoint", endpoint.pk) if request.method == "GET" else None
     if form is None:
         form = f.EndpointEditForm(
             initial={
@@ -154,8 +178,8 @@ def endpoint_detail(request, pk: int):
 @require_POST
 def endpoint_rotate(request, pk: int):
     endpoint = selectors.endpoint_get(endpoint_id=pk)
-    secret = endpoint_secret_rotate(endpoint=endpoint)
-    return _endpoint_page(request, endpoint, secret=secret)
+    _show_once(request, "endpoint", endpoint.pk, endpoint_secret_rotate(endpoint=endpoint))
+    return redirect("integrations:endpoint", pk=endpoint.pk)
 
 
 @admin_page

@@ -225,10 +225,15 @@ def test_creating_an_endpoint_on_the_page_shows_its_secret_once(tenant_a, receiv
         "/back-office/webhooks/", {"url": receiver.url, "events": ["booking.confirmed"]}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 302
     with tenant_a.context():
         endpoint = WebhookEndpoint.objects.get()
-    assert endpoint.secret in response.content.decode()
-    assert (
-        endpoint.secret not in admin.get(f"/back-office/webhooks/{endpoint.pk}/").content.decode()
-    )
+    page = f"/back-office/webhooks/{endpoint.pk}/"
+    assert response["Location"] == page
+    assert endpoint.secret in admin.get(page).content.decode()
+    assert endpoint.secret not in admin.get(page).content.decode()
+    assert admin.post(f"{page}rotate/").status_code == 302
+    with tenant_a.context():
+        endpoint.refresh_from_db()
+    assert endpoint.secret in admin.get(page).content.decode()
+    assert endpoint.secret not in admin.get(page).content.decode()
