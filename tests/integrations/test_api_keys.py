@@ -177,3 +177,13 @@ def test_customers_cannot_open_the_pages(tenant_a):
     customer = tenant_a.session_client("customer")
     assert customer.get("/back-office/api-keys/").status_code == 403
     assert customer.get("/back-office/webhooks/").status_code == 403
+
+
+def test_a_key_on_the_platforms_own_host_is_401(tenant_a, client):
+    token = _key(tenant_a).token
+
+    response = client.get(
+        "/api/operator/tenants/", HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+
+    assert response.status_code == 401
