@@ -13,6 +13,7 @@ TENANT_APPS_WITH_URLS = [
     "themes",
     "marketplace",
     "backoffice",
+    "integrations",
 ]
 
 api_patterns = [

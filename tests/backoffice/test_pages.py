@@ -644,6 +644,7 @@ ACTION_ROUTES = [
     "back-office/moderation/reviews/<int:pk>/hide/",
     "back-office/users/<int:pk>/activate/",
     "back-office/users/<int:pk>/deactivate/",
+    "back-office/api-keys/<int:pk>/revoke/",
 ]
 
 

@@ -61,6 +61,7 @@ TENANT_APPS = [
     "quartier.outbox",
     "quartier.workspace",
     "quartier.notifications",
+    "quartier.integrations",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -88,7 +89,7 @@ TENANT_POOL_AUTO_REFILL = env_bool("TENANT_POOL_AUTO_REFILL", QUARTIER_ENV != "t
 # AppConfig.ready (quartier.platform.initialisers, quartier.platform.events). A system
 # check fails when an installed app below has not subscribed to the event it must see.
 EVENT_SUBSCRIBERS_REQUIRED = {
-    "quartier.bookings.events.BookingTransitioned": ["quartier.billing"],
+    "quartier.bookings.events.BookingTransitioned": ["quartier.billing", "quartier.integrations"],
     "quartier.catalog.events.OfferAccepted": ["quartier.bookings"],
     "quartier.catalog.events.ListingChanged": ["quartier.trust"],
     "quartier.providers.events.ProviderFactsChanged": ["quartier.trust"],
@@ -98,6 +99,9 @@ EVENT_SUBSCRIBERS_REQUIRED = {
 }
 # Tests fetch calendars from a local server; production refuses private addresses.
 CALENDAR_IMPORT_ALLOW_PRIVATE = env_bool("CALENDAR_IMPORT_ALLOW_PRIVATE", False)
+# Webhook endpoints on http or on private/loopback addresses: only the tests turn this on
+# (their receiver listens on 127.0.0.1); no environment variable reaches it.
+WEBHOOK_ALLOW_PRIVATE = False
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -197,6 +201,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if QUARTIER_ENV == "produ
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Tenant API keys (`Bearer qk_...`); first, so that a hostile Bearer header is
+        # refused before DRF's token class tries to encode it (a 500 for non-Latin-1).
+        "quartier.integrations.api.auth.ApiKeyAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

@@ -103,6 +103,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=40),
         "kwargs": {"task_name": "marketplace.idempotency_keys_expire"},
     },
+    # Sends webhook deliveries whose retry is due (integrations.webhooks).
+    "integrations-webhooks": {
+        "task": "platform.fan_out",
+        "schedule": crontab(minute="*"),
+        "kwargs": {"task_name": "integrations.deliver"},
+    },
     # Delivers outbox rows whose on-commit kick was lost or whose retry is due.
     "outbox-sweep": {
         "task": "platform.fan_out",
