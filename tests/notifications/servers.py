@@ -71,7 +71,13 @@ def uvicorn_server(*, prefix: str, heartbeat_seconds: int = 1):
         yield port
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            # An open stream can hold a graceful shutdown past any deadline under load;
+            # its database connections must go before the test database is dropped.
+            process.kill()
+            process.wait(timeout=15)
         client = redis.Redis.from_url(REDIS_URL)
         for key in client.scan_iter(f"{prefix}-log:*"):
             client.delete(key)
