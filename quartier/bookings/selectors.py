@@ -89,6 +89,15 @@ def open_broadcasts_for(provider: ProviderProfile) -> QuerySet[BroadcastInvite]:
     )
 
 
+def broadcast_invited_count(booking: Booking) -> int:
+    """How many helpers a broadcast request reached (declines included): the customer's
+    honest "N helpers notified". Zero for any other booking."""
+    if booking.kind != Booking.Kind.BROADCAST:
+        return 0
+    event = booking.events.filter(data__action="request").only("data").first()
+    return int(event.data.get("invited", 0)) if event else 0
+
+
 def broadcast_get_for_provider(*, booking_id: int, provider: ProviderProfile) -> Booking:
     invite = BroadcastInvite.objects.filter(booking_id=booking_id, provider=provider).first()
     if invite is None:

@@ -22,10 +22,21 @@ from django.views.decorators.http import require_POST
 from quartier.bookings import flow, selectors
 from quartier.bookings.availability import free_slots, marketplace_zone
 from quartier.bookings.calendars import provider_feed
-from quartier.bookings.forms import MessageForm, ReviewForm, SlotForm, TransitionForm, WindowsForm
+from quartier.bookings.forms import (
+    MessageForm,
+    ReviewForm,
+    SlotForm,
+    TransitionForm,
+    UrgentForm,
+    WindowsForm,
+)
 from quartier.bookings.models import Booking, Review, Schedule
 from quartier.bookings.services import conversation, lifecycle, requests, reviews
-from quartier.catalog.selectors.catalog import listing_get_visible, tasks_of_customer
+from quartier.catalog.selectors.catalog import (
+    category_list,
+    listing_get_visible,
+    tasks_of_customer,
+)
 from quartier.platform.errors import NotFound
 from quartier.platform.forms import form_apply
 from quartier.providers.selectors import provider_profile_of
@@ -93,6 +104,24 @@ def booking_new(request, pk):
         },
         status=status,
     )
+
+
+@login_required
+def booking_urgent(request):
+    """Ask for urgent help: every vetted helper nearby hears of it at once, and the
+    request page shows who takes it (live, or on reload)."""
+    form = UrgentForm(request.POST or None, categories=category_list())
+    status = 200
+    if request.method == "POST":
+        created = []
+        status = form_apply(
+            form,
+            lambda data: created.append(requests.booking_broadcast(customer=request.user, **data)),
+        )
+        if status == 200:
+            messages.success(request, _("Your request was sent to the helpers nearby."))
+            return redirect("bookings:detail", pk=created[0].pk)
+    return render(request, "bookings/booking_urgent.html", {"form": form}, status=status)
 
 
 def _indexes(slots, group) -> list[int]:
@@ -195,6 +224,7 @@ def _detail_context(request, booking, **forms) -> dict:
         "review_form": forms.get("review_form")
         or (ReviewForm(prefix="review") if can_review else None),
         "review_direction": Review.Direction,
+        "invited": selectors.broadcast_invited_count(booking),
     }
 
 

@@ -55,10 +55,11 @@ def booking_transitioned(event: BookingTransitioned) -> None:
 
 
 def broadcast_invited(event: BroadcastInvited) -> None:
+    # The invite opens the helper's page with Accept and Decline (and "already taken").
     _create(
         recipient_ids=_provider_user_ids(event.provider_ids),
         kind="broadcast_invite",
-        url=reverse("bookings:detail", args=[event.booking_id]),
+        url=reverse("workspace:broadcast", args=[event.booking_id]),
         params={"booking_id": event.booking_id},
     )
 

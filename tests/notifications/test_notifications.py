@@ -96,8 +96,9 @@ def test_a_broadcast_invites_every_helper_in_range_and_their_win_notifies_the_cu
         other_email = other.provider.user.email
 
     url = f"/bookings/{booking.pk}/"
+    invite = f"/workspace/broadcasts/{booking.pk}/"  # the page with Accept and Decline
     assert sorted(_received(tenant_a)) == sorted(
-        [("provider", "broadcast_invite", url), (other_email, "broadcast_invite", url)]
+        [("provider", "broadcast_invite", invite), (other_email, "broadcast_invite", invite)]
     )
 
     tenant_a.client("provider").post(f"/api/broadcasts/{booking.pk}/accept/")
