@@ -34,9 +34,11 @@ PREFERENCE_KINDS: dict[str, str] = {"vetting_rejected": "vetting_approved"}
 
 CHANNEL_IN_APP = "in_app"
 CHANNEL_LIVE = "live"
+CHANNEL_PUSH = "push"
 CHANNELS = {
     CHANNEL_IN_APP: _("In the notification centre"),
     CHANNEL_LIVE: _("Live on open pages"),
+    CHANNEL_PUSH: _("Push to your devices"),
 }
 
 

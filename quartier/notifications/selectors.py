@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from quartier.accounts.models import User
 from quartier.notifications.kinds import CHANNELS, preference_kinds
-from quartier.notifications.models import Notification, NotificationPreference
+from quartier.notifications.models import Notification, NotificationPreference, PushSubscription
 
 PAGE_SIZE = 50
 
@@ -35,3 +35,7 @@ def enabled_preferences(user: User) -> set[tuple[str, str]]:
         for channel in CHANNELS
         if (kind, channel) not in off
     }
+
+
+def push_subscriptions_of(user: User) -> QuerySet[PushSubscription]:
+    return PushSubscription.objects.filter(user=user)

@@ -258,8 +258,8 @@ def test_another_users_notification_cannot_be_marked_read(tenant_a):
 def test_the_preferences_page_saves_the_switches(tenant_a):
     client = tenant_a.session_client("provider")
     page = client.get("/notifications/preferences/").content.decode()
-    assert page.count('type="checkbox"') == 20
-    assert page.count(" checked") == 20
+    assert page.count('type="checkbox"') == 30  # 10 kinds, 3 channels
+    assert page.count(" checked") == 30
 
     response = client.post(
         "/notifications/preferences/",
@@ -273,7 +273,7 @@ def test_the_preferences_page_saves_the_switches(tenant_a):
                 "kind", "channel", "is_enabled"
             )
         )
-    assert len(off) == 18
+    assert len(off) == 28
     assert ("broadcast_invite", "in_app", False) not in off
     assert ("booking_requested", "live", False) in off
     assert client.get("/notifications/preferences/").content.decode().count(" checked") == 2
