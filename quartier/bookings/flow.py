@@ -22,3 +22,19 @@ def after_request_url(booking) -> str | None:
         if url:
             return url
     return None
+
+
+_mail_filters: list[Callable] = []
+
+
+def mail_filter_register(keep: Callable) -> None:
+    """`keep(booking, action, users) -> users`: who still gets the booking e-mail of
+    `action` (the notification centre drops those who switched e-mail off)."""
+    if keep not in _mail_filters:
+        _mail_filters.append(keep)
+
+
+def mail_recipients(booking, action: str, users: list) -> list:
+    for keep in _mail_filters:
+        users = keep(booking, action, users)
+    return users

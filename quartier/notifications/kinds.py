@@ -35,11 +35,29 @@ PREFERENCE_KINDS: dict[str, str] = {"vetting_rejected": "vetting_approved"}
 CHANNEL_IN_APP = "in_app"
 CHANNEL_LIVE = "live"
 CHANNEL_PUSH = "push"
+CHANNEL_EMAIL = "email"
 CHANNELS = {
     CHANNEL_IN_APP: _("In the notification centre"),
     CHANNEL_LIVE: _("Live on open pages"),
     CHANNEL_PUSH: _("Push to your devices"),
+    CHANNEL_EMAIL: _("By e-mail"),
 }
+# The kinds that have an e-mail at all (the booking e-mails, sent by bookings): the
+# others offer no e-mail switch.
+EMAIL_KINDS = frozenset(
+    {
+        "booking_requested",
+        "broadcast_invite",
+        "booking_accepted",
+        "booking_declined",
+        "booking_cancelled",
+        "booking_completed",
+    }
+)
+
+
+def channels_of(kind: str) -> list[str]:
+    return [channel for channel in CHANNELS if channel != CHANNEL_EMAIL or kind in EMAIL_KINDS]
 
 
 def preference_kind(kind: str) -> str:

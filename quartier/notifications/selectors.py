@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from quartier.accounts.models import User
-from quartier.notifications.kinds import CHANNELS, preference_kinds
+from quartier.notifications.kinds import channels_of, preference_kinds
 from quartier.notifications.models import Notification, NotificationPreference, PushSubscription
 
 PAGE_SIZE = 50
@@ -32,7 +32,7 @@ def enabled_preferences(user: User) -> set[tuple[str, str]]:
     return {
         (kind, channel)
         for kind in preference_kinds()
-        for channel in CHANNELS
+        for channel in channels_of(kind)
         if (kind, channel) not in off
     }
 

@@ -14,8 +14,8 @@ from quartier.notifications.kinds import (
     CHANNEL_IN_APP,
     CHANNEL_LIVE,
     CHANNEL_PUSH,
-    CHANNELS,
     KINDS,
+    channels_of,
     preference_kind,
     preference_kinds,
 )
@@ -106,7 +106,7 @@ def notification_preferences_set(*, user: User, enabled: set[tuple[str, str]]) -
         [
             NotificationPreference(user=user, kind=kind, channel=channel, is_enabled=False)
             for kind in preference_kinds()
-            for channel in CHANNELS
+            for channel in channels_of(kind)
             if (kind, channel) not in enabled
         ]
     )

@@ -100,7 +100,37 @@ def badge_awarded(event: BadgeAwarded) -> None:
     )
 
 
+def booking_mail_keep(booking, action: str, users: list) -> list:
+    """Drop from a booking e-mail's recipients whoever switched e-mail off for its kind
+    (an action without a kind, such as a confirmation, always goes out)."""
+    from quartier.notifications.kinds import CHANNEL_EMAIL, preference_kind
+    from quartier.notifications.models import NotificationPreference
+
+    def kind_for(user) -> str | None:
+        if action == "request" and booking.provider_id is None and user.pk != booking.customer_id:
+            return "broadcast_invite"
+        return _BOOKING_KINDS.get(action)
+
+    kinds = {user.pk: kind_for(user) for user in users}
+    wanted = {preference_kind(kind) for kind in kinds.values() if kind}
+    if not wanted:
+        return users
+    off = set(
+        NotificationPreference.objects.filter(
+            user_id__in=list(kinds), kind__in=wanted, channel=CHANNEL_EMAIL, is_enabled=False
+        ).values_list("user_id", "kind")
+    )
+    return [
+        user
+        for user in users
+        if not kinds[user.pk] or (user.pk, preference_kind(kinds[user.pk])) not in off
+    ]
+
+
 def register() -> None:
+    from quartier.bookings.flow import mail_filter_register
+
+    mail_filter_register(booking_mail_keep)
     subscribe(BookingTransitioned, booking_transitioned)
     subscribe(BroadcastInvited, broadcast_invited)
     subscribe(OfferMade, offer_made)

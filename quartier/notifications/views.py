@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartier.notifications import push, selectors, services
-from quartier.notifications.kinds import CHANNELS, KINDS, preference_kinds
+from quartier.notifications.kinds import CHANNELS, KINDS, channels_of, preference_kinds
 from quartier.platform.errors import ApplicationError
 
 SERVICE_WORKER = Path(__file__).parent / "static" / "notifications" / "sw.js"
@@ -65,7 +65,7 @@ def preferences(request):
         enabled = set()
         for value in request.POST.getlist("enabled"):
             kind, _separator, channel = value.partition(":")
-            if kind in preference_kinds() and channel in CHANNELS:
+            if kind in preference_kinds() and channel in channels_of(kind):
                 enabled.add((kind, channel))
         services.notification_preferences_set(user=request.user, enabled=enabled)
         messages.success(request, _("Your notification settings are saved."))
@@ -79,6 +79,7 @@ def preferences(request):
                     "value": f"{kind}:{channel}",
                     "label": label,
                     "checked": (kind, channel) in enabled,
+                    "offered": channel in channels_of(kind),
                 }
                 for channel, label in CHANNELS.items()
             ],
