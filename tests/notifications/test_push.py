@@ -248,3 +248,26 @@ def test_the_service_worker_is_served_from_the_root(tenant_a):
     body = answer.content.decode()
     assert 'addEventListener("push"' in body
     assert "openWindow" in body
+
+
+def test_a_new_vapid_pair_signs_what_its_public_key_verifies():
+    import io
+
+    from django.core.management import call_command
+    from py_vapid import Vapid
+
+    from tests.notifications.push_service import vapid_check
+
+    output = io.StringIO()
+    call_command("vapid_keys", stdout=output)
+    lines = dict(line.split("=", 1) for line in output.getvalue().split())
+    headers = Vapid.from_string(lines["WEB_PUSH_VAPID_PRIVATE_KEY"]).sign(
+        {"sub": "mailto:a@example.com", "aud": "https://push.example.com"}
+    )
+
+    claims = vapid_check(
+        headers["Authorization"],
+        audience="https://push.example.com",
+        public_key=lines["WEB_PUSH_VAPID_PUBLIC_KEY"],
+    )
+    assert claims["sub"] == "mailto:a@example.com"
