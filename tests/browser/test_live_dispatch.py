@@ -226,3 +226,58 @@ def test_the_customer_sees_the_first_helper_win_and_the_second_gets_already_take
                 assert not User.objects.filter(pk=ben["user_id"]).exists()
 
         committed(clean)
+
+
+def test_the_new_pages_on_a_phone_push_settings_and_the_urgent_form(
+    storefronts, asgi_port, browser, csp_violations
+):
+    from tests.browser.conftest import SCREENSHOTS, axe_violations, watch_csp
+
+    storefront = storefronts["telco"]
+    base_url = f"http://{storefront.handle.host}:{asgi_port}"
+    context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844})
+    context.set_default_timeout(15_000)
+    watch_csp(context, csp_violations)
+
+    def check(page, name):
+        page.wait_for_load_state()
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        wide = page.evaluate(
+            """() => Array.from(document.querySelectorAll('body *')).filter(
+                (e) => e.getBoundingClientRect().right > window.innerWidth
+            ).map((e) => e.tagName + '#' + e.id + '.' + e.className).slice(0, 10)"""
+        )
+        assert widths[0] <= widths[1], (name, widths, wide)
+        assert axe_violations(page) == [], name
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"live-phone-{name}.png"), full_page=True)
+
+    try:
+        helper = context.new_page()
+        sign_in(helper, base_url, storefront.provider_email)
+        helper.goto(f"{base_url}/notifications/preferences/")
+        # the script registered the service worker for the whole site and offers the switch
+        expect(helper.get_by_role("button", name="Turn on push on this device")).to_be_visible()
+        scope = helper.evaluate("async () => (await navigator.serviceWorker.ready).scope")
+        assert scope == f"{base_url}/"
+        expect(helper.locator("#push-devices")).to_contain_text(
+            "No device gets push notifications yet."
+        )
+        check(helper, "push-settings")
+        helper.close()
+
+        customer = context.new_page()
+        context.clear_cookies()
+        sign_in(customer, base_url, storefront.customer_email)
+        customer.goto(f"{base_url}/bookings/urgent/")
+        check(customer, "urgent-form")
+        customer.get_by_label("Category").select_option(str(storefront.listing.category_id))
+        customer.get_by_label("Postal code").fill("80")
+        customer.get_by_label("When should the helper come?").fill(_local_input())
+        customer.get_by_role("button", name="Send to helpers nearby").click()
+        expect(
+            customer.get_by_text("Enter a Swiss postal code of four digits, e.g. 8004.").first
+        ).to_be_visible()
+        check(customer, "urgent-form-errors")
+    finally:
+        context.close()
