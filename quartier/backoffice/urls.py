@@ -1,12 +1,13 @@
 from django.urls import path
 
-from quartier.backoffice import views
+from quartier.backoffice import dispatch, views
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("back-office/", views.index, name="index"),
     path("back-office/categories/", views.categories, name="categories"),
+    path("back-office/dispatch/", dispatch.dispatch_queue, name="dispatch"),
     path("back-office/categories/<int:pk>/", views.category_edit, name="category"),
     path("back-office/vetting/", views.vetting, name="vetting"),
     path(

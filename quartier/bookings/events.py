@@ -55,3 +55,14 @@ class MessageSent(DomainEvent):
     booking_id: int
     sender_id: int
     recipient_id: int | None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class BroadcastEscalated(DomainEvent):
+    """Nobody took a broadcast in time: it went to the tenant's support queue (ring 3).
+    (Ring 2's wider invites are published as BroadcastInvited.)"""
+
+    name = "broadcast.escalated"
+    booking_id: int
+    customer_id: int
+    ring: int

@@ -90,12 +90,52 @@ def open_broadcasts_for(provider: ProviderProfile) -> QuerySet[BroadcastInvite]:
 
 
 def broadcast_invited_count(booking: Booking) -> int:
-    """How many helpers a broadcast request reached (declines included): the customer's
-    honest "N helpers notified". Zero for any other booking."""
+    """How many helpers a broadcast request reached so far, its escalation rings
+    included (declines too): the customer's honest "N helpers notified". Zero for any
+    other booking."""
     if booking.kind != Booking.Kind.BROADCAST:
         return 0
-    event = booking.events.filter(data__action="request").only("data").first()
-    return int(event.data.get("invited", 0)) if event else 0
+    return sum(
+        int(data.get("invited", 0))
+        for data in booking.events.filter(data__action__in=["request", "escalate"]).values_list(
+            "data", flat=True
+        )
+    )
+
+
+def broadcast_invited_counts(booking_ids) -> dict[int, int]:
+    """broadcast_invited_count for many bookings in one query (the support queue)."""
+    counts: dict[int, int] = dict.fromkeys(booking_ids, 0)
+    for booking_id, data in BookingEvent.objects.filter(
+        booking_id__in=list(counts), data__action__in=["request", "escalate"]
+    ).values_list("booking_id", "data"):
+        counts[booking_id] += int(data.get("invited", 0))
+    return counts
+
+
+def broadcast_in_support(booking: Booking) -> bool:
+    """The request reached the tenant's support queue (escalation ring 3)."""
+    return (
+        booking.kind == Booking.Kind.BROADCAST
+        and booking.events.filter(data__action="escalate", data__ring=3).exists()
+    )
+
+
+def broadcasts_in_support():
+    """Open urgent requests nobody took in time, oldest first (the back office's queue)."""
+    waiting = BookingEvent.objects.filter(data__action="escalate", data__ring=3).values(
+        "booking_id"
+    )
+    return (
+        Booking.objects.filter(
+            pk__in=waiting,
+            kind=Booking.Kind.BROADCAST,
+            status=Booking.Status.REQUESTED,
+            provider__isnull=True,
+        )
+        .select_related("customer", "category")
+        .order_by("created_at", "id")
+    )
 
 
 def broadcast_get_for_provider(*, booking_id: int, provider: ProviderProfile) -> Booking:

@@ -225,6 +225,7 @@ def _detail_context(request, booking, **forms) -> dict:
         or (ReviewForm(prefix="review") if can_review else None),
         "review_direction": Review.Direction,
         "invited": selectors.broadcast_invited_count(booking),
+        "in_support": booking.provider_id is None and selectors.broadcast_in_support(booking),
     }
 
 

@@ -26,6 +26,9 @@ KINDS: dict[str, Kind] = {
     "vetting_approved": Kind(_("Your vetting was approved"), _("Vetting decisions")),
     "vetting_rejected": Kind(_("Your vetting was not approved"), _("Vetting decisions")),
     "badge_awarded": Kind(_("You received a badge"), _("Badges")),
+    "support_escalation": Kind(
+        _("An urgent request needs your support team"), _("Urgent requests nobody took")
+    ),
 }
 
 # The preferences page groups kinds that share a label (one switch for both vetting

@@ -6,7 +6,12 @@ Each handler runs in the publisher's transaction and only decides who hears of w
 
 from django.urls import reverse
 
-from quartier.bookings.events import BookingTransitioned, BroadcastInvited, MessageSent
+from quartier.bookings.events import (
+    BookingTransitioned,
+    BroadcastEscalated,
+    BroadcastInvited,
+    MessageSent,
+)
 from quartier.catalog.events import OfferMade
 from quartier.platform.events import subscribe
 from quartier.trust.events import BadgeAwarded, VettingDecided
@@ -60,6 +65,19 @@ def broadcast_invited(event: BroadcastInvited) -> None:
         recipient_ids=_provider_user_ids(event.provider_ids),
         kind="broadcast_invite",
         url=reverse("workspace:broadcast", args=[event.booking_id]),
+        params={"booking_id": event.booking_id},
+    )
+
+
+def broadcast_escalated(event: BroadcastEscalated) -> None:
+    """Ring 3: the tenant's admins (its support team) hear of the request nobody took."""
+    from quartier.accounts.models import User
+
+    admins = User.objects.filter(role=User.Role.ADMIN, is_active=True).order_by("pk")
+    _create(
+        recipient_ids=list(admins.values_list("pk", flat=True)),
+        kind="support_escalation",
+        url=reverse("backoffice:dispatch"),
         params={"booking_id": event.booking_id},
     )
 
@@ -133,6 +151,7 @@ def register() -> None:
     mail_filter_register(booking_mail_keep)
     subscribe(BookingTransitioned, booking_transitioned)
     subscribe(BroadcastInvited, broadcast_invited)
+    subscribe(BroadcastEscalated, broadcast_escalated)
     subscribe(OfferMade, offer_made)
     subscribe(MessageSent, message_sent)
     subscribe(VettingDecided, vetting_decided)

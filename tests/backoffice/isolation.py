@@ -147,6 +147,20 @@ def _signin_failure(handle):
     return {"marker": MARKER}
 
 
+def _escalated(handle):
+    """An urgent request (noted with the marker) that reached the support queue."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quartier.bookings.services.dispatch import broadcasts_escalate_due
+    from tests.bookings.isolation import _broadcast
+
+    params = _broadcast(handle)
+    broadcasts_escalate_due(now=timezone.now() + timedelta(hours=2))
+    return params
+
+
 def _page(route, make=None, **fields):
     return Endpoint(route, actor="admin", is_api=False, make=make, cross=200, **fields)
 
@@ -276,5 +290,6 @@ ENDPOINTS = [
     _action("back-office/users/<int:pk>/deactivate/", make=_user, state=_user_state),
     _action("back-office/users/<int:pk>/activate/", make=_inactive_user, state=_user_state),
     _page("back-office/analytics/"),
+    _page("back-office/dispatch/", make=_escalated, grow=AGAIN),
     _page("back-office/sign-in-failures/", make=_signin_failure, grow=AGAIN),
 ]

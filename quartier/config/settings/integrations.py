@@ -104,6 +104,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "kwargs": {"task_name": "bookings.expire_due"},
     },
+    # Urgent requests nobody took widen to ring 2, then the support queue (SLAs in minutes).
+    "bookings-dispatch-escalate": {
+        "task": "platform.fan_out",
+        "schedule": crontab(minute="*"),
+        "kwargs": {"task_name": "bookings.dispatch_escalate"},
+    },
     "trust-daily": {
         "task": "platform.fan_out",
         "schedule": crontab(hour=3, minute=15),
