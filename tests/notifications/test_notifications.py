@@ -258,9 +258,9 @@ def test_another_users_notification_cannot_be_marked_read(tenant_a):
 def test_the_preferences_page_saves_the_switches(tenant_a):
     client = tenant_a.session_client("provider")
     page = client.get("/notifications/preferences/").content.decode()
-    # 10 kinds with 3 channels each, and e-mail for the 6 kinds that have an e-mail
-    assert page.count('type="checkbox"') == 36
-    assert page.count(" checked") == 36
+    # 11 kinds with 3 channels each, and e-mail for the 6 kinds that have an e-mail
+    assert page.count('type="checkbox"') == 39
+    assert page.count(" checked") == 39
 
     response = client.post(
         "/notifications/preferences/",
@@ -274,7 +274,7 @@ def test_the_preferences_page_saves_the_switches(tenant_a):
                 "kind", "channel", "is_enabled"
             )
         )
-    assert len(off) == 34
+    assert len(off) == 37
     assert ("broadcast_invite", "in_app", False) not in off
     assert ("booking_requested", "live", False) in off
     assert client.get("/notifications/preferences/").content.decode().count(" checked") == 2
