@@ -137,3 +137,41 @@ def test_a_late_run_takes_both_steps_once_and_a_category_policy_wins(tenant_a, h
 def test_the_support_queue_is_for_admins_only(tenant_a):
     assert tenant_a.session_client("customer").get("/back-office/dispatch/").status_code == 403
     assert tenant_a.session_client("admin").get("/back-office/dispatch/").status_code == 200
+
+
+def test_the_back_office_sets_a_policy_and_refuses_bad_input(tenant_a):
+    admin = tenant_a.session_client("admin")
+    with tenant_a.context():
+        category = DispatchPolicy._meta.get_field("category").related_model.objects.first()
+    good = {
+        "category": category.pk,
+        "ring2_after_minutes": "5",
+        "ring2_radius_km": "40",
+        "ring2_badge": "vetted",
+        "support_after_minutes": "20",
+    }
+
+    saved = admin.post("/back-office/dispatch/policy/", good)
+    reversed_rings = admin.post(
+        "/back-office/dispatch/policy/", {**good, "support_after_minutes": "5"}
+    )
+    not_a_number = admin.post("/back-office/dispatch/policy/", {**good, "ring2_radius_km": "4x"})
+    unknown_badge = admin.post("/back-office/dispatch/policy/", {**good, "ring2_badge": "nope"})
+    customer = tenant_a.session_client("customer").post("/back-office/dispatch/policy/", good)
+
+    assert (saved.status_code, saved["Location"]) == (302, "/back-office/dispatch/")
+    assert reversed_rings.status_code == 400
+    assert "The support queue must come after ring 2." in reversed_rings.content.decode()
+    assert not_a_number.status_code == 400
+    assert unknown_badge.status_code == 400
+    assert customer.status_code == 403
+    with tenant_a.context():
+        assert list(
+            DispatchPolicy.objects.values_list(
+                "category_id",
+                "ring2_after_minutes",
+                "ring2_radius_km",
+                "ring2_badge",
+                "support_after_minutes",
+            )
+        ) == [(category.pk, 5, 40, "vetted", 20)]

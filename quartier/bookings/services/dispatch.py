@@ -152,3 +152,35 @@ def _record(booking: Booking, *, ring: int, invited: int, waited: timedelta) -> 
             "waited_minutes": int(waited.total_seconds() // 60),
         },
     )
+
+
+@transaction.atomic
+def dispatch_policy_set(
+    *,
+    category,
+    ring2_after_minutes: int,
+    ring2_radius_km: int,
+    support_after_minutes: int,
+    ring2_badge: str = "",
+) -> DispatchPolicy:
+    """Set the policy of `category` (None: the tenant's default)."""
+    from django.utils.translation import gettext
+
+    from quartier.platform.errors import ApplicationError
+
+    if support_after_minutes <= ring2_after_minutes:
+        raise ApplicationError.invalid_field(
+            "support_after_minutes",
+            gettext("The support queue must come after ring 2."),
+            code="dispatch_rings_order",
+        )
+    policy, _created = DispatchPolicy.objects.update_or_create(
+        category=category,
+        defaults={
+            "ring2_after_minutes": ring2_after_minutes,
+            "ring2_radius_km": ring2_radius_km,
+            "ring2_badge": ring2_badge,
+            "support_after_minutes": support_after_minutes,
+        },
+    )
+    return policy
