@@ -1,5 +1,7 @@
 """Reads on bookings, fetched and authorised together."""
 
+from datetime import timedelta
+
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
@@ -111,6 +113,31 @@ def broadcast_invited_counts(booking_ids) -> dict[int, int]:
     ).values_list("booking_id", "data"):
         counts[booking_id] += int(data.get("invited", 0))
     return counts
+
+
+def typical_answer_minutes(category_id: int, *, days: int = 30) -> int | None:
+    """The median minutes from an urgent request to its acceptance in this category over
+    the last `days` (the latest 200), or None with fewer than 3 to go by: the customer's
+    honest "typically answered in N min"."""
+    from statistics import median
+
+    from django.utils import timezone
+
+    since = timezone.now() - timedelta(days=days)
+    pairs = (
+        BookingEvent.objects.filter(
+            data__action="broadcast_accept",
+            booking__category_id=category_id,
+            booking__kind=Booking.Kind.BROADCAST,
+            created_at__gte=since,
+        )
+        .order_by("-created_at")
+        .values_list("created_at", "booking__created_at")[:200]
+    )
+    waits = [(accepted - asked).total_seconds() / 60 for accepted, asked in pairs]
+    if len(waits) < 3:
+        return None
+    return max(1, round(median(waits)))
 
 
 def broadcast_in_support(booking: Booking) -> bool:

@@ -226,6 +226,9 @@ def _detail_context(request, booking, **forms) -> dict:
         "review_direction": Review.Direction,
         "invited": selectors.broadcast_invited_count(booking),
         "in_support": booking.provider_id is None and selectors.broadcast_in_support(booking),
+        "typical_minutes": selectors.typical_answer_minutes(booking.category_id)
+        if booking.kind == Booking.Kind.BROADCAST and booking.provider_id is None
+        else None,
     }
 
 

@@ -77,3 +77,40 @@ def test_bad_input_is_shown_on_the_form_and_nothing_is_sent(tenant_a):
     assert "Choose a category from the list." in texts["unknown category"]
     with tenant_a.context():
         assert not Booking.objects.exists()
+
+
+def test_the_request_page_says_how_fast_such_requests_are_typically_answered(tenant_a):
+    from datetime import timedelta
+
+    from quartier.bookings.models import BookingEvent
+    from quartier.bookings.services.requests import booking_broadcast
+
+    client = tenant_a.session_client("customer")
+    with tenant_a.context():
+        helper = make_provider(display_name="Lea Fast")
+        listing = bookable_listing(provider=helper)
+
+        def broadcast(hour):
+            return booking_broadcast(
+                customer=tenant_a.users["customer"],
+                category=listing.category,
+                postal_code="8004",
+                starts_at=next_local(hour),
+            )
+
+        answered = []
+        for hour, minutes in ((9, 4), (11, 12), (14, 30)):
+            booking = broadcast(hour)
+            broadcast_accept(booking=booking, provider=helper)
+            # as if the acceptance came `minutes` after the request
+            BookingEvent.objects.filter(booking=booking, data__action="broadcast_accept").update(
+                created_at=booking.created_at + timedelta(minutes=minutes)
+            )
+            answered.append(booking)
+        waiting = broadcast(16)
+
+    page = client.get(f"/bookings/{waiting.pk}/").content.decode()
+    taken = client.get(f"/bookings/{answered[0].pk}/").content.decode()
+
+    assert "Typically answered in 12 min." in page
+    assert "Typically answered" not in taken
