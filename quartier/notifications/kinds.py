@@ -31,6 +31,9 @@ KINDS: dict[str, Kind] = {
     ),
 }
 
+# Kinds only the tenant's admins receive: the others' settings page leaves them out.
+ADMIN_KINDS = frozenset({"support_escalation"})
+
 # The preferences page groups kinds that share a label (one switch for both vetting
 # outcomes): the preference is stored under the first kind of the group.
 PREFERENCE_KINDS: dict[str, str] = {"vetting_rejected": "vetting_approved"}

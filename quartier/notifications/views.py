@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartier.notifications import push, selectors, services
-from quartier.notifications.kinds import CHANNELS, KINDS, channels_of, preference_kinds
+from quartier.notifications.kinds import (
+    ADMIN_KINDS,
+    CHANNELS,
+    KINDS,
+    channels_of,
+    preference_kinds,
+)
 from quartier.platform.errors import ApplicationError
 
 SERVICE_WORKER = Path(__file__).parent / "static" / "notifications" / "sw.js"
@@ -85,6 +91,7 @@ def preferences(request):
             ],
         }
         for kind in preference_kinds()
+        if kind not in ADMIN_KINDS or request.user.is_tenant_admin
     ]
     return render(
         request,
