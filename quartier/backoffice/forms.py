@@ -552,3 +552,30 @@ class QuestionForm(forms.Form):
 
     def choices(self) -> list[str]:
         return [self.cleaned_data.get(f"choice_{i + 1}", "") for i in range(ANSWER_SLOTS)]
+
+
+class DispatchPolicyForm(forms.Form):
+    """One category's escalation rings (no category: every other category)."""
+
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label=_("Every other category"),
+    )
+    ring2_after_minutes = IntegerField(
+        label=_("Ring 2 after (minutes)"), min_value=1, max_value=24 * 60, initial=10
+    )
+    ring2_radius_km = IntegerField(
+        label=_("Ring 2 radius (km)"), min_value=1, max_value=300, initial=25
+    )
+    ring2_badge = forms.ChoiceField(label=_("Ring 2 badge"), required=False)
+    support_after_minutes = IntegerField(
+        label=_("Support queue after (minutes)"), min_value=2, max_value=48 * 60, initial=30
+    )
+
+    def __init__(self, *args, badges=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ring2_badge"].choices = [("", _("No badge"))] + [
+            (badge.slug, str(badge)) for badge in badges
+        ]

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from quartier.backoffice import step_views, views
+from quartier.backoffice import dispatch, step_views, views
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("back-office/", views.index, name="index"),
     path("back-office/categories/", views.categories, name="categories"),
+    path("back-office/dispatch/", dispatch.dispatch_queue, name="dispatch"),
+    path("back-office/dispatch/policy/", dispatch.dispatch_policy, name="dispatch-policy"),
     path("back-office/categories/<int:pk>/", views.category_edit, name="category"),
     path("back-office/vetting/", views.vetting, name="vetting"),
     path(

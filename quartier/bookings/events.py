@@ -66,3 +66,13 @@ class DisputeOpened(DomainEvent):
     dispute_id: int
     booking_id: int
     source: str
+
+
+class BroadcastEscalated(DomainEvent):
+    """Nobody took a broadcast in time: it went to the tenant's support queue (ring 3).
+    (Ring 2's wider invites are published as BroadcastInvited.)"""
+
+    name = "broadcast.escalated"
+    booking_id: int
+    customer_id: int
+    ring: int

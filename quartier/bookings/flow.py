@@ -36,3 +36,19 @@ def detail_panel_register(panel: Callable) -> None:
 
 def detail_panels(request, booking) -> list[str]:
     return [html for html in (panel(request, booking) for panel in _detail_panels) if html]
+
+
+_mail_filters: list[Callable] = []
+
+
+def mail_filter_register(keep: Callable) -> None:
+    """`keep(booking, action, users) -> users`: who still gets the booking e-mail of
+    `action` (the notification centre drops those who switched e-mail off)."""
+    if keep not in _mail_filters:
+        _mail_filters.append(keep)
+
+
+def mail_recipients(booking, action: str, users: list) -> list:
+    for keep in _mail_filters:
+        users = keep(booking, action, users)
+    return users

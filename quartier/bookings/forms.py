@@ -150,3 +150,43 @@ class ReportForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("Choose…")), *Dispute.Category.choices]
+
+
+class UrgentForm(forms.Form):
+    """Urgent help: the request goes to every vetted helper nearby at once."""
+
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=None,
+        empty_label=_("Choose a category…"),
+        error_messages={
+            "required": _("Choose a category."),
+            "invalid_choice": _("Choose a category from the list."),
+        },
+    )
+    postal_code = forms.RegexField(
+        label=_("Postal code"),
+        regex=r"^[1-9][0-9]{3}$",
+        error_messages={
+            "required": _("Enter a Swiss postal code of four digits, e.g. 8004."),
+            "invalid": _("Enter a Swiss postal code of four digits, e.g. 8004."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    starts_at = LocalDateTimeField(
+        label=_("When should the helper come?"),
+        error_messages={
+            "required": _("Choose a time in the future."),
+            "invalid": _("Choose a time in the future."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note for your helper (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories

@@ -13,7 +13,8 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from quartier.catalog.models import Category, Listing, Offer, PointField
@@ -406,3 +407,35 @@ class DisputeNote(models.Model):
 
     def __str__(self) -> str:
         return f"note on dispute #{self.dispute_id}"
+
+
+class DispatchPolicy(models.Model):
+    """How an urgent (broadcast) request widens while nobody takes it: ring 1 is every
+    vetted helper whose own service radius covers the place (at once); after
+    `ring2_after_minutes`, ring 2 adds the helpers within `ring2_radius_km` of it (and,
+    with `ring2_badge`, helpers with that badge there, vetted or not: partner shops);
+    after `support_after_minutes`, ring 3 hands it to the tenant's support queue.
+    One row per category; the row without a category is the tenant's default."""
+
+    category = models.OneToOneField(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="dispatch_policy"
+    )
+    ring2_after_minutes = models.PositiveIntegerField(default=10)
+    ring2_radius_km = models.PositiveIntegerField(default=25)
+    ring2_badge = models.SlugField(max_length=50, blank=True)
+    support_after_minutes = models.PositiveIntegerField(default=30)
+
+    class Meta:
+        constraints = [
+            # at most one default: the category's id, or 0 for the default row
+            models.UniqueConstraint(
+                Coalesce(F("category"), Value(0)), name="dispatch_policy_one_default"
+            ),
+            models.CheckConstraint(
+                condition=Q(support_after_minutes__gt=F("ring2_after_minutes")),
+                name="dispatch_policy_rings_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"dispatch policy for {self.category_id or 'every category'}"

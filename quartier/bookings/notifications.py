@@ -4,6 +4,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from quartier.bookings import flow
 from quartier.bookings.calendars import booking_invite
 from quartier.bookings.models import Booking, BookingEvent
 from quartier.marketplace.selectors import marketplace_settings
@@ -23,7 +24,8 @@ def send_booking_event(*, booking_id: int, event_id: int) -> int:
         return 0
     action = event.data.get("action", "request")
     sent = 0
-    for recipient in _recipients(booking, event, action):
+    recipients = flow.mail_recipients(booking, action, _recipients(booking, event, action))
+    for recipient in recipients:
         sent += _send(booking, event, action, recipient)
     return sent
 

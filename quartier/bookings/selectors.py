@@ -1,5 +1,7 @@
 """Reads on bookings, fetched and authorised together."""
 
+from datetime import timedelta
+
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
@@ -87,6 +89,80 @@ def open_broadcasts_for(provider: ProviderProfile) -> QuerySet[BroadcastInvite]:
         )
         .select_related("booking__customer", "booking__category", "listing")
         .order_by("-id")
+    )
+
+
+def broadcast_invited_count(booking: Booking) -> int:
+    """How many helpers a broadcast request reached so far, its escalation rings
+    included (declines too): the customer's honest "N helpers notified". Zero for any
+    other booking."""
+    if booking.kind != Booking.Kind.BROADCAST:
+        return 0
+    return sum(
+        int(data.get("invited", 0))
+        for data in booking.events.filter(data__action__in=["request", "escalate"]).values_list(
+            "data", flat=True
+        )
+    )
+
+
+def broadcast_invited_counts(booking_ids) -> dict[int, int]:
+    """broadcast_invited_count for many bookings in one query (the support queue)."""
+    counts: dict[int, int] = dict.fromkeys(booking_ids, 0)
+    for booking_id, data in BookingEvent.objects.filter(
+        booking_id__in=list(counts), data__action__in=["request", "escalate"]
+    ).values_list("booking_id", "data"):
+        counts[booking_id] += int(data.get("invited", 0))
+    return counts
+
+
+def typical_answer_minutes(category_id: int, *, days: int = 30) -> int | None:
+    """The median minutes from an urgent request to its acceptance in this category over
+    the last `days` (the latest 200), or None with fewer than 3 to go by: the customer's
+    honest "typically answered in N min"."""
+    from statistics import median
+
+    from django.utils import timezone
+
+    since = timezone.now() - timedelta(days=days)
+    pairs = (
+        BookingEvent.objects.filter(
+            data__action="broadcast_accept",
+            booking__category_id=category_id,
+            booking__kind=Booking.Kind.BROADCAST,
+            created_at__gte=since,
+        )
+        .order_by("-created_at")
+        .values_list("created_at", "booking__created_at")[:200]
+    )
+    waits = [(accepted - asked).total_seconds() / 60 for accepted, asked in pairs]
+    if len(waits) < 3:
+        return None
+    return max(1, round(median(waits)))
+
+
+def broadcast_in_support(booking: Booking) -> bool:
+    """The request reached the tenant's support queue (escalation ring 3)."""
+    return (
+        booking.kind == Booking.Kind.BROADCAST
+        and booking.events.filter(data__action="escalate", data__ring=3).exists()
+    )
+
+
+def broadcasts_in_support():
+    """Open urgent requests nobody took in time, oldest first (the back office's queue)."""
+    waiting = BookingEvent.objects.filter(data__action="escalate", data__ring=3).values(
+        "booking_id"
+    )
+    return (
+        Booking.objects.filter(
+            pk__in=waiting,
+            kind=Booking.Kind.BROADCAST,
+            status=Booking.Status.REQUESTED,
+            provider__isnull=True,
+        )
+        .select_related("customer", "category")
+        .order_by("created_at", "id")
     )
 
 

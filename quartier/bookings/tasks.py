@@ -44,3 +44,15 @@ def calendar_import_task(*, provider_id: int) -> None:
         calendar_import(schedule=schedule)
     except ApplicationError:
         return  # recorded on the schedule (import_error) for the provider to see
+
+
+@shared_task(name="bookings.dispatch_escalate", ignore_result=True)
+def dispatch_escalate(*, schema_name: str | None = None) -> int:
+    """Widen urgent requests nobody took in time (rings 2 and 3); per tenant."""
+    from quartier.bookings.services.dispatch import broadcasts_escalate_due
+
+    total = 0
+    for tenant in active_tenants(schema_name):
+        with tenant_context(tenant):
+            total += broadcasts_escalate_due()
+    return total

@@ -6,6 +6,7 @@ app_name = "bookings"
 
 urlpatterns = [
     path("listings/<int:pk>/book/", views.booking_new, name="book"),
+    path("bookings/urgent/", views.booking_urgent, name="urgent"),
     path("dashboard/", views.customer_dashboard, name="dashboard"),
     path("dashboard/provider/", views.provider_dashboard, name="provider-dashboard"),
     path("bookings/", views.booking_list, name="list"),

@@ -28,11 +28,16 @@ from quartier.bookings.forms import (
     ReviewForm,
     SlotForm,
     TransitionForm,
+    UrgentForm,
     WindowsForm,
 )
 from quartier.bookings.models import Booking, Review, Schedule
 from quartier.bookings.services import conversation, disputes, lifecycle, requests, reviews
-from quartier.catalog.selectors.catalog import listing_get_visible, tasks_of_customer
+from quartier.catalog.selectors.catalog import (
+    category_list,
+    listing_get_visible,
+    tasks_of_customer,
+)
 from quartier.platform.errors import NotFound
 from quartier.platform.forms import form_apply
 from quartier.providers.selectors import provider_profile_of
@@ -100,6 +105,24 @@ def booking_new(request, pk):
         },
         status=status,
     )
+
+
+@login_required
+def booking_urgent(request):
+    """Ask for urgent help: every vetted helper nearby hears of it at once, and the
+    request page shows who takes it (live, or on reload)."""
+    form = UrgentForm(request.POST or None, categories=category_list())
+    status = 200
+    if request.method == "POST":
+        created = []
+        status = form_apply(
+            form,
+            lambda data: created.append(requests.booking_broadcast(customer=request.user, **data)),
+        )
+        if status == 200:
+            messages.success(request, _("Your request was sent to the helpers nearby."))
+            return redirect("bookings:detail", pk=created[0].pk)
+    return render(request, "bookings/booking_urgent.html", {"form": form}, status=status)
 
 
 def _indexes(slots, group) -> list[int]:
@@ -213,6 +236,11 @@ def _detail_context(request, booking, **forms) -> dict:
             if disputes.dispute_can_report(booking=booking, user=user)
             else None
         ),
+        "invited": selectors.broadcast_invited_count(booking),
+        "in_support": booking.provider_id is None and selectors.broadcast_in_support(booking),
+        "typical_minutes": selectors.typical_answer_minutes(booking.category_id)
+        if booking.kind == Booking.Kind.BROADCAST and booking.provider_id is None
+        else None,
     }
 
 

@@ -9,7 +9,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from quartier.notifications import live, subscribers
+        from quartier.notifications import live, push, subscribers
 
         subscribers.register()
         live.register()
+        push.register()

@@ -31,7 +31,15 @@ KINDS: dict[str, Kind] = {
     "dispute_opened": Kind(
         _("A problem with a booking was reported"), _("Disputes to settle"), admins_only=True
     ),
+    "support_escalation": Kind(
+        _("An urgent request needs your support team"),
+        _("Urgent requests nobody took"),
+        admins_only=True,
+    ),
 }
+
+# Kinds only the tenant's admins receive: the others' settings page leaves them out.
+ADMIN_KINDS = frozenset(kind for kind, found in KINDS.items() if found.admins_only)
 
 # The preferences page groups kinds that share a label (one switch for both vetting
 # outcomes): the preference is stored under the first kind of the group.
@@ -39,10 +47,30 @@ PREFERENCE_KINDS: dict[str, str] = {"vetting_rejected": "vetting_approved"}
 
 CHANNEL_IN_APP = "in_app"
 CHANNEL_LIVE = "live"
+CHANNEL_PUSH = "push"
+CHANNEL_EMAIL = "email"
 CHANNELS = {
     CHANNEL_IN_APP: _("In the notification centre"),
     CHANNEL_LIVE: _("Live on open pages"),
+    CHANNEL_PUSH: _("Push to your devices"),
+    CHANNEL_EMAIL: _("By e-mail"),
 }
+# The kinds that have an e-mail at all (the booking e-mails, sent by bookings): the
+# others offer no e-mail switch.
+EMAIL_KINDS = frozenset(
+    {
+        "booking_requested",
+        "broadcast_invite",
+        "booking_accepted",
+        "booking_declined",
+        "booking_cancelled",
+        "booking_completed",
+    }
+)
+
+
+def channels_of(kind: str) -> list[str]:
+    return [channel for channel in CHANNELS if channel != CHANNEL_EMAIL or kind in EMAIL_KINDS]
 
 
 def preference_kind(kind: str) -> str:

@@ -62,3 +62,26 @@ class NotificationPreference(models.Model):
     def __str__(self) -> str:
         state = "on" if self.is_enabled else "off"
         return f"{self.kind}/{self.channel} {state} for user {self.user_id}"
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (RFC 8030/8291): where to post, and the keys
+    the browser decrypts with. A browser's endpoint is unique; a second sign-in on the
+    same device takes the subscription over."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.CharField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=120)
+    auth = models.CharField(max_length=40)
+    user_agent = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user"], name="push_subscription_user_idx")]
+
+    def __str__(self) -> str:
+        return f"push subscription {self.pk} of user {self.user_id}"

@@ -3,8 +3,8 @@
 from django.db.models import QuerySet
 
 from quartier.accounts.models import User
-from quartier.notifications.kinds import CHANNELS, preference_kinds
-from quartier.notifications.models import Notification, NotificationPreference
+from quartier.notifications.kinds import channels_of, preference_kinds
+from quartier.notifications.models import Notification, NotificationPreference, PushSubscription
 
 PAGE_SIZE = 50
 
@@ -32,6 +32,10 @@ def enabled_preferences(user: User) -> set[tuple[str, str]]:
     return {
         (kind, channel)
         for kind in preference_kinds(user)
-        for channel in CHANNELS
+        for channel in channels_of(kind)
         if (kind, channel) not in off
     }
+
+
+def push_subscriptions_of(user: User) -> QuerySet[PushSubscription]:
+    return PushSubscription.objects.filter(user=user)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from quartier.bookings.events import (
     BookingTransitioned,
+    BroadcastEscalated,
     BroadcastInvited,
     DisputeOpened,
     MessageSent,
@@ -61,10 +62,24 @@ def booking_transitioned(event: BookingTransitioned) -> None:
 
 
 def broadcast_invited(event: BroadcastInvited) -> None:
+    # The invite opens the helper's page with Accept and Decline (and "already taken").
     _create(
         recipient_ids=_provider_user_ids(event.provider_ids),
         kind="broadcast_invite",
-        url=reverse("bookings:detail", args=[event.booking_id]),
+        url=reverse("workspace:broadcast", args=[event.booking_id]),
+        params={"booking_id": event.booking_id},
+    )
+
+
+def broadcast_escalated(event: BroadcastEscalated) -> None:
+    """Ring 3: the tenant's admins (its support team) hear of the request nobody took."""
+    from quartier.accounts.models import User
+
+    admins = User.objects.filter(role=User.Role.ADMIN, is_active=True).order_by("pk")
+    _create(
+        recipient_ids=list(admins.values_list("pk", flat=True)),
+        kind="support_escalation",
+        url=reverse("backoffice:dispatch"),
         params={"booking_id": event.booking_id},
     )
 
@@ -120,9 +135,40 @@ def dispute_opened(event: DisputeOpened) -> None:
     )
 
 
+def booking_mail_keep(booking, action: str, users: list) -> list:
+    """Drop from a booking e-mail's recipients whoever switched e-mail off for its kind
+    (an action without a kind, such as a confirmation, always goes out)."""
+    from quartier.notifications.kinds import CHANNEL_EMAIL, preference_kind
+    from quartier.notifications.models import NotificationPreference
+
+    def kind_for(user) -> str | None:
+        if action == "request" and booking.provider_id is None and user.pk != booking.customer_id:
+            return "broadcast_invite"
+        return _BOOKING_KINDS.get(action)
+
+    kinds = {user.pk: kind_for(user) for user in users}
+    wanted = {preference_kind(kind) for kind in kinds.values() if kind}
+    if not wanted:
+        return users
+    off = set(
+        NotificationPreference.objects.filter(
+            user_id__in=list(kinds), kind__in=wanted, channel=CHANNEL_EMAIL, is_enabled=False
+        ).values_list("user_id", "kind")
+    )
+    return [
+        user
+        for user in users
+        if not kinds[user.pk] or (user.pk, preference_kind(kinds[user.pk])) not in off
+    ]
+
+
 def register() -> None:
+    from quartier.bookings.flow import mail_filter_register
+
+    mail_filter_register(booking_mail_keep)
     subscribe(BookingTransitioned, booking_transitioned)
     subscribe(BroadcastInvited, broadcast_invited)
+    subscribe(BroadcastEscalated, broadcast_escalated)
     subscribe(OfferMade, offer_made)
     subscribe(MessageSent, message_sent)
     subscribe(VettingDecided, vetting_decided)

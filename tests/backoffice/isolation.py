@@ -236,6 +236,32 @@ def _dispute_state(handle):
         ]
 
 
+def _escalated(handle):
+    """An urgent request (noted with the marker) that reached the support queue."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quartier.bookings.services.dispatch import broadcasts_escalate_due
+    from tests.bookings.isolation import _broadcast
+
+    params = _broadcast(handle)
+    broadcasts_escalate_due(now=timezone.now() + timedelta(hours=2))
+    return params
+
+
+def _dispatch_policies(handle):
+    from quartier.bookings.models import DispatchPolicy
+
+    with handle.context():
+        return sorted(
+            DispatchPolicy.objects.values_list(
+                "category_id", "ring2_after_minutes", "support_after_minutes"
+            ),
+            key=str,
+        )
+
+
 def _page(route, make=None, **fields):
     return Endpoint(route, actor="admin", is_api=False, make=make, cross=200, **fields)
 
@@ -454,5 +480,21 @@ ENDPOINTS = [
         state=_dispute_state,
     ),
     _page("back-office/analytics/"),
+    _page("back-office/dispatch/", make=_escalated, grow=AGAIN),
+    Endpoint(
+        "back-office/dispatch/policy/",
+        method="post",
+        actor="admin",
+        is_api=False,
+        body=lambda params: {
+            "category": "",
+            "ring2_after_minutes": "7",
+            "ring2_radius_km": "30",
+            "support_after_minutes": "25",
+        },
+        ok=302,
+        cross=302,  # B sets its own default; A's policies stay
+        state=_dispatch_policies,
+    ),
     _page("back-office/sign-in-failures/", make=_signin_failure, grow=AGAIN),
 ]

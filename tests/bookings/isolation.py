@@ -2,6 +2,7 @@
 
 import itertools
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -20,6 +21,7 @@ from tests.bookings.factories import (
 from tests.catalog.factories import tenant_provider
 from tests.tenancy.matrix import AGAIN, MARKER, Endpoint
 
+ZURICH = ZoneInfo("Europe/Zurich")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -477,6 +479,23 @@ ENDPOINTS = [
         ok=302,
         state=_booking_state,
         is_api=False,
+    ),
+    Endpoint("bookings/urgent/", actor="customer", is_api=False, cross=200),
+    Endpoint(
+        "bookings/urgent/",
+        method="post",
+        actor="customer",
+        make=lambda handle: {"category": _listing(handle).category_id},
+        body=lambda p: {
+            "category": p["category"],
+            "postal_code": "8004",
+            "starts_at": next_local(9).astimezone(ZURICH).strftime("%Y-%m-%dT%H:%M"),
+        },
+        is_api=False,
+        ok=302,
+        cross=400,
+        state=_booking_state,
+        label="send",
     ),
     Endpoint(
         "dashboard/",

@@ -4,8 +4,9 @@ Pages without an id answer B's user with B's own notifications: the check there 
 A's marker never shows and A's rows never change.
 """
 
-from quartier.notifications.models import Notification, NotificationPreference
-from quartier.notifications.services import notifications_create
+from quartier.notifications.models import Notification, NotificationPreference, PushSubscription
+from quartier.notifications.services import notifications_create, push_subscription_save
+from tests.notifications.push_service import Device
 from tests.tenancy.matrix import AGAIN, MARKER, Endpoint
 
 
@@ -28,6 +29,31 @@ def _unread(handle):
 def _preferences(handle):
     with handle.context():
         return sorted(NotificationPreference.objects.values_list("user_id", "kind", "channel"))
+
+
+# A public address literal: valid without the test-only loopback setting, never contacted.
+PUSH_ENDPOINT = "https://8.8.8.8/push/" + MARKER
+
+
+def _subscription_body(params):
+    device = Device()
+    return {"endpoint": PUSH_ENDPOINT, "p256dh": device.p256dh, "auth": device.auth}
+
+
+def _subscription(handle):
+    device = Device()
+    subscription = push_subscription_save(
+        user=handle.users["provider"],
+        endpoint=PUSH_ENDPOINT,
+        p256dh=device.p256dh,
+        auth=device.auth,
+    )
+    return {"pk": subscription.pk, "endpoint": subscription.endpoint}
+
+
+def _subscriptions(handle):
+    with handle.context():
+        return sorted(PushSubscription.objects.values_list("pk", "user_id", "endpoint", "p256dh"))
 
 
 ENDPOINTS = [
@@ -84,4 +110,36 @@ ENDPOINTS = [
         is_api=False,
         cross=200,
     ),
+    Endpoint(
+        "notifications/push/subscribe/",
+        method="post",
+        actor="provider",
+        is_api=False,
+        make=_subscription,
+        body=_subscription_body,
+        ok=201,
+        cross=201,  # B's user subscribes in B; A's row (same endpoint) stays A's
+        state=_subscriptions,
+    ),
+    Endpoint(
+        "notifications/push/unsubscribe/",
+        method="post",
+        actor="provider",
+        is_api=False,
+        make=_subscription,
+        body=lambda params: {"endpoint": params["endpoint"]},
+        cross=200,
+        state=_subscriptions,
+    ),
+    Endpoint(
+        "notifications/push/devices/<int:pk>/remove/",
+        method="post",
+        actor="provider",
+        path="/notifications/push/devices/{pk}/remove/",
+        is_api=False,
+        make=_subscription,
+        ok=302,
+        state=_subscriptions,
+    ),
+    Endpoint("sw.js", is_api=False, cross=200),
 ]

@@ -96,8 +96,9 @@ def test_a_broadcast_invites_every_helper_in_range_and_their_win_notifies_the_cu
         other_email = other.provider.user.email
 
     url = f"/bookings/{booking.pk}/"
+    invite = f"/workspace/broadcasts/{booking.pk}/"  # the page with Accept and Decline
     assert sorted(_received(tenant_a)) == sorted(
-        [("provider", "broadcast_invite", url), (other_email, "broadcast_invite", url)]
+        [("provider", "broadcast_invite", invite), (other_email, "broadcast_invite", invite)]
     )
 
     tenant_a.client("provider").post(f"/api/broadcasts/{booking.pk}/accept/")
@@ -257,8 +258,12 @@ def test_another_users_notification_cannot_be_marked_read(tenant_a):
 def test_the_preferences_page_saves_the_switches(tenant_a):
     client = tenant_a.session_client("provider")
     page = client.get("/notifications/preferences/").content.decode()
-    assert page.count('type="checkbox"') == 20
-    assert page.count(" checked") == 20
+    # 10 kinds with 3 channels each (the admins' kind left out for a provider), and
+    # e-mail for the 6 kinds that have an e-mail
+    assert page.count('type="checkbox"') == 36
+    assert page.count(" checked") == 36
+    admin_page = tenant_a.session_client("admin").get("/notifications/preferences/")
+    assert admin_page.content.decode().count('type="checkbox"') == 39
 
     response = client.post(
         "/notifications/preferences/",
@@ -272,7 +277,7 @@ def test_the_preferences_page_saves_the_switches(tenant_a):
                 "kind", "channel", "is_enabled"
             )
         )
-    assert len(off) == 18
+    assert len(off) == 37
     assert ("broadcast_invite", "in_app", False) not in off
     assert ("booking_requested", "live", False) in off
     assert client.get("/notifications/preferences/").content.decode().count(" checked") == 2
@@ -291,3 +296,27 @@ def test_notifications_stay_in_their_tenant_though_user_ids_repeat(tenant_a, ten
         .count("New message")
         == 0
     )
+
+
+def test_a_switched_off_email_is_not_sent_but_the_rest_still_is(
+    tenant_a, listing, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from quartier.notifications.selectors import enabled_preferences
+
+    with tenant_a.context():
+        provider = tenant_a.users["provider"]
+        notification_preferences_set(
+            user=provider, enabled=enabled_preferences(provider) - {("booking_requested", "email")}
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = _request(tenant_a, listing)
+    requested_mail = [message.to for message in mail.outbox]
+    with django_capture_on_commit_callbacks(execute=True), tenant_a.context():
+        booking_transition(booking=booking, action="accept", actor=provider)
+
+    assert requested_mail == []  # the provider switched these off
+    assert [message.to for message in mail.outbox] == [[tenant_a.users["customer"].email]]
+    # the notification centre still has it
+    assert ("provider", "booking_requested", f"/bookings/{booking.pk}/") in _received(tenant_a)

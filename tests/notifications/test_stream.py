@@ -230,15 +230,21 @@ def test_last_event_id_resumes_with_the_missed_events(server, tenant_pair, sessi
     resumed.close()
 
 
-@pytest.mark.parametrize("forgery", ["other-user", "unknown", "garbage"])
+@pytest.mark.parametrize("forgery", ["other-user", "same-tenant-user", "unknown", "garbage"])
 def test_a_forged_last_event_id_starts_fresh(server, tenant_pair, sessions, live_settings, forgery):
     tenant_a, tenant_b = tenant_pair
     _publish(tenant_a, "customer", "old news")
     foreign = _publish(tenant_b, "customer", "someone else's")  # same user id, tenant B
     _publish(tenant_b, "customer", "someone else's too")
-    forged = {"other-user": foreign, "unknown": "99999999999999-0", "garbage": "1-0 or 1=1"}[
-        forgery
-    ]
+    # another user of the same tenant: an id of their log, then events after it
+    neighbour = _publish(tenant_a, "provider", "the provider's")
+    _publish(tenant_a, "provider", "the provider's too")
+    forged = {
+        "other-user": foreign,
+        "same-tenant-user": neighbour,
+        "unknown": "99999999999999-0",
+        "garbage": "1-0 or 1=1",
+    }[forgery]
 
     stream = Stream(server, tenant_a.host, sessions(tenant_a, "customer"), last_event_id=forged)
     _publish(tenant_a, "customer", "fresh")

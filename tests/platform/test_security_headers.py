@@ -40,7 +40,7 @@ PAGES = [
     and endpoint.method == "get"
     and endpoint.ok == 200
     and not endpoint.route.startswith(NOT_HTML)
-    and not endpoint.route.endswith((".ics", ".pdf"))
+    and not endpoint.route.endswith((".ics", ".pdf", ".js"))
 ]
 # The card step mounts Stripe.js: its policy opens STRIPE_JS_ORIGIN, and nothing else.
 STRIPE_PAGES = {"billing/bookings/<int:pk>/card/"}

@@ -95,6 +95,7 @@ EVENT_SUBSCRIBERS_REQUIRED = {
     "quartier.providers.events.ProviderFactsChanged": ["quartier.trust"],
     "quartier.catalog.events.OfferMade": ["quartier.notifications"],
     "quartier.bookings.events.BroadcastInvited": ["quartier.notifications"],
+    "quartier.bookings.events.BroadcastEscalated": ["quartier.notifications"],
     "quartier.bookings.events.MessageSent": ["quartier.notifications"],
 }
 # Tests fetch calendars from a local server; production refuses private addresses.

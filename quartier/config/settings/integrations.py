@@ -18,6 +18,30 @@ LIVE_STREAM_MAX_SECONDS = env_int("LIVE_STREAM_MAX_SECONDS", 600)
 # Events kept per user for Last-Event-ID replay.
 LIVE_REPLAY_MAX = env_int("LIVE_REPLAY_MAX", 100)
 
+# Web Push (quartier/notifications/push.py): the platform's VAPID pair, base64url of the
+# raw P-256 private key and of the uncompressed public point (`manage.py vapid_keys`
+# prints a new pair). Development and tests use the fixed pair below; production sets
+# its own, and without one the settings page offers no push at all.
+_DEV_VAPID = (
+    "djh4t1kb1k_hoEz3HYtlSbodR1tgCvGP2Gp6HmRUIIk",
+    "BBJEKCH9unKxCFrPTVw3C1b9-Tf3GRRGNyIzGpBs_ddFEhIL1VgjO5eC3MIbdq9MA_y67ddyFjlG8N_gHRxbSjs",
+)
+WEB_PUSH_VAPID_PRIVATE_KEY = env_str("WEB_PUSH_VAPID_PRIVATE_KEY") or (
+    "" if deployment() == "production" else _DEV_VAPID[0]
+)
+WEB_PUSH_VAPID_PUBLIC_KEY = env_str("WEB_PUSH_VAPID_PUBLIC_KEY") or (
+    "" if deployment() == "production" else _DEV_VAPID[1]
+)
+# The contact push services may write to about our traffic (the JWT's `sub`).
+WEB_PUSH_SUBJECT = env_str("WEB_PUSH_SUBJECT", "mailto:push@quartier.example")
+WEB_PUSH_TIMEOUT_SECONDS = env_int("WEB_PUSH_TIMEOUT_SECONDS", 10)
+# How long a push service keeps an undelivered message for a phone that is offline.
+WEB_PUSH_TTL_SECONDS = env_int("WEB_PUSH_TTL_SECONDS", 3600)
+WEB_PUSH_MAX_DEVICES = env_int("WEB_PUSH_MAX_DEVICES", 10)
+# Tests run a push service on loopback (plain http); everywhere else a subscription's
+# endpoint must be https on an address reachable from the internet (SSRF guard).
+WEB_PUSH_ALLOW_PRIVATE = env_bool("WEB_PUSH_ALLOW_PRIVATE", False)
+
 # Tenant-prefixed keys: the same key written on two tenants never collides.
 _TENANT_KEYS = {
     "KEY_FUNCTION": "django_tenants.cache.make_key",
@@ -79,6 +103,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "platform.fan_out",
         "schedule": crontab(minute="*/5"),
         "kwargs": {"task_name": "bookings.expire_due"},
+    },
+    # Urgent requests nobody took widen to ring 2, then the support queue (SLAs in minutes).
+    "bookings-dispatch-escalate": {
+        "task": "platform.fan_out",
+        "schedule": crontab(minute="*"),
+        "kwargs": {"task_name": "bookings.dispatch_escalate"},
     },
     "trust-daily": {
         "task": "platform.fan_out",

@@ -41,6 +41,39 @@
     });
   }
 
+  // Parts of a page marked data-live-refresh="<url>" are fetched again, rendered by the
+  // server as on a reload, when a notification about that URL arrives (an offer on a
+  // task, a helper taking a request, a message): the page and a reload never differ.
+  function refreshRegions(item) {
+    if (!item.url || !window.fetch || !window.DOMParser) {
+      return;
+    }
+    var regions = Array.prototype.filter.call(
+      document.querySelectorAll("[data-live-refresh][id]"),
+      function (region) { return region.getAttribute("data-live-refresh") === item.url; }
+    );
+    if (!regions.length) {
+      return;
+    }
+    window.fetch(window.location.pathname + window.location.search, {
+      credentials: "same-origin",
+      headers: {"Accept": "text/html"}
+    }).then(function (answer) {
+      return answer.ok ? answer.text() : null;
+    }).then(function (html) {
+      if (!html) {
+        return;
+      }
+      var fresh = new window.DOMParser().parseFromString(html, "text/html");
+      regions.forEach(function (region) {
+        var replacement = fresh.getElementById(region.id);
+        if (replacement) {
+          region.replaceWith(document.importNode(replacement, true));
+        }
+      });
+    }).catch(function () { /* the next event or a reload shows it */ });
+  }
+
   function onNotification(event) {
     lastEventId = event.lastEventId || lastEventId;
     var item;
@@ -54,6 +87,7 @@
       count.textContent = String(item.unread);
     });
     addToLists(item);
+    refreshRegions(item);
     announce(item.title);
   }
 
