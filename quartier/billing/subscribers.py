@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from quartier.bookings.events import BookingTransitioned
-from quartier.bookings.flow import after_request_register
+from quartier.bookings.flow import Quote, after_request_register, quote_register
 from quartier.platform.events import subscribe
 
 
@@ -13,6 +13,7 @@ def register() -> None:
     # In the booking's transaction: a confirm without a payable card is refused with it.
     subscribe(BookingTransitioned, booking_transitioned)
     after_request_register(_card_step_url)
+    quote_register(_quote)
     _receipts()
 
 
@@ -32,3 +33,22 @@ def _card_step_url(booking) -> str | None:
     if card_step_url_needed(booking):
         return reverse("billing:card-step", args=[booking.pk])
     return None
+
+
+def _quote(price) -> Quote:
+    """The booking summary's fee, payment method and cancellation terms: the same rules
+    the payment applies (offline, the platform collects no fee from the customer)."""
+    from quartier.billing.fees import FeeTerms, customer_fee
+    from quartier.billing.models import PaymentMode
+    from quartier.billing.services.settings import payout_settings_get
+
+    payout_settings = payout_settings_get()
+    terms = FeeTerms.of(payout_settings)
+    online = payout_settings.payment_mode == PaymentMode.ONLINE
+    return Quote(
+        price=price,
+        customer_fee=customer_fee(price, terms) if online else price.zero(price.currency),
+        online=online,
+        free_cancellation_hours=terms.free_cancellation_hours,
+        late_cancellation_basis_points=terms.late_cancellation_basis_points,
+    )

@@ -201,3 +201,21 @@ def slot_state(*, provider: ProviderProfile, starts_at: datetime, duration_minut
         if any(slot.starts_at == starts_at for slot in slots):
             return state
     return "unavailable"
+
+
+NEXT_FREE_DAYS = 14
+
+
+def next_free_slot(
+    *, provider: ProviderProfile, duration_minutes: int, now: datetime | None = None
+) -> Slot | None:
+    """The provider's first free slot in the next two weeks (results cards), or None."""
+    now = now or timezone.now()
+    slots = free_slots(
+        provider=provider,
+        duration_minutes=duration_minutes,
+        start=now,
+        end=now + timedelta(days=NEXT_FREE_DAYS),
+        now=now,
+    )
+    return slots[0] if slots else None

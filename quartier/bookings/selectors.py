@@ -10,6 +10,7 @@ from quartier.bookings.models import (
     BroadcastInvite,
     Message,
     Review,
+    SavedAddress,
     Schedule,
     TimeOff,
 )
@@ -138,3 +139,10 @@ def time_off_get(*, provider: ProviderProfile, time_off_id: int) -> TimeOff:
 def schedule_or_default(provider: ProviderProfile) -> Schedule:
     """The provider's schedule, or an unsaved one with the defaults (a read never creates it)."""
     return Schedule.objects.filter(provider=provider).first() or Schedule(provider=provider)
+
+
+def saved_addresses_of(user: User) -> QuerySet[SavedAddress]:
+    """The user's own saved addresses; nobody else's, whatever the id asked for."""
+    if not user.is_authenticated:
+        return SavedAddress.objects.none()
+    return SavedAddress.objects.filter(user=user)
