@@ -272,3 +272,24 @@ def test_the_address_service_refuses_unknown_postal_codes(tenant_a, listing):
     assert "postal_code" in refused.value.fields
     assert _count(tenant_a) == 0
     assert _count(tenant_a, SavedAddress) == 0
+
+
+def test_another_customer_never_sees_or_uses_a_saved_address(tenant_a, listing):
+    with tenant_a.context():
+        saved = SavedAddress.objects.create(
+            user=tenant_a.users["customer"], street="Geheimweg 7", postal_code="8004"
+        )
+    other = tenant_a.session_client("admin")
+
+    page = other.get(f"/listings/{listing.pk}/book/").content.decode()
+    taken = _step_one(
+        other,
+        listing,
+        next_local(12),
+        **{"slot-address": str(saved.pk), "slot-street": "", "slot-postal_code": ""},
+    )
+
+    assert "Geheimweg" not in page
+    assert taken.status_code == 400
+    assert "Choose one of your addresses." in taken.content.decode()
+    assert "Geheimweg" not in taken.content.decode()
