@@ -16,13 +16,14 @@ def choose_slot(page, *, day: int = 1) -> None:
 
 
 def fill_details(page, *, note: str = "", postal_code: str = "8004") -> None:
-    new_address = page.get_by_label("A new address")
+    # By id, not by label: the card test books in German.
+    new_address = page.locator("input[name=slot-address][value=new]")
     if new_address.count():
         new_address.check()
-    page.get_by_label("Street and number").fill(STREET)
-    page.get_by_label("Postal code").fill(postal_code)
+    page.locator("#id_slot-street").fill(STREET)
+    page.locator("#id_slot-postal_code").fill(postal_code)
     if note:
-        page.get_by_label("What needs doing? (optional)").fill(note)
+        page.locator("#id_slot-note").fill(note)
 
 
 def book_slot(page, base_url: str, listing_pk: int, *, day: int = 1, note: str = "") -> str:
@@ -30,9 +31,9 @@ def book_slot(page, base_url: str, listing_pk: int, *, day: int = 1, note: str =
     page.goto(f"{base_url}/listings/{listing_pk}/book/")
     choose_slot(page, day=day)
     fill_details(page, note=note)
-    page.get_by_role("button", name="Continue to the summary").click()
+    page.locator("form.slot-form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/book/summary/$"))
-    page.get_by_role("button", name=re.compile(r"^Send request")).click()
+    page.locator("form.bk-bar button[type=submit]").click()
     page.wait_for_url(re.compile(r"/(confirmed|card)/$"))
     return page.url
 
