@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from quartier.bookings.availability import marketplace_zone, next_free_slot
+from quartier.bookings.availability import marketplace_zone, next_free_slots
 from quartier.bookings.selectors import public_reviews_of
 from quartier.catalog.api.serializers import SearchQuerySerializer, SearchResultSerializer
 from quartier.catalog.api.views import listing_search_from_query
@@ -96,19 +96,19 @@ def _card_extras(results: list[dict]) -> None:
     zone = marketplace_zone()
     now = timezone.now()
     today = timezone.localtime(now, zone).date()
-    cache: dict[tuple[int, int], object] = {}
+    wanted = [
+        (profiles[result["provider"]["id"]], result["duration_minutes"] or 60)
+        for result in results
+        if not result["is_remote"] and result["provider"]["id"] in profiles
+    ]
+    slots = next_free_slots(wanted=wanted, now=now)
     for result in results:
         profile = profiles.get(result["provider"]["id"])
         result["avatar_url"] = profile.photo.url if profile and profile.photo else ""
         name = result["provider"]["display_name"] or "?"
         result["initials"] = "".join(part[:1] for part in name.split()[:2]).upper()
-        if result["is_remote"] or profile is None:
-            result["next_slot"] = None
-            continue
-        key = (profile.pk, result["duration_minutes"] or 60)
-        if key not in cache:
-            cache[key] = next_free_slot(provider=profile, duration_minutes=key[1], now=now)
-        slot = cache[key]
+        key = (result["provider"]["id"], result["duration_minutes"] or 60)
+        slot = None if result["is_remote"] else slots.get(key)
         result["next_slot"] = _when(slot.starts_at, zone, today) if slot else None
         result["next_slot_at"] = slot.starts_at if slot else None
 
