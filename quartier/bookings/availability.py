@@ -222,7 +222,10 @@ NEXT_FREE_DAYS = 14
 
 
 def next_free_slots(
-    *, wanted: list[tuple[ProviderProfile, int]], now: datetime | None = None
+    *,
+    wanted: list[tuple[ProviderProfile, int]],
+    now: datetime | None = None,
+    days: int = NEXT_FREE_DAYS,
 ) -> dict[tuple[int, int], Slot | None]:
     """The first free slot in the next two weeks of each (provider, duration in
     minutes), keyed by (provider id, minutes), for the results cards: one query per kind
@@ -232,7 +235,7 @@ def next_free_slots(
     now = now or timezone.now()
     zone = marketplace_zone()
     ids = list({provider.pk for provider, _minutes in wanted})
-    end = now + timedelta(days=NEXT_FREE_DAYS)
+    end = now + timedelta(days=days)
     reach = end + timedelta(days=1)
     schedules = {s.provider_id: s for s in Schedule.objects.filter(provider_id__in=ids)}
     rules = _by_provider(WeeklyHours.objects.filter(provider_id__in=ids))

@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from quartier.bookings import flow, selectors
-from quartier.bookings.availability import Slot, free_slots, marketplace_zone
+from quartier.bookings.availability import Slot, free_slots, marketplace_zone, next_free_slots
 from quartier.bookings.forms import SlotForm, WindowsForm
 from quartier.bookings.pricing import booking_price, default_duration, duration_choices, is_hourly
 from quartier.bookings.services import requests
@@ -69,6 +69,18 @@ def _strip(listing, duration: int) -> tuple[list[Day], dict[date, list[Slot]]]:
         by_day.setdefault(slot.starts_at.astimezone(zone).date(), []).append(slot)
     days = [Day(today + timedelta(days=n), 0) for n in range(STRIP_DAYS)]
     return [Day(day.date, len(by_day.get(day.date, []))) for day in days], by_day
+
+
+def _free_durations(listing) -> set[int]:
+    """The durations with at least one free start in the strip's four weeks: longer
+    jobs than the provider's longest free stretch are not offered."""
+    if not is_hourly(listing):
+        return set(duration_choices(listing))
+    found = next_free_slots(
+        wanted=[(listing.provider, minutes) for minutes in duration_choices(listing)],
+        days=STRIP_DAYS,
+    )
+    return {minutes for (_provider, minutes), slot in found.items() if slot is not None}
 
 
 def _chosen_day(value: str, days: list[Day]) -> tuple[date | None, str]:
@@ -129,6 +141,7 @@ def _step_one(request, listing, *, data=None, status=200):
     )
     context = {
         "listing": listing,
+        "free_durations": _free_durations(listing),
         "days": days,
         "day": day,
         "day_error": day_error,

@@ -293,3 +293,19 @@ def test_another_customer_never_sees_or_uses_a_saved_address(tenant_a, listing):
     assert taken.status_code == 400
     assert "Choose one of your addresses." in taken.content.decode()
     assert "Geheimweg" not in taken.content.decode()
+
+
+def test_only_durations_that_fit_a_free_stretch_are_offered(tenant_a):
+    from datetime import time
+
+    with tenant_a.context():
+        short_day = bookable_listing(
+            provider=make_provider(user=tenant_a.users["provider"]), opens=time(8), closes=time(11)
+        )
+        Listing.objects.filter(pk=short_day.pk).update(price_unit=Listing.PriceUnit.HOUR)
+    page = tenant_a.session_client("customer").get(f"/listings/{short_day.pk}/book/")
+    text = page.content.decode()
+
+    assert '<option value="180">3 hours</option>' in text
+    assert '<option value="240" disabled>4 hours — fully booked</option>' in text
+    assert text.count(" disabled>") == 5  # 4 to 8 hours
