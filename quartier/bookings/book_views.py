@@ -40,6 +40,13 @@ DRAFT_KEY = "booking-draft:{pk}"
 # "Do, 10. Dez. 18:00" in German; the other languages put no point after the day.
 DEADLINE_FORMATS = {"de": "D, j. M H:i"}
 DEADLINE_FORMAT = "D j M, H:i"
+# "Sonntag, 6. Dezember" in German, "dimanche 6 décembre", "domenica 6 dicembre".
+DAY_FORMATS = {"de": "l, j. F", "en": "l, j F"}
+DAY_FORMAT = "l j F"
+
+
+def day_format() -> str:
+    return DAY_FORMATS.get((get_language() or "en")[:2], DAY_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,7 @@ def _step_one(request, listing, *, data=None, status=200):
     context = {
         "listing": listing,
         "free_durations": _free_durations(listing),
+        "day_format": day_format(),
         "days": days,
         "day": day,
         "day_error": day_error,
@@ -286,6 +294,7 @@ def _summary_context(listing, draft: dict) -> dict:
         "quote": quote,
         "terms": cancellation_terms(quote, starts_at),
         "expiry_hours": _expiry_hours(),
+        "day_format": day_format(),
         "step": 2,
     }
 
@@ -339,5 +348,6 @@ def booking_confirmed(request, pk):
             if quote and booking.starts_at
             else "",
             "expiry_hours": _expiry_hours(),
+            "day_format": day_format(),
         },
     )

@@ -309,3 +309,17 @@ def test_only_durations_that_fit_a_free_stretch_are_offered(tenant_a):
     assert '<option value="180">3 hours</option>' in text
     assert '<option value="240" disabled>4 hours — fully booked</option>' in text
     assert text.count(" disabled>") == 5  # 4 to 8 hours
+
+
+def test_days_and_terms_are_written_the_swiss_german_way(tenant_a, listing):
+    client = tenant_a.session_client("customer")
+    starts_at = next_local(10, days_ahead=3)
+    _step_one(client, listing, starts_at)
+    summary = client.get(
+        f"/listings/{listing.pk}/book/summary/", HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    local = starts_at.astimezone(ZURICH)
+    assert f", {local.day}. " in summary  # "Sonntag, 6. Dezember"
+    assert "Kostenlos stornierbar bis" in summary
+    assert "50 % des Preises" in summary
+    assert "ß" not in summary
