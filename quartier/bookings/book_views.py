@@ -118,23 +118,25 @@ def _draft(request, listing) -> dict:
     return request.session.get(DRAFT_KEY.format(pk=listing.pk)) or {}
 
 
-def _step_one(request, listing, *, data=None, status=200):
+def _wanted_day(request, data, draft: dict, days: list[Day]) -> str:
+    """The day asked for: the form's, the link's, or the draft's while still ahead."""
+    if data is not None:
+        return data.get("day") or _day_of(data.get("slot-starts_at", ""))
+    if request.GET.get("day"):
+        return request.GET["day"]
+    remembered = _day_of(draft.get("starts_at", ""))
+    first, last = days[0].date.isoformat(), days[-1].date.isoformat()
+    return remembered if remembered and first <= remembered <= last else ""
+
+
+def _step_one(request, listing, *, data=None):
     draft = _draft(request, listing) if data is None else {}
     duration = _duration_from(
         listing,
         (data or {}).get("slot-duration") or request.GET.get("duration") or draft.get("duration"),
     )
     days, by_day = _strip(listing, duration)
-    wanted = request.GET.get("day", "")
-    if not wanted and data is None and draft.get("starts_at"):
-        wanted = (
-            datetime.fromisoformat(draft["starts_at"])
-            .astimezone(marketplace_zone())
-            .date()
-            .isoformat()
-        )
-    if data is not None:
-        wanted = data.get("day") or _day_of(data.get("slot-starts_at", ""))
+    wanted = _wanted_day(request, data, draft, days)
     day, day_error = _chosen_day(wanted, days)
     slots = by_day.get(day, []) if day else []
     form = SlotForm(
@@ -164,7 +166,7 @@ def _step_one(request, listing, *, data=None, status=200):
         return render(
             request, "bookings/_slot_chips.html", context, status=400 if day_error else 200
         )
-    return form, context, (400 if day_error and status == 200 else status)
+    return form, context, (400 if day_error else 200)
 
 
 def _initial(draft: dict, duration: int) -> dict:

@@ -323,3 +323,18 @@ def test_days_and_terms_are_written_the_swiss_german_way(tenant_a, listing):
     assert "Kostenlos stornierbar bis" in summary
     assert "50 % des Preises" in summary
     assert "ß" not in summary
+
+
+def test_a_stale_draft_does_not_turn_step_one_into_an_error(tenant_a, listing):
+    client = tenant_a.session_client("customer")
+    _step_one(client, listing, next_local(10))
+    session = client.session
+    draft = session[f"booking-draft:{listing.pk}"]
+    draft["starts_at"] = "2001-01-01T10:00:00+00:00"
+    session[f"booking-draft:{listing.pk}"] = draft
+    session.save()
+
+    page = client.get(f"/listings/{listing.pk}/book/")
+
+    assert page.status_code == 200
+    assert "Langstrasse 12" in page.content.decode()  # the rest of the draft is kept
