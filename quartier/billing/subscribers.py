@@ -3,7 +3,12 @@
 from django.urls import reverse
 
 from quartier.bookings.events import BookingTransitioned
-from quartier.bookings.flow import after_request_register, detail_panel_register
+from quartier.bookings.flow import (
+    Quote,
+    after_request_register,
+    detail_panel_register,
+    quote_register,
+)
 from quartier.platform.events import subscribe
 
 
@@ -14,6 +19,7 @@ def register() -> None:
     subscribe(BookingTransitioned, booking_transitioned)
     after_request_register(_card_step_url)
     detail_panel_register(_cash_panel)
+    quote_register(_quote)
     _receipts()
 
 
@@ -48,3 +54,22 @@ def _cash_panel(request, booking) -> str:
     from quartier.billing.views import cash_panel
 
     return cash_panel(request, booking)
+
+
+def _quote(price) -> Quote:
+    """The booking summary's fee, payment method and cancellation terms: the same rules
+    the payment applies (offline, the platform collects no fee from the customer)."""
+    from quartier.billing.fees import FeeTerms, customer_fee
+    from quartier.billing.models import PaymentMode
+    from quartier.billing.services.settings import payout_settings_get
+
+    payout_settings = payout_settings_get()
+    terms = FeeTerms.of(payout_settings)
+    online = payout_settings.payment_mode == PaymentMode.ONLINE
+    return Quote(
+        price=price,
+        customer_fee=customer_fee(price, terms) if online else price.zero(price.currency),
+        online=online,
+        free_cancellation_hours=terms.free_cancellation_hours,
+        late_cancellation_basis_points=terms.late_cancellation_basis_points,
+    )

@@ -67,6 +67,14 @@ def _boundary(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 def _opening_intervals(provider, start: datetime, end: datetime, zone) -> list[Interval]:
     rules = list(WeeklyHours.objects.filter(provider=provider))
+    extras = TimeOff.objects.filter(
+        provider=provider, is_available=True, starts_at__lt=end, ends_at__gt=start
+    )
+    spans = [(extra.starts_at, extra.ends_at) for extra in extras]
+    return _openings(rules, spans, start, end, zone)
+
+
+def _openings(rules, extras: list[Interval], start, end, zone) -> list[Interval]:
     intervals = []
     day = start.astimezone(zone).date() - timedelta(days=1)
     while datetime.combine(day, time.min, tzinfo=zone) < end:
@@ -76,11 +84,7 @@ def _opening_intervals(provider, start: datetime, end: datetime, zone) -> list[I
                     (_boundary(day, rule.starts, zone), _boundary(day, rule.ends, zone))
                 )
         day += timedelta(days=1)
-    for extra in TimeOff.objects.filter(
-        provider=provider, is_available=True, starts_at__lt=end, ends_at__gt=start
-    ):
-        intervals.append((extra.starts_at, extra.ends_at))
-    return _merge(intervals)
+    return _merge(intervals + extras)
 
 
 def _merge(intervals: list[Interval]) -> list[Interval]:
@@ -147,15 +151,26 @@ def free_slots(
     now = now or timezone.now()
     schedule = schedule_of(provider)
     zone = marketplace_zone()
-    earliest = max(start, now + timedelta(minutes=schedule.lead_time_minutes))
-    latest = min(end, now + timedelta(days=schedule.horizon_days))
+    earliest, latest = _window(schedule, start, end, now)
     if latest <= earliest:
         return []
+    reach = latest + timedelta(minutes=duration_minutes + schedule.buffer_minutes)
+    blocked = _blocked_intervals(provider, earliest, reach, include_bookings)
+    openings = _opening_intervals(provider, earliest, latest, zone)
+    return _slots(schedule, openings, blocked, duration_minutes, earliest, latest, zone)
+
+
+def _window(schedule, start: datetime, end: datetime, now: datetime) -> tuple[datetime, datetime]:
+    earliest = max(start, now + timedelta(minutes=schedule.lead_time_minutes))
+    latest = min(end, now + timedelta(days=schedule.horizon_days))
+    return earliest, latest
+
+
+def _slots(schedule, openings, blocked, duration_minutes, earliest, latest, zone) -> list[Slot]:
     duration = timedelta(minutes=duration_minutes)
     buffer = timedelta(minutes=schedule.buffer_minutes)
-    blocked = _blocked_intervals(provider, earliest, latest + duration + buffer, include_bookings)
     slots = []
-    for opens, closes in _opening_intervals(provider, earliest, latest, zone):
+    for opens, closes in openings:
         for begin in _grid(opens, closes, schedule.slot_step_minutes, zone):
             finish = begin + duration
             if not (earliest <= begin < latest) or finish > closes:
@@ -201,3 +216,68 @@ def slot_state(*, provider: ProviderProfile, starts_at: datetime, duration_minut
         if any(slot.starts_at == starts_at for slot in slots):
             return state
     return "unavailable"
+
+
+NEXT_FREE_DAYS = 14
+
+
+def next_free_slots(
+    *,
+    wanted: list[tuple[ProviderProfile, int]],
+    now: datetime | None = None,
+    days: int = NEXT_FREE_DAYS,
+) -> dict[tuple[int, int], Slot | None]:
+    """The first free slot in the next two weeks of each (provider, duration in
+    minutes), keyed by (provider id, minutes), for the results cards: one query per kind
+    of calendar data for all providers together, the same rules as free_slots."""
+    if not wanted:
+        return {}
+    now = now or timezone.now()
+    zone = marketplace_zone()
+    ids = list({provider.pk for provider, _minutes in wanted})
+    end = now + timedelta(days=days)
+    reach = end + timedelta(days=1)
+    schedules = {s.provider_id: s for s in Schedule.objects.filter(provider_id__in=ids)}
+    rules = _by_provider(WeeklyHours.objects.filter(provider_id__in=ids))
+    extra_rows = TimeOff.objects.filter(provider_id__in=ids, starts_at__lt=reach, ends_at__gt=now)
+    extras = _by_provider(row for row in extra_rows if row.is_available)
+    blocked = _by_provider(row for row in extra_rows if not row.is_available)
+    for row in Booking.objects.filter(
+        provider_id__in=ids,
+        status__in=BLOCKING_STATUSES,
+        starts_at__lt=reach,
+        blocked_until__gt=now - timedelta(days=1),
+    ):
+        blocked.setdefault(row.provider_id, []).append((row.starts_at, row.blocked_until))
+    for row in BusyTime.objects.filter(provider_id__in=ids, starts_at__lt=reach, ends_at__gt=now):
+        blocked.setdefault(row.provider_id, []).append(row)
+    found = {}
+    for provider, minutes in set(wanted):
+        schedule = schedules.get(provider.pk) or Schedule(provider=provider)
+        earliest, latest = _window(schedule, now, end, now)
+        openings = _openings(
+            rules.get(provider.pk, []),
+            [(row.starts_at, row.ends_at) for row in extras.get(provider.pk, [])],
+            earliest,
+            latest,
+            zone,
+        )
+        taken = [_span(item) for item in blocked.get(provider.pk, [])]
+        slots = (
+            _slots(schedule, openings, taken, minutes, earliest, latest, zone)
+            if earliest < latest
+            else []
+        )
+        found[(provider.pk, minutes)] = slots[0] if slots else None
+    return found
+
+
+def _by_provider(rows) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row.provider_id, []).append(row)
+    return grouped
+
+
+def _span(item) -> Interval:
+    return item if isinstance(item, tuple) else (item.starts_at, item.ends_at)

@@ -15,3 +15,5 @@ CALENDAR_UNREACHABLE = "calendar_unreachable"
 DISPUTE_OPEN = "dispute_open"
 DISPUTE_NOT_ALLOWED = "dispute_not_allowed"
 DISPUTE_RESOLVED = "dispute_resolved"
+
+INVALID_ADDRESS = "invalid_address"

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from quartier.bookings.availability import marketplace_zone
 from quartier.bookings.services.lifecycle import PAGE_ACTIONS
@@ -28,25 +29,108 @@ class LocalDateTimeField(forms.DateTimeField):
         return parsed.replace(tzinfo=None).replace(tzinfo=zone)
 
 
+NEW_ADDRESS = "new"
+
+
+def _hours(minutes: int) -> str:
+    hours = minutes // 60
+    return ngettext("%(hours)s hour", "%(hours)s hours", hours) % {"hours": hours}
+
+
 class SlotForm(forms.Form):
-    starts_at = forms.ChoiceField(label=_("Time"), widget=forms.RadioSelect)
+    """Step 1 of booking a free slot: the time, how long, where, and a note."""
+
+    starts_at = forms.ChoiceField(
+        label=_("Time"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a time."),
+            "invalid_choice": _("That time is no longer free. Choose another one."),
+        },
+    )
+    duration = forms.TypedChoiceField(
+        label=_("How long"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Choose a duration from the list.")},
+    )
+    address = forms.ChoiceField(
+        label=_("Where"),
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of your addresses.")},
+    )
+    street = forms.CharField(
+        label=_("Street and number"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        error_messages={"max_length": _("Use at most 120 characters.")},
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "inputmode": "numeric", "size": 6}
+        ),
+    )
+    city = forms.CharField(
+        label=_("Place"),
+        required=False,
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        error_messages={"max_length": _("Use at most 80 characters.")},
+    )
+    save_address = forms.BooleanField(
+        label=_("Save this address for my next booking"), required=False
+    )
     note = forms.CharField(
-        label=_("Note for your helper (optional)"),
+        label=_("What needs doing? (optional)"),
+        help_text=_("For example: the router blinks red since yesterday."),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Use at most 2000 characters.")},
     )
 
-    def __init__(self, *args, slots=(), **kwargs):
+    def __init__(
+        self, *args, slots=(), durations=(60,), saved_addresses=(), needs_address=True, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         zone = marketplace_zone()
+        self.needs_address = needs_address
         self.fields["starts_at"].choices = [
             (slot.starts_at.isoformat(), time_format(slot.starts_at.astimezone(zone), "H:i"))
             for slot in slots
         ]
+        self.fields["duration"].choices = [(minutes, _hours(minutes)) for minutes in durations]
+        self.saved = {str(address.pk): address for address in saved_addresses}
+        self.fields["address"].choices = [
+            *((pk, str(address)) for pk, address in self.saved.items()),
+            (NEW_ADDRESS, _("A new address")),
+        ]
+        if not needs_address:
+            for name in ("address", "street", "postal_code", "city", "save_address"):
+                del self.fields[name]
 
     def clean_starts_at(self) -> datetime:
         return datetime.fromisoformat(self.cleaned_data["starts_at"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.needs_address:
+            return cleaned
+        chosen = cleaned.get("address") or NEW_ADDRESS
+        if chosen != NEW_ADDRESS and chosen in self.saved:
+            saved = self.saved[chosen]
+            cleaned.update(street=saved.street, postal_code=saved.postal_code, city=saved.city)
+            cleaned["save_address"] = False
+            return cleaned
+        if not cleaned.get("street", "").strip() and "street" not in self.errors:
+            self.add_error("street", _("Enter the street and number, e.g. Langstrasse 12."))
+        if not cleaned.get("postal_code", "").strip() and "postal_code" not in self.errors:
+            self.add_error("postal_code", _("Enter a Swiss postal code, e.g. 8004."))
+        return cleaned
 
 
 class WindowsForm(forms.Form):

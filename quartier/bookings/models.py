@@ -176,6 +176,9 @@ class Booking(models.Model):
     price_unit = models.CharField(max_length=8, blank=True)
     note = models.TextField(max_length=2000, blank=True)
     postal_code = models.CharField(max_length=4, blank=True)
+    # Where the job happens: street and number, and the place (with postal_code above).
+    street = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=80, blank=True)
     location = PointField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -439,3 +442,26 @@ class DispatchPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"dispatch policy for {self.category_id or 'every category'}"
+
+
+class SavedAddress(models.Model):
+    """A customer's address kept for the next booking (only ever shown to its owner)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_addresses"
+    )
+    street = models.CharField(max_length=120)
+    postal_code = models.CharField(max_length=4)
+    city = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "street", "postal_code"], name="saved_address_once_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.street}, {self.postal_code} {self.city}".strip()

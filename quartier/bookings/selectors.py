@@ -13,6 +13,7 @@ from quartier.bookings.models import (
     Dispute,
     Message,
     Review,
+    SavedAddress,
     Schedule,
     TimeOff,
 )
@@ -248,3 +249,10 @@ def dispute_open_report(booking: Booking):
     return Dispute.objects.filter(
         booking=booking, source=Dispute.Source.CUSTOMER, status=Dispute.Status.OPEN
     ).first()
+
+
+def saved_addresses_of(user: User) -> QuerySet[SavedAddress]:
+    """The user's own saved addresses; nobody else's, whatever the id asked for."""
+    if not user.is_authenticated:
+        return SavedAddress.objects.none()
+    return SavedAddress.objects.filter(user=user)

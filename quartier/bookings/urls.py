@@ -1,11 +1,13 @@
 from django.urls import path
 
-from quartier.bookings import views
+from quartier.bookings import book_views, views
 
 app_name = "bookings"
 
 urlpatterns = [
-    path("listings/<int:pk>/book/", views.booking_new, name="book"),
+    path("listings/<int:pk>/book/", book_views.booking_new, name="book"),
+    path("listings/<int:pk>/book/summary/", book_views.booking_summary, name="book-summary"),
+    path("bookings/<int:pk>/confirmed/", book_views.booking_confirmed, name="confirmed"),
     path("bookings/urgent/", views.booking_urgent, name="urgent"),
     path("dashboard/", views.customer_dashboard, name="dashboard"),
     path("dashboard/provider/", views.provider_dashboard, name="provider-dashboard"),

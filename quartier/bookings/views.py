@@ -5,9 +5,6 @@ Views stay thin: a form validates the input, one service does the work, and a
 service's ApplicationError is shown on the form with the error's status.
 """
 
-from collections import OrderedDict
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -20,91 +17,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from quartier.bookings import flow, selectors
-from quartier.bookings.availability import free_slots, marketplace_zone
 from quartier.bookings.calendars import provider_feed
 from quartier.bookings.forms import (
     MessageForm,
     ReportForm,
     ReviewForm,
-    SlotForm,
     TransitionForm,
     UrgentForm,
-    WindowsForm,
 )
 from quartier.bookings.models import Booking, Review, Schedule
 from quartier.bookings.services import conversation, disputes, lifecycle, requests, reviews
 from quartier.catalog.selectors.catalog import (
     category_list,
-    listing_get_visible,
     tasks_of_customer,
 )
 from quartier.platform.errors import NotFound
 from quartier.platform.forms import form_apply
 from quartier.providers.selectors import provider_profile_of
-
-SLOT_DAYS = 7
-
-
-def _slot_days(listing) -> list[tuple]:
-    """The listing's free slots for the coming week, grouped by local day."""
-    now = timezone.now()
-    slots = free_slots(
-        provider=listing.provider,
-        duration_minutes=listing.duration_minutes or 60,
-        start=now,
-        end=now + timedelta(days=SLOT_DAYS),
-    )
-    zone = marketplace_zone()
-    days: OrderedDict = OrderedDict()
-    for slot in slots:
-        days.setdefault(slot.starts_at.astimezone(zone).date(), []).append(slot)
-    return slots, list(days.items())
-
-
-@login_required
-def booking_new(request, pk):
-    """Book a listing: pick a free slot, or propose up to three windows."""
-    listing = listing_get_visible(listing_id=pk, viewer=request.user)
-    slots, days = _slot_days(listing)
-    mode = request.POST.get("mode") if request.method == "POST" else None
-    slot_form = SlotForm(request.POST if mode == "slot" else None, slots=slots, prefix="slot")
-    windows_form = WindowsForm(request.POST if mode == "windows" else None, prefix="windows")
-    status = 200
-    if mode in ("slot", "windows"):
-        form = slot_form if mode == "slot" else windows_form
-        created = []
-        status = form_apply(
-            form,
-            lambda data: created.append(
-                requests.booking_request(
-                    listing=listing,
-                    customer=request.user,
-                    starts_at=data.get("starts_at"),
-                    windows=data.get("windows"),
-                    note=data["note"],
-                )
-            ),
-        )
-        if status == 200:
-            messages.success(request, _("Your request was sent to the helper."))
-            return redirect(
-                flow.after_request_url(created[0])
-                or reverse("bookings:detail", args=[created[0].pk])
-            )
-    return render(
-        request,
-        "bookings/booking_new.html",
-        {
-            "listing": listing,
-            "days": [
-                (day, [slot_form["starts_at"][index] for index in _indexes(slots, group)])
-                for day, group in days
-            ],
-            "slot_form": slot_form,
-            "windows_form": windows_form,
-        },
-        status=status,
-    )
 
 
 @login_required
@@ -123,11 +52,6 @@ def booking_urgent(request):
             messages.success(request, _("Your request was sent to the helpers nearby."))
             return redirect("bookings:detail", pk=created[0].pk)
     return render(request, "bookings/booking_urgent.html", {"form": form}, status=status)
-
-
-def _indexes(slots, group) -> list[int]:
-    positions = {slot: index for index, slot in enumerate(slots)}
-    return [positions[slot] for slot in group]
 
 
 @login_required

@@ -31,3 +31,8 @@ def provider_seen_by_owner_or_admin(profile: ProviderProfile, viewer: User | Non
 
 def provider_profile_of(user: User) -> ProviderProfile | None:
     return _profiles().filter(user=user).first() if user.is_authenticated else None
+
+
+def provider_profiles_by_id(ids) -> dict[int, ProviderProfile]:
+    """Profiles by id in one query (search results: avatars and calendars)."""
+    return ProviderProfile.objects.in_bulk(list(ids))

@@ -5,11 +5,15 @@ bookings, badge names from trust), so they sit above all three and read each thr
 its selectors; catalog, bookings and trust never import this app.
 """
 
+from datetime import timedelta
+
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from quartier.bookings.availability import marketplace_zone, next_free_slots
 from quartier.bookings.selectors import public_reviews_of
 from quartier.catalog.api.serializers import SearchQuerySerializer, SearchResultSerializer
 from quartier.catalog.api.views import listing_search_from_query
@@ -45,6 +49,18 @@ FILTER_FIELDS = (
     "cursor",
 )
 RATING_CHOICES = (("", gettext_lazy("Any rating")), ("3", "3+"), ("4", "4+"), ("4.5", "4.5+"))
+SORT_CHOICES = (
+    ("relevance", gettext_lazy("Best match")),
+    ("distance", gettext_lazy("Nearest")),
+    ("price", gettext_lazy("Lowest price")),
+    ("rating", gettext_lazy("Best rated")),
+    ("soonest", gettext_lazy("Soonest available")),
+)
+# The catalog search knows nothing of calendars: "soonest" orders each page of the
+# relevance results by the next free slot, which bookings computes.
+SOONEST = "soonest"
+# Filters inside the drawer, counted on its "Filters (2)" button.
+DRAWER_FIELDS = ("radius_km", "category", "price_min", "price_max", "min_rating", "badge")
 
 
 def _search_params(query) -> dict:
@@ -58,8 +74,53 @@ def _search_params(query) -> dict:
         francs = integer_or_none(value) if name in PRICE_FIELDS else None
         if francs is not None:
             value = str(francs * 100)
+        if name == "sort" and value == SOONEST:
+            continue
         params[name] = value
     return params
+
+
+def _drawer_count(query) -> int:
+    return sum(
+        1
+        for name in DRAWER_FIELDS
+        if query.get(name, "").strip() and not (name == "radius_km" and query[name] == "10")
+    )
+
+
+def _card_extras(results: list[dict]) -> None:
+    """Avatar and next free slot for each card; the provider's calendar decides."""
+    profiles = provider_selectors.provider_profiles_by_id(
+        {result["provider"]["id"] for result in results}
+    )
+    zone = marketplace_zone()
+    now = timezone.now()
+    today = timezone.localtime(now, zone).date()
+    wanted = [
+        (profiles[result["provider"]["id"]], result["duration_minutes"] or 60)
+        for result in results
+        if not result["is_remote"] and result["provider"]["id"] in profiles
+    ]
+    slots = next_free_slots(wanted=wanted, now=now)
+    for result in results:
+        profile = profiles.get(result["provider"]["id"])
+        result["avatar_url"] = profile.photo.url if profile and profile.photo else ""
+        name = result["provider"]["display_name"] or "?"
+        result["initials"] = "".join(part[:1] for part in name.split()[:2]).upper()
+        key = (result["provider"]["id"], result["duration_minutes"] or 60)
+        slot = None if result["is_remote"] else slots.get(key)
+        result["next_slot"] = _when(slot.starts_at, zone, today) if slot else None
+        result["next_slot_at"] = slot.starts_at if slot else None
+
+
+def _when(moment, zone, today) -> str:
+    local = timezone.localtime(moment, zone)
+    clock = local.strftime("%H:%M")
+    if local.date() == today:
+        return _("today %(time)s") % {"time": clock}
+    if local.date() == today + timedelta(days=1):
+        return _("tomorrow %(time)s") % {"time": clock}
+    return f"{date_format(local, 'D j M')}, {clock}"
 
 
 def badge_names() -> dict[str, str]:
@@ -113,6 +174,8 @@ def search(request):
         "categories": categories,
         "badges": badge_names(),
         "rating_choices": RATING_CHOICES,
+        "sort_choices": SORT_CHOICES,
+        "drawer_count": _drawer_count(request.GET),
         "errors": {},
         "title": _("Find help near you"),
     }
@@ -146,6 +209,10 @@ def search(request):
                         for chip in chips[result["provider"]["id"]]
                         if chip.slug in result["provider"]["badges"]
                     ]
+                _card_extras(results)
+                if request.GET.get("sort") == SOONEST:
+                    far = timezone.now() + timedelta(days=3650)
+                    results.sort(key=lambda result: result.get("next_slot_at") or far)
                 context["results"] = results
                 context["facets"] = {
                     category.pk: page.facets[category.pk]

@@ -6,7 +6,15 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from quartier.bookings.models import Booking, Dispute, Message, Review, Schedule, TimeOff
+from quartier.bookings.models import (
+    Booking,
+    Dispute,
+    Message,
+    Review,
+    SavedAddress,
+    Schedule,
+    TimeOff,
+)
 from quartier.bookings.services.conversation import message_send
 from quartier.bookings.services.lifecycle import booking_transition
 from quartier.bookings.services.requests import booking_broadcast, booking_request_slot
@@ -60,6 +68,13 @@ def _slots(handle):
         "start": start.isoformat().replace("+", "%2B"),
         "end": (start + timedelta(days=1)).isoformat().replace("+", "%2B"),
     }
+
+
+def _slots_with_a_saved_address(handle):
+    SavedAddress.objects.create(
+        user=handle.users["customer"], street=MARKER, postal_code="8004", city=MARKER
+    )
+    return _slots(handle)
 
 
 def _requested(handle):
@@ -475,7 +490,13 @@ ENDPOINTS = [
         label="book",
         path="/listings/{pk}/book/",
         make=_slots,
-        body=lambda p: {"mode": "slot", "slot-starts_at": next_local(14).isoformat()},
+        body=lambda p: {
+            "mode": "slot",
+            "slot-starts_at": next_local(14).isoformat(),
+            "slot-duration": "60",
+            "slot-street": "Langstrasse 12",
+            "slot-postal_code": "8004",
+        },
         ok=302,
         state=_booking_state,
         is_api=False,
@@ -496,6 +517,42 @@ ENDPOINTS = [
         cross=400,
         state=_booking_state,
         label="send",
+    ),
+    Endpoint(
+        "listings/<int:pk>/book/",
+        actor="customer",
+        label="saved-address",
+        path="/listings/{pk}/book/",
+        make=_slots_with_a_saved_address,
+        is_api=False,
+    ),
+    # Without a draft in the session the summary sends back to step 1; with A's
+    # listing id on B's host it is a 404 before any draft is read.
+    Endpoint(
+        "listings/<int:pk>/book/summary/",
+        actor="customer",
+        path="/listings/{pk}/book/summary/",
+        make=_slots,
+        ok=302,
+        is_api=False,
+    ),
+    Endpoint(
+        "listings/<int:pk>/book/summary/",
+        method="post",
+        actor="customer",
+        label="send",
+        path="/listings/{pk}/book/summary/",
+        make=_slots,
+        ok=302,
+        state=_booking_state,
+        is_api=False,
+    ),
+    Endpoint(
+        "bookings/<int:pk>/confirmed/",
+        actor="customer",
+        path="/bookings/{pk}/confirmed/",
+        make=_requested,
+        is_api=False,
     ),
     Endpoint(
         "dashboard/",

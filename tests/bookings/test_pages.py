@@ -34,13 +34,15 @@ def _local_input(moment) -> str:
 
 
 def test_the_booking_page_offers_free_slots_grouped_by_day(tenant_a, listing):
-    response = tenant_a.session_client("customer").get(f"/listings/{listing.pk}/book/")
+    starts_at = next_local(14)
+    day = starts_at.astimezone(ZURICH).date().isoformat()
+    response = tenant_a.session_client("customer").get(f"/listings/{listing.pk}/book/?day={day}")
 
     assert response.status_code == 200
     page = response.content.decode()
     assert 'name="slot-starts_at"' in page
-    assert next_local(14).isoformat() in page
-    assert page.count('<fieldset class="slot-day"') >= 5  # a week, from today or tomorrow
+    assert starts_at.isoformat() in page
+    assert page.count('class="bk-day') >= 28  # four weeks, from today
     assert '<label for="id_windows-window_1_start">' in page
 
 
@@ -48,24 +50,34 @@ def test_a_customer_books_a_free_slot(tenant_a, listing):
     client = tenant_a.session_client("customer")
     starts_at = next_local(14)
 
-    response = client.post(
+    step_one = client.post(
         f"/listings/{listing.pk}/book/",
-        {"mode": "slot", "slot-starts_at": starts_at.isoformat(), "slot-note": "Ring twice"},
+        {
+            "mode": "slot",
+            "slot-starts_at": starts_at.isoformat(),
+            "slot-duration": "60",
+            "slot-street": "Langstrasse 12",
+            "slot-postal_code": "8004",
+            "slot-note": "Ring twice",
+        },
     )
+    assert step_one.status_code == 302
+    assert _bookings(tenant_a) == []
+    response = client.post(step_one["Location"])
 
     with tenant_a.context():
         booking = Booking.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/bookings/{booking.pk}/"
+    assert response["Location"] == f"/bookings/{booking.pk}/confirmed/"
     assert (booking.status, booking.kind, booking.starts_at, booking.note) == (
         "requested",
         "slot",
         starts_at,
         "Ring twice",
     )
-    detail = client.get(response["Location"]).content.decode()
+    detail = client.get(f"/bookings/{booking.pk}/").content.decode()
     assert "Requested" in detail
-    assert "Your request was sent to the helper." in detail
+    assert "Langstrasse 12, 8004 Zürich" in detail
 
 
 def test_a_customer_proposes_windows_in_local_time(tenant_a, listing):

@@ -63,10 +63,19 @@ def _booking_ids(handle) -> set[int]:
 def test_page_and_api_request_a_slot_through_the_same_use_case(tenant_a, listing):
     # given the same customer, once on the page and once on the API
     before = _booking_ids(tenant_a)
-    page = tenant_a.session_client("customer").post(
+    customer = tenant_a.session_client("customer")
+    step_one = customer.post(
         f"/listings/{listing.pk}/book/",
-        {"mode": "slot", "slot-starts_at": next_local(10).isoformat(), "slot-note": "Ring"},
+        {
+            "mode": "slot",
+            "slot-starts_at": next_local(10).isoformat(),
+            "slot-duration": "60",
+            "slot-street": "Langstrasse 12",
+            "slot-postal_code": "8004",
+            "slot-note": "Ring",
+        },
     )
+    page = customer.post(step_one["Location"])  # the summary sends the request
     from_page = _new_booking_id(tenant_a, before)
     api = tenant_a.client("customer").post(
         "/api/bookings/",

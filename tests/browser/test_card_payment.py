@@ -16,6 +16,7 @@ from quartier.billing.models import Payment
 from quartier.billing.services.settings import payout_settings_update
 from quartier.platform.tenancy import public_context
 from tests.billing.test_receipts import pdf_text
+from tests.browser.booking_steps import book_slot
 from tests.browser.conftest import _seed, axe_violations, sign_in
 from tests.browser.test_journey import _happened
 
@@ -55,10 +56,8 @@ def stripe_js(settings, stripe):
 
 
 def _book(page, market, *, day: int) -> int:
-    page.goto(f"{market.base_url}/listings/{market.listing.pk}/book/")
-    page.locator("fieldset.slot-day").nth(day).get_by_role("radio").first.check()
-    page.locator("form.slot-form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/billing/bookings/\d+/card/$"))
+    url = book_slot(page, market.base_url, market.listing.pk, day=day)
+    assert re.search(r"/billing/bookings/\d+/card/$", url), url
     return int(page.url.rstrip("/").split("/")[-2])
 
 

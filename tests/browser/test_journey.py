@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from quartier.bookings.models import Booking
+from tests.browser.booking_steps import booking_id_of, choose_slot, fill_details
 from tests.browser.conftest import committed, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -49,12 +50,13 @@ def test_customer_books_provider_answers_and_both_review(journey_storefront, new
     result.get_by_role("link", name="WLAN setup at home").click()
     assert customer.get_by_role("heading", level=1).inner_text() == "WLAN setup at home"
     customer.get_by_role("link", name="Book this service").click()
-    day = customer.locator("fieldset.slot-day").nth(1)
-    day.get_by_role("radio").first.check()
-    customer.get_by_label("Note for your helper (optional)").first.fill("Third floor, ring twice")
-    customer.get_by_role("button", name="Request this time").click()
-    customer.wait_for_url(re.compile(r"/bookings/\d+/$"))
-    booking_id = int(customer.url.rstrip("/").rsplit("/", 1)[1])
+    choose_slot(customer, day=1)
+    fill_details(customer, note="Third floor, ring twice")
+    customer.get_by_role("button", name="Continue to the summary").click()
+    customer.get_by_role("button", name="Send request").click()
+    customer.wait_for_url(re.compile(r"/bookings/\d+/confirmed/$"))
+    booking_id = booking_id_of(customer.url)
+    customer.get_by_role("link", name="See your booking").click()
     assert customer.locator("#booking-status").inner_text() == "Requested"
 
     # a message in the thread

@@ -25,19 +25,38 @@ def test_a_slot_is_booked_with_the_keyboard_alone(storefronts, new_context):
     # the first Tab reaches the skip link
     page.keyboard.press("Tab")
     assert _focused(page)["text"] == "Skip to main content"
-    # the slots are one radio group: focus it, pick, then Tab to the note and the button
-    radio = page.locator("fieldset.slot-day").nth(1).get_by_role("radio").first
+    # the times are one radio group: focus it, pick, then Tab through the address and
+    # the note to the button
+    radio = page.locator("#bk-chips").get_by_role("radio").first
     radio.focus()
     page.keyboard.press("Space")
     assert radio.is_checked()
     page.keyboard.press("Tab")
+    assert _focused(page)["id"] == "id_slot-street"
+    page.keyboard.type("Bahnhofstrasse 1")
+    page.keyboard.press("Tab")
+    assert _focused(page)["id"] == "id_slot-postal_code"
+    page.keyboard.type("8001")
+    page.keyboard.press("Tab")  # the place: filled in from the postal code
+    page.keyboard.press("Tab")  # "save this address"
+    page.keyboard.press("Tab")
     assert _focused(page)["id"] == "id_slot-note"
     page.keyboard.type("Typed without a mouse")
     page.keyboard.press("Tab")
-    assert _focused(page) == {"tag": "BUTTON", "id": "", "text": "Request this time"}
+    assert _focused(page) == {"tag": "BUTTON", "id": "", "text": "Continue to the summary"}
     page.keyboard.press("Enter")
 
-    page.wait_for_url(re.compile(r"/bookings/\d+/$"))
+    # the summary: Tab on to its one button and send
+    page.wait_for_url(re.compile(r"/book/summary/$"))
+    for _step in range(30):
+        page.keyboard.press("Tab")
+        if _focused(page)["text"].startswith("Send request"):
+            break
+    assert _focused(page)["tag"] == "BUTTON"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/(confirmed|card)/$"))
+    booking_id = re.search(r"/bookings/(\d+)/", page.url).group(1)
+    page.goto(f"{acme.base_url}/bookings/{booking_id}/")
     assert page.locator("#booking-status").inner_text() == "Requested"
     assert page.get_by_text("Typed without a mouse").is_visible()
 

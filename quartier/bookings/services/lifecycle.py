@@ -3,7 +3,7 @@ booking_claim() for a broadcast (taken by one conditional UPDATE, not a row lock
 RULES is the one table of actions: the API's action URLs and the pages' buttons are
 derived from it.
 
-    requested -> accepted -> confirmed -> completed
+    requested -> accepted -> confirmed -> completed (by either party, once started)
     requested (broadcast) -> accepted by the first invited helper
     requested -> declined | expired | cancelled_by_customer | cancelled_by_provider
     accepted | confirmed -> cancelled_by_customer | cancelled_by_provider
@@ -95,10 +95,12 @@ RULES = {
         gettext_lazy("Confirm"),
         gettext_lazy("The booking is confirmed."),
     ),
+    # Either side may say the job is done once it has started: the customer need not
+    # wait for a helper who forgets (billing captures the card on completion either way).
     "complete": Rule(
         frozenset({S.CONFIRMED}),
         S.COMPLETED,
-        "provider",
+        "either",
         "completed",
         gettext_lazy("Mark as completed"),
         gettext_lazy("The job is marked as completed."),

@@ -1,5 +1,7 @@
 """How bookings start: a free slot, preferred windows, an accepted offer, a broadcast."""
 
+import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -15,7 +17,8 @@ from quartier.bookings.availability import (
 )
 from quartier.bookings.events import BroadcastInvited
 from quartier.bookings.guard import provider_write_lock, write_or_conflict
-from quartier.bookings.models import Booking, BookingEvent, BroadcastInvite
+from quartier.bookings.models import Booking, BookingEvent, BroadcastInvite, SavedAddress
+from quartier.bookings.pricing import booking_price, default_duration, duration_choices
 from quartier.bookings.services.lifecycle import (
     booking_claim,
     booking_event_announce,
@@ -23,7 +26,7 @@ from quartier.bookings.services.lifecycle import (
 )
 from quartier.catalog.models import Category, Listing, Offer
 from quartier.catalog.selectors.catalog import category_ids_with_children
-from quartier.geo.selectors import postal_code_point
+from quartier.geo.selectors import postal_code_places, postal_code_point
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError, Conflict, PermissionDenied
 from quartier.platform.events import publish
@@ -38,7 +41,8 @@ def _duration(listing: Listing) -> int:
     return listing.duration_minutes or DEFAULT_DURATION_MINUTES
 
 
-def _check_bookable(listing: Listing, customer: User) -> None:
+def check_bookable(listing: Listing, customer: User) -> None:
+    """Refuse an unpublished listing, a suspended provider, or one's own listing."""
     if listing.status != Listing.Status.PUBLISHED or listing.provider.is_suspended:
         raise ApplicationError.invalid_field(
             "listing", _("This listing cannot be booked."), code=errors.NOT_BOOKABLE
@@ -77,12 +81,74 @@ def _snapshot(listing: Listing) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Address:
+    """Where the job happens, as the customer typed it (checked by address_clean)."""
+
+    street: str
+    postal_code: str
+    city: str = ""
+
+
+def _plain(text: str, *, keep_newlines: bool = False) -> str:
+    """NFC text without control or invisible formatting characters (a right-to-left
+    override in a street name would show the helper a different address)."""
+    text = unicodedata.normalize("NFC", text or "")
+    kept = "\n" if keep_newlines else ""
+    return "".join(
+        char
+        for char in text
+        if char in kept or unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+    ).strip()
+
+
+def note_clean(note: str) -> str:
+    return _plain(note.replace("\r\n", "\n"), keep_newlines=True)
+
+
+def address_clean(address: Address) -> tuple[Address, object]:
+    """The address with plain text and a known Swiss postal code, and its point."""
+    street = _plain(address.street)
+    if not street:
+        raise ApplicationError.invalid_field(
+            "street", _("Enter the street and number."), code=errors.INVALID_ADDRESS
+        )
+    point = postal_code_point(address.postal_code)
+    code = str(address.postal_code).strip()
+    city = _plain(address.city) or next(iter(postal_code_places(code)), "")
+    return Address(street=street[:120], postal_code=code, city=city[:80]), point
+
+
+def _address_fields(address: Address | None) -> dict:
+    if address is None:
+        return {}
+    address, point = address_clean(address)
+    return {
+        "street": address.street,
+        "postal_code": address.postal_code,
+        "city": address.city,
+        "location": point.projected(),
+    }
+
+
 @transaction.atomic
 def booking_request_slot(
-    *, listing: Listing, customer: User, starts_at: datetime, note: str = ""
+    *,
+    listing: Listing,
+    customer: User,
+    starts_at: datetime,
+    note: str = "",
+    duration_minutes: int | None = None,
+    address: Address | None = None,
+    save_address: bool = False,
 ) -> Booking:
-    """Book one of the listing's free slots; the slot is held while the provider answers."""
-    _check_bookable(listing, customer)
+    """Book one of the listing's free slots; the slot is held while the provider answers.
+
+    Hourly listings take a duration of 1-8 hours and cost the price times the hours;
+    with `save_address` the address is kept for the customer's next booking, in the
+    same transaction (a refused booking saves nothing).
+    """
+    check_bookable(listing, customer)
     if timezone.is_naive(starts_at):
         raise ApplicationError.invalid_field(
             "starts_at", _("Give a time with a UTC offset."), code=errors.INVALID_TIME
@@ -91,7 +157,12 @@ def booking_request_slot(
         raise ApplicationError.invalid_field(
             "starts_at", _("This time is in the past."), code=errors.INVALID_TIME
         )
-    duration = _duration(listing)
+    duration = duration_minutes or default_duration(listing)
+    if duration not in duration_choices(listing):
+        raise ApplicationError.invalid_field(
+            "duration", _("Choose a duration from the list."), code=errors.INVALID_TIME
+        )
+    place = _address_fields(address)
     state = slot_state(provider=listing.provider, starts_at=starts_at, duration_minutes=duration)
     if state == "taken":
         raise Conflict(errors.SLOT_TAKEN, _("That time was just booked by someone else."))
@@ -109,11 +180,32 @@ def booking_request_slot(
         starts_at=starts_at,
         ends_at=ends_at,
         blocked_until=ends_at + buffer,
-        note=note.strip(),
+        note=note_clean(note),
         expires_at=_expiry(starts_at),
         **_snapshot(listing),
+        **place,
     )
-    return _create(booking, customer)
+    booking.duration_minutes = duration
+    booking.price_amount_minor = booking_price(listing, duration).amount_minor
+    booking = _create(booking, customer)
+    if save_address and place:
+        saved_address_add(
+            user=customer,
+            address=Address(place["street"], place["postal_code"], place["city"]),
+        )
+    return booking
+
+
+def saved_address_add(*, user: User, address: Address) -> SavedAddress:
+    """Keep an address for the user's next booking (once per street and postal code)."""
+    address, _point = address_clean(address)
+    saved, _created = SavedAddress.objects.get_or_create(
+        user=user,
+        street=address.street,
+        postal_code=address.postal_code,
+        defaults={"city": address.city},
+    )
+    return saved
 
 
 def clean_windows(windows, *, min_minutes: int = 0) -> list[dict]:
@@ -164,13 +256,13 @@ def booking_request_windows(
     *, listing: Listing, customer: User, windows: list, note: str = ""
 ) -> Booking:
     """Propose up to three windows; the provider picks a time or counter-proposes."""
-    _check_bookable(listing, customer)
+    check_bookable(listing, customer)
     cleaned = clean_windows(windows, min_minutes=_duration(listing))
     booking = Booking(
         kind=Booking.Kind.WINDOWS,
         customer=customer,
         windows=cleaned,
-        note=note.strip(),
+        note=note_clean(note),
         expires_at=_expiry(None),
         **_snapshot(listing),
     )
@@ -184,6 +276,7 @@ def booking_request(
     starts_at: datetime | None = None,
     windows: list | None = None,
     note: str = "",
+    **slot_details,
 ) -> Booking:
     """A customer asks for a listing: at one free slot (`starts_at`) or in up to three
     windows. The one use case behind the booking page and POST /api/bookings/."""
@@ -193,7 +286,7 @@ def booking_request(
         )
     if starts_at is not None:
         return booking_request_slot(
-            listing=listing, customer=customer, starts_at=starts_at, note=note
+            listing=listing, customer=customer, starts_at=starts_at, note=note, **slot_details
         )
     return booking_request_windows(listing=listing, customer=customer, windows=windows, note=note)
 
