@@ -258,12 +258,12 @@ def test_another_users_notification_cannot_be_marked_read(tenant_a):
 def test_the_preferences_page_saves_the_switches(tenant_a):
     client = tenant_a.session_client("provider")
     page = client.get("/notifications/preferences/").content.decode()
-    # 10 kinds with 3 channels each (the admins' kind left out for a provider), and
+    # 10 kinds with 3 channels each (the admins' two kinds left out for a provider), and
     # e-mail for the 6 kinds that have an e-mail
     assert page.count('type="checkbox"') == 36
     assert page.count(" checked") == 36
     admin_page = tenant_a.session_client("admin").get("/notifications/preferences/")
-    assert admin_page.content.decode().count('type="checkbox"') == 39
+    assert admin_page.content.decode().count('type="checkbox"') == 42
 
     response = client.post(
         "/notifications/preferences/",
