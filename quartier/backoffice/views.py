@@ -27,6 +27,7 @@ from quartier.accounts.services import user_set_active
 from quartier.backoffice import forms as f
 from quartier.backoffice import selectors
 from quartier.backoffice.charts import Point, bar_chart, line_chart
+from quartier.backoffice.dispatch_speed import dispatch_speed
 from quartier.billing import selectors as billing_selectors
 from quartier.billing import views as billing_views
 from quartier.billing.models import Payment, PaymentMode
@@ -587,6 +588,15 @@ def analytics(request):
         for row in numbers.top_categories
     ]
     share = numbers.share_answered_within_hour
+    speed = dispatch_speed()
+    speed_points = [
+        Point(
+            label=_week_label(week),
+            value=percent or 0,
+            display=_("no requests") if percent is None else f"{percent} %",
+        )
+        for week, percent in speed.weekly_share
+    ]
     return render(
         request,
         "backoffice/analytics.html",
@@ -608,6 +618,13 @@ def analytics(request):
             ),
             "median_response": _duration_text(numbers.median_response),
             "share_percent": None if share is None else round(share * 100),
+            "speed": speed,
+            "speed_points": speed_points,
+            "speed_chart": bar_chart(
+                chart_id="chart-accepted-within-hour",
+                title=_("Share of requests accepted within 60 minutes per week"),
+                points=speed_points,
+            ),
         },
     )
 

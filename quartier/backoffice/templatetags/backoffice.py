@@ -19,3 +19,16 @@ def in_language(texts, fallback: str = "") -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, key) if isinstance(mapping, dict) else key
+
+
+@register.filter
+def duration(delay) -> str:
+    """A timedelta as "12 min" or "1 h 05 min"; "–" when there is none."""
+    from django.utils.translation import gettext as _
+
+    if delay is None:
+        return "–"
+    minutes = round(delay.total_seconds() / 60)
+    if minutes < 60:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    return _("%(hours)d h %(minutes)02d min") % {"hours": minutes // 60, "minutes": minutes % 60}
