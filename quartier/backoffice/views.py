@@ -27,7 +27,6 @@ from quartier.accounts.services import user_set_active
 from quartier.backoffice import forms as f
 from quartier.backoffice import selectors
 from quartier.backoffice.charts import Point, bar_chart, line_chart
-from quartier.backoffice.dispatch_speed import dispatch_speed
 from quartier.billing import selectors as billing_selectors
 from quartier.billing import views as billing_views
 from quartier.billing.models import Payment, PaymentMode
@@ -38,6 +37,7 @@ from quartier.bookings.models import Dispute
 from quartier.bookings.selectors import review_get
 from quartier.bookings.services.disputes import dispute_note_add, dispute_resolve
 from quartier.bookings.services.reviews import review_hide
+from quartier.bookings.speed import dispatch_speed
 from quartier.catalog.selectors.catalog import (
     category_get,
     category_list,

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from quartier.backoffice.dispatch_speed import dispatch_speed
 from quartier.bookings.models import Booking, BookingEvent
 from quartier.bookings.services.lifecycle import booking_transition
 from quartier.bookings.services.requests import (
@@ -14,6 +13,7 @@ from quartier.bookings.services.requests import (
     booking_request_slot,
     broadcast_accept,
 )
+from quartier.bookings.speed import dispatch_speed
 from quartier.catalog.models import Offer, TaskRequest
 from quartier.catalog.services.tasks import offer_accept, offer_create, task_request_create
 from quartier.platform.money import Money

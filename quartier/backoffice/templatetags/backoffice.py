@@ -3,6 +3,7 @@
 from django import template
 
 from quartier.marketplace.selectors import localized
+from quartier.platform.formatting import duration_format
 
 register = template.Library()
 
@@ -24,11 +25,4 @@ def get_item(mapping, key):
 @register.filter
 def duration(delay) -> str:
     """A timedelta as "12 min" or "1 h 05 min"; "–" when there is none."""
-    from django.utils.translation import gettext as _
-
-    if delay is None:
-        return "–"
-    minutes = round(delay.total_seconds() / 60)
-    if minutes < 60:
-        return _("%(minutes)d min") % {"minutes": minutes}
-    return _("%(hours)d h %(minutes)02d min") % {"hours": minutes // 60, "minutes": minutes % 60}
+    return duration_format(delay)
