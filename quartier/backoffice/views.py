@@ -37,6 +37,7 @@ from quartier.bookings.models import Dispute
 from quartier.bookings.selectors import review_get
 from quartier.bookings.services.disputes import dispute_note_add, dispute_resolve
 from quartier.bookings.services.reviews import review_hide
+from quartier.bookings.speed import dispatch_speed
 from quartier.catalog.selectors.catalog import (
     category_get,
     category_list,
@@ -587,6 +588,15 @@ def analytics(request):
         for row in numbers.top_categories
     ]
     share = numbers.share_answered_within_hour
+    speed = dispatch_speed()
+    speed_points = [
+        Point(
+            label=_week_label(week),
+            value=percent or 0,
+            display=_("no requests") if percent is None else f"{percent} %",
+        )
+        for week, percent in speed.weekly_share
+    ]
     return render(
         request,
         "backoffice/analytics.html",
@@ -608,6 +618,13 @@ def analytics(request):
             ),
             "median_response": _duration_text(numbers.median_response),
             "share_percent": None if share is None else round(share * 100),
+            "speed": speed,
+            "speed_points": speed_points,
+            "speed_chart": bar_chart(
+                chart_id="chart-accepted-within-hour",
+                title=_("Share of requests accepted within 60 minutes per week"),
+                points=speed_points,
+            ),
         },
     )
 

@@ -19,9 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from quartier.bookings.speed import speed_summary
 from quartier.platform.errors import ApplicationError, PermissionDenied
+from quartier.platform.formatting import duration_format
 from quartier.platform.forms import add_application_error
 from quartier.platform.health import readiness_checks
+from quartier.platform.tenancy import tenant_context
 from quartier.tenants import services
 from quartier.tenants.forms import TenantProvisionForm, activation_message
 from quartier.tenants.pool import pool_size
@@ -76,6 +79,25 @@ def fleet_health() -> dict:
     }
 
 
+def fleet_dispatch_speed(tenants) -> list[dict]:
+    """Each active tenant's last four weeks: how many requests, the share accepted within
+    60 minutes and the median time to acceptance (quartier.bookings.speed)."""
+    rows = []
+    for tenant in tenants:
+        if tenant.status != "active":
+            continue
+        with tenant_context(tenant):
+            summary = speed_summary()
+        rows.append(
+            {
+                "tenant": tenant,
+                "summary": summary,
+                "median": duration_format(summary.median_accepted),
+            }
+        )
+    return rows
+
+
 def _console(request, *, form, status_forms=None, status=200):
     tenants = list(tenant_list())
     status_forms = status_forms or {}
@@ -94,7 +116,12 @@ def _console(request, *, form, status_forms=None, status=200):
     return render(
         request,
         "tenants/console.html",
-        {"rows": rows, "form": form, "health": fleet_health()},
+        {
+            "rows": rows,
+            "form": form,
+            "health": fleet_health(),
+            "speed_rows": fleet_dispatch_speed(tenants),
+        },
         status=status,
     )
 

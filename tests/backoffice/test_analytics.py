@@ -157,7 +157,7 @@ def test_the_page_shows_the_numbers_charts_and_tables(
     assert "50 % (2 of 4)" in html
     assert 'data-rating="4.5" data-count="2"' in html
     assert '<span class="rating-value">4.5</span>' in html
-    assert html.count('role="img"') == 3
+    assert html.count('role="img"') == 4  # with the dispatch speed chart
     assert '<title id="chart-bookings-title">Bookings per week</title>' in html
     assert 'aria-label="Revenue per week (CHF)"' in html
     assert "<td>CHF 60.00</td>" in html

@@ -3,6 +3,7 @@
 from django import template
 
 from quartier.marketplace.selectors import localized
+from quartier.platform.formatting import duration_format
 
 register = template.Library()
 
@@ -19,3 +20,9 @@ def in_language(texts, fallback: str = "") -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, key) if isinstance(mapping, dict) else key
+
+
+@register.filter
+def duration(delay) -> str:
+    """A timedelta as "12 min" or "1 h 05 min"; "–" when there is none."""
+    return duration_format(delay)
