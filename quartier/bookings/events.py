@@ -68,6 +68,7 @@ class DisputeOpened(DomainEvent):
     source: str
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class BroadcastEscalated(DomainEvent):
     """Nobody took a broadcast in time: it went to the tenant's support queue (ring 3).
     (Ring 2's wider invites are published as BroadcastInvited.)"""

@@ -366,5 +366,5 @@ def _journey(page, admin, handle, base, name, email, viewport) -> None:
     card = page.locator("li.result", has_text=f"WLAN set-up ({viewport})")
     assert card.count() == 1
     # with the cover the helper chose
-    assert card.locator("img.result-cover").get_attribute("src") == cover
+    assert card.locator(".rs-cover img").get_attribute("src") == cover
     book_accept_complete_and_earn(page, handle, base, viewport)

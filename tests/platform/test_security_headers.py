@@ -44,6 +44,14 @@ PAGES = [
 ]
 # The card step mounts Stripe.js: its policy opens STRIPE_JS_ORIGIN, and nothing else.
 STRIPE_PAGES = {"billing/bookings/<int:pk>/card/"}
+# The payout pages post the onboarding form on to Stripe Connect: form-action opens
+# STRIPE_CONNECT_ORIGIN there, and nowhere else.
+CONNECT_PAGES = {
+    "workspace/earnings/",
+    "workspace/payouts/",
+    "workspace/payouts/return/",
+    "workspace/payouts/refresh/",
+}
 OPERATOR_PAGES = ["/", "/operator/", "/admin/", "/admin/login/", "/api/docs/"]
 
 
@@ -75,7 +83,7 @@ def _directives(policy: str) -> dict[str, list[str]]:
     }
 
 
-def _assert_strict(response, *, stripe_origin: str = "") -> None:
+def _assert_strict(response, *, stripe_origin: str = "", connect_origin: str = "") -> None:
     assert response["Content-Type"].startswith("text/html"), response["Content-Type"]
     policy = _directives(response["Content-Security-Policy"])
     nonce = next((value[7:-1] for value in policy["script-src"] if value.startswith("'nonce-")), "")
@@ -88,7 +96,7 @@ def _assert_strict(response, *, stripe_origin: str = "") -> None:
     assert policy["style-src"][0] == "'self'"
     assert policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'none'"]
-    assert policy["form-action"] == ["'self'"]
+    assert policy["form-action"] == ["'self'", *filter(None, [connect_origin])]
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
     assert "'unsafe-eval'" not in response["Content-Security-Policy"]
     if not stripe_origin:
@@ -112,7 +120,7 @@ def _payments_backend(request):
     """Billing pages talk to Stripe: point them at the test servers."""
     callspec = getattr(request.node, "callspec", None)
     endpoint = callspec.params.get("endpoint") if callspec else None
-    if endpoint is not None and endpoint.route.startswith("billing/"):
+    if endpoint is not None and endpoint.route.startswith(("billing/", "workspace/payouts/")):
         request.getfixturevalue("stripe")
 
 
@@ -124,7 +132,12 @@ def test_every_tenant_page_sends_a_strict_policy(endpoint, tenant_a, settings):
 
     assert response.status_code == 200
     stripe = endpoint.route in STRIPE_PAGES
-    _assert_strict(response, stripe_origin=settings.STRIPE_JS_ORIGIN if stripe else "")
+    connect = endpoint.route in CONNECT_PAGES
+    _assert_strict(
+        response,
+        stripe_origin=settings.STRIPE_JS_ORIGIN if stripe else "",
+        connect_origin=settings.STRIPE_CONNECT_ORIGIN if connect else "",
+    )
 
 
 @pytest.mark.parametrize("path", OPERATOR_PAGES)

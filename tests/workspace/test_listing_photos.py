@@ -68,7 +68,7 @@ def test_a_helper_uploads_two_photos_reorders_and_deletes(tenant_a, owned):
         assert ListingPhoto.objects.filter(listing=listing).first().pk == second.pk
     # the storefront's card and page show the new cover first
     search = tenant_a.client().get("/search/?q=WLAN&postal_code=8004&radius_km=10")
-    assert f'class="result-cover" src="{second.image.url}"' in (search.content.decode())
+    assert f'<div class="rs-cover"><img src="{second.image.url}"' in (search.content.decode())
     detail = tenant_a.client().get(f"/listings/{listing.pk}/").content.decode()
     assert f'src="{second.image.url}" class="listing-cover"' in detail
 
