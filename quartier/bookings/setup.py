@@ -5,7 +5,7 @@ def tenant_initialise(*, tenant, seed) -> None:
     """Nothing to create: schedules are made when a provider first sets hours."""
 
 
-def demo_seed(*, tenant, password: str) -> None:
+def demo_seed(*, tenant, password: str, scale: float = 1.0) -> None:
     """Opening hours for the demo providers (Monday to Saturday, 08:00-19:00), then a
     booking history with reviews (quartier.bookings.demo)."""
     from datetime import time
@@ -24,4 +24,4 @@ def demo_seed(*, tenant, password: str) -> None:
                 {"weekday": day, "starts": time(8), "ends": time(19)} for day in range(6)
             ],
         )
-    seed_demo_bookings(tenant=tenant)
+    seed_demo_bookings(tenant=tenant, scale=scale)

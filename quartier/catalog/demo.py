@@ -430,7 +430,7 @@ def _name(rng: random.Random, language: str, taken: set[str]) -> str:
 
 
 @transaction.atomic
-def seed_demo_neighbourhood(*, tenant, password: str) -> None:
+def seed_demo_neighbourhood(*, tenant, password: str, scale: float = 1.0) -> None:
     """~60 helpers in twelve Swiss cities, customers and open tasks with offers; once."""
     if User.objects.filter(email=f"helper01@{tenant.slug}.example").exists():
         return
@@ -443,7 +443,7 @@ def seed_demo_neighbourhood(*, tenant, password: str) -> None:
 
     places = [
         (CITIES[index % len(CITIES)], rng.choice(CITIES[index % len(CITIES)][2]))
-        for index in range(GENERATED_HELPERS)
+        for index in range(scaled(GENERATED_HELPERS, scale))
     ]
     helper_languages = [city[1] for city, _code in places]
     helper_names = [_name(rng, language, taken) for language in helper_languages]
@@ -493,12 +493,17 @@ def seed_demo_neighbourhood(*, tenant, password: str) -> None:
             )
             listing_photo_add(
                 listing=listing,
-                upload=cover_upload(category_root=roots[slug], number=listing.pk),
+                upload=cover_upload(
+                    category_root=roots[slug],
+                    number=listing.pk,
+                    label=categories[slug].name_in(language),
+                ),
             )
             listing_set_status(listing=listing, status=Listing.Status.PUBLISHED)
 
     customer_languages = [
-        rng.choice(("de", "de", "de", "fr", "fr", "it")) for _ in range(GENERATED_CUSTOMERS)
+        rng.choice(("de", "de", "de", "fr", "fr", "it"))
+        for _ in range(scaled(GENERATED_CUSTOMERS, scale))
     ]
     _accounts(
         tenant,
@@ -508,20 +513,31 @@ def seed_demo_neighbourhood(*, tenant, password: str) -> None:
         languages=customer_languages,
         password_hash=password_hash,
     )
-    _open_tasks(rng, categories)
+    _open_tasks(rng, categories, TASKS[: scaled(OPEN_TASKS, scale)])
 
 
-def _open_tasks(rng: random.Random, categories: dict[str, Category]) -> None:
-    """Open tasks near the customers, each with offers from helpers who serve the place."""
+def scaled(number: int, scale: float) -> int:
+    """The demo's sizes times `scale` (the tests seed a small neighbourhood)."""
+    return max(1, round(number * scale))
+
+
+def _open_tasks(rng: random.Random, categories: dict[str, Category], tasks: list) -> None:
+    """Open tasks in the helpers' home towns of the task's language region, each with
+    offers from helpers who serve the place."""
     customers = list(
         User.objects.filter(role=User.Role.CUSTOMER, email__startswith="customer").order_by("pk")
     )
     helpers = list(ProviderProfile.objects.filter(is_vetted=True).order_by("pk"))
+    region = {code: spoken for _city, spoken, codes in CITIES for code in codes}
     codes = {
-        language: [code for _city, spoken, codes in CITIES if spoken == language for code in codes]
+        language: sorted(
+            {helper.home_postal_code for helper in helpers}
+            & {code for code, spoken in region.items() if spoken == language}
+        )
+        or [code for code, spoken in region.items() if spoken == language]
         for language in ("de", "fr", "it")
     }
-    for index, (slug, title, language) in enumerate(TASKS):
+    for index, (slug, title, language) in enumerate(tasks):
         task = task_request_create(
             customer=customers[index % len(customers)],
             category=categories[slug],
