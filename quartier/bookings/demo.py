@@ -35,11 +35,12 @@ from quartier.providers.services import provider_history_add
 PAST_BOOKINGS = 300
 CANCELLED_BOOKINGS = 8
 UPCOMING_BOOKINGS = 16
+FIRST_JOBS = 3  # past jobs of nearly every helper before the busy ones get more
 HISTORY_DAYS = 84  # twelve weeks, the back office's analytics window
 DEMO_NOTE = "Demo"
 
 # Customers rate mostly well, as on real marketplaces; helpers rate customers too.
-CUSTOMER_STARS = (5, 5, 5, 5, 5, 4, 4, 4, 3, 2)
+CUSTOMER_STARS = (5,) * 12 + (4,) * 6 + (3, 2)  # a mean of about 4.6
 HELPER_STARS = (5, 5, 5, 4)
 REVIEW_TEXTS = {
     "de": {
@@ -105,11 +106,7 @@ def seed_demo_bookings(
         max(1, round(number * scale))
         for number in (PAST_BOOKINGS, CANCELLED_BOOKINGS, UPCOMING_BOOKINGS)
     )
-    history_add(
-        rng,
-        [(rng.choices(listings, weights=weights)[0], rng.choice(customers)) for _ in range(past)],
-        now=started,
-    )
+    history_add(rng, _jobs(rng, listings, weights, past), customers, now=started)
     _through_the_lifecycle(rng, listings, customers, started, cancelled, upcoming)
     # Made-up history: nobody is to be mailed about it.
     OutboxMessage.objects.filter(created_at__gte=started).delete()
@@ -149,13 +146,31 @@ def _through_the_lifecycle(rng, listings, customers, started, cancelled: int, up
             booking_transition(booking=booking, action="confirm", actor=customer)
 
 
-def history_add(rng: random.Random, jobs: list[tuple[Listing, User]], *, now: datetime) -> None:
+def _jobs(rng: random.Random, listings: list[Listing], weights: list[int], past: int) -> list:
+    """Which listings the past jobs were booked on: nearly every helper had a few (so
+    most show a rating, not "New"), every tenth one is new; the rest by the weights."""
+    by_provider: dict[int, list[Listing]] = {}
+    for listing in listings:
+        by_provider.setdefault(listing.provider_id, []).append(listing)
+    jobs = []
+    for number, offered in enumerate(by_provider.values()):
+        if number % 10 != 9:
+            jobs += [rng.choice(offered) for _ in range(FIRST_JOBS)]
+    jobs = jobs[:past]
+    jobs += rng.choices(listings, weights=weights, k=past - len(jobs))
+    return jobs
+
+
+def history_add(
+    rng: random.Random, jobs: list[Listing], customers: list[User], *, now: datetime
+) -> None:
     """Completed past jobs with their events and two revealed reviews, in bulk; then each
     provider's completed jobs and rating through the providers' services (see module doc)."""
     used: set = set()
     zone = marketplace_zone()
     bookings, stars = [], []
-    for listing, customer in jobs:
+    for listing in jobs:
+        customer = rng.choice(customers)
         starts_at = _past_start(rng, used, listing.provider_id, now, zone)
         ends_at = starts_at + timedelta(minutes=listing.duration_minutes or 60)
         bookings.append(

@@ -154,11 +154,13 @@ def seed_demo_catalog(*, tenant, password: str) -> None:
             skills=skills,
             service_radius_km=10,
         )
+        provider_photo_set(profile=profile, upload=avatar_upload(name=display, number=len(name)))
         provider_vetting_set(provider=profile, vetted=True)
         for category_slug, title, francs, unit, description in offers:
+            category = Category.objects.select_related("parent").get(slug=category_slug)
             listing = listing_create(
                 provider=profile,
-                category=Category.objects.get(slug=category_slug),
+                category=category,
                 title=title,
                 price=Money(francs * 100, "CHF"),
                 price_unit=unit,
@@ -166,6 +168,10 @@ def seed_demo_catalog(*, tenant, password: str) -> None:
                 language=languages[0],
                 radius_km=10,
             )
+            root = category.parent or category
+            label = category.name_in(languages[0])
+            cover = cover_upload(category_root=root.slug, number=listing.pk, label=label)
+            listing_photo_add(listing=listing, upload=cover)
             listing_set_status(listing=listing, status=Listing.Status.PUBLISHED)
 
 
