@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from quartier.accounts.models import User
 from quartier.bookings.availability import free_slots, marketplace_zone
-from quartier.bookings.models import Booking, BookingEvent, Review
+from quartier.bookings.models import Booking, BookingEvent, Review, WeeklyHours
 from quartier.bookings.services.lifecycle import booking_transition
 from quartier.bookings.services.requests import booking_request_slot
 from quartier.catalog.models import Listing
@@ -69,15 +69,30 @@ CUSTOMER_TEXTS = {
 }
 
 
-def _past_start(rng: random.Random, used: set, provider_id: int, now: datetime, zone) -> datetime:
-    """A past working day (local time, 08:00-16:00) on which this provider has no other
-    job: one a day keeps even the 3-hour jobs clear of the no-overlap constraint."""
+def _past_start(
+    rng: random.Random, used: set, provider_id: int, now: datetime, zone, week: dict
+) -> datetime:
+    """A past day and hour inside the provider's weekly hours with no other job of theirs
+    that day: one a day keeps even the 3-hour jobs clear of the no-overlap constraint."""
     while True:
         day = (now - timedelta(days=rng.randint(1, HISTORY_DAYS))).astimezone(zone).date()
-        if day.weekday() == 6 or (provider_id, day) in used:
+        if day.weekday() not in week or (provider_id, day) in used:
             continue
         used.add((provider_id, day))
-        return datetime(day.year, day.month, day.day, rng.randint(8, 16), tzinfo=zone)
+        starts, ends = week[day.weekday()]
+        hour = rng.randint(starts, max(starts, ends - 3))
+        return datetime(day.year, day.month, day.day, hour, tzinfo=zone)
+
+
+def _weeks() -> dict[int, dict[int, tuple[int, int]]]:
+    """provider id -> weekday -> (first hour, last hour) of their weekly hours."""
+    weeks: dict[int, dict[int, tuple[int, int]]] = {}
+    for hours in WeeklyHours.objects.all():
+        weeks.setdefault(hours.provider_id, {})[hours.weekday] = (
+            hours.starts.hour,
+            hours.ends.hour,
+        )
+    return weeks
 
 
 @transaction.atomic
@@ -168,10 +183,13 @@ def history_add(
     provider's completed jobs and rating through the providers' services (see module doc)."""
     used: set = set()
     zone = marketplace_zone()
+    weeks = _weeks()
+    ordinary = dict.fromkeys(range(6), (8, 19))
     bookings, stars = [], []
     for listing in jobs:
         customer = rng.choice(customers)
-        starts_at = _past_start(rng, used, listing.provider_id, now, zone)
+        week = weeks.get(listing.provider_id, ordinary)
+        starts_at = _past_start(rng, used, listing.provider_id, now, zone, week)
         ends_at = starts_at + timedelta(minutes=listing.duration_minutes or 60)
         bookings.append(
             Booking(
