@@ -380,10 +380,28 @@ DESCRIPTIONS = {
     "it": "Vengo a casa sua, spiego tutto con calma e me ne vado solo quando tutto funziona. "
     "Appuntamenti anche la sera e il sabato.",
 }
+# A bio is one opening per language (with the city) and one of the closings.
 BIOS = {
     "de": "Seit Jahren helfe ich Nachbarinnen und Nachbarn in {city} mit Technik im Alltag.",
     "fr": "Depuis des années, j’aide mes voisines et voisins à {city} avec la technique.",
     "it": "Da anni aiuto le vicine e i vicini di {city} con la tecnologia di tutti i giorni.",
+}
+BIO_ENDINGS = {
+    "de": (
+        "Geduldig, pünktlich und mit eigenem Werkzeug.",
+        "Tagsüber Informatiker, abends und samstags für Sie da.",
+        "Ich erkläre gerne so, dass Sie es danach selbst können.",
+    ),
+    "fr": (
+        "Patient·e, ponctuel·le et avec mes propres outils.",
+        "Informaticien·ne le jour, disponible le soir et le samedi.",
+        "J’explique volontiers pour que vous puissiez le refaire seul·e.",
+    ),
+    "it": (
+        "Paziente, puntuale e con i miei attrezzi.",
+        "Informatico di giorno, disponibile la sera e il sabato.",
+        "Spiego volentieri, così poi può farlo da solo.",
+    ),
 }
 TASKS = [
     ("router-setup", "Internet fällt abends immer aus", "de"),
@@ -476,7 +494,7 @@ def seed_demo_neighbourhood(*, tenant, password: str, scale: float = 1.0) -> Non
             languages=spoken,
             skills=sorted({skill for slug in offered for skill in OFFERS[slug][4]}),
             service_radius_km=rng.choice((10, 15, 20, 25)),
-            bio=BIOS[language].format(city=city),
+            bio=f"{BIOS[language].format(city=city)} {rng.choice(BIO_ENDINGS[language])}",
         )
         provider_photo_set(
             profile=profile, upload=avatar_upload(name=user.full_name, number=number)
