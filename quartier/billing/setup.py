@@ -8,5 +8,8 @@ def tenant_initialise(*, tenant, seed) -> None:
     PayoutSettings.objects.create()
 
 
-def demo_seed(*, tenant, password: str) -> None:
-    """Nothing to add: demo bookings are paid on site until a tenant connects Stripe."""
+def demo_seed(*, tenant, password: str, scale: float = 1.0) -> None:
+    """The demo's past jobs were paid on site: their payments and ledger entries."""
+    from quartier.billing.demo import settle_demo_history
+
+    settle_demo_history()

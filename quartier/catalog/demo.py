@@ -154,11 +154,13 @@ def seed_demo_catalog(*, tenant, password: str) -> None:
             skills=skills,
             service_radius_km=10,
         )
+        provider_photo_set(profile=profile, upload=avatar_upload(name=display, number=len(name)))
         provider_vetting_set(provider=profile, vetted=True)
         for category_slug, title, francs, unit, description in offers:
+            category = Category.objects.select_related("parent").get(slug=category_slug)
             listing = listing_create(
                 provider=profile,
-                category=Category.objects.get(slug=category_slug),
+                category=category,
                 title=title,
                 price=Money(francs * 100, "CHF"),
                 price_unit=unit,
@@ -166,6 +168,10 @@ def seed_demo_catalog(*, tenant, password: str) -> None:
                 language=languages[0],
                 radius_km=10,
             )
+            root = category.parent or category
+            label = category.name_in(languages[0])
+            cover = cover_upload(category_root=root.slug, number=listing.pk, label=label)
+            listing_photo_add(listing=listing, upload=cover)
             listing_set_status(listing=listing, status=Listing.Status.PUBLISHED)
 
 
@@ -374,10 +380,28 @@ DESCRIPTIONS = {
     "it": "Vengo a casa sua, spiego tutto con calma e me ne vado solo quando tutto funziona. "
     "Appuntamenti anche la sera e il sabato.",
 }
+# A bio is one opening per language (with the city) and one of the closings.
 BIOS = {
     "de": "Seit Jahren helfe ich Nachbarinnen und Nachbarn in {city} mit Technik im Alltag.",
     "fr": "Depuis des années, j’aide mes voisines et voisins à {city} avec la technique.",
     "it": "Da anni aiuto le vicine e i vicini di {city} con la tecnologia di tutti i giorni.",
+}
+BIO_ENDINGS = {
+    "de": (
+        "Geduldig, pünktlich und mit eigenem Werkzeug.",
+        "Tagsüber Informatiker, abends und samstags für Sie da.",
+        "Ich erkläre gerne so, dass Sie es danach selbst können.",
+    ),
+    "fr": (
+        "Patient·e, ponctuel·le et avec mes propres outils.",
+        "Informaticien·ne le jour, disponible le soir et le samedi.",
+        "J’explique volontiers pour que vous puissiez le refaire seul·e.",
+    ),
+    "it": (
+        "Paziente, puntuale e con i miei attrezzi.",
+        "Informatico di giorno, disponibile la sera e il sabato.",
+        "Spiego volentieri, così poi può farlo da solo.",
+    ),
 }
 TASKS = [
     ("router-setup", "Internet fällt abends immer aus", "de"),
@@ -430,7 +454,7 @@ def _name(rng: random.Random, language: str, taken: set[str]) -> str:
 
 
 @transaction.atomic
-def seed_demo_neighbourhood(*, tenant, password: str) -> None:
+def seed_demo_neighbourhood(*, tenant, password: str, scale: float = 1.0) -> None:
     """~60 helpers in twelve Swiss cities, customers and open tasks with offers; once."""
     if User.objects.filter(email=f"helper01@{tenant.slug}.example").exists():
         return
@@ -443,7 +467,7 @@ def seed_demo_neighbourhood(*, tenant, password: str) -> None:
 
     places = [
         (CITIES[index % len(CITIES)], rng.choice(CITIES[index % len(CITIES)][2]))
-        for index in range(GENERATED_HELPERS)
+        for index in range(scaled(GENERATED_HELPERS, scale))
     ]
     helper_languages = [city[1] for city, _code in places]
     helper_names = [_name(rng, language, taken) for language in helper_languages]
@@ -470,7 +494,7 @@ def seed_demo_neighbourhood(*, tenant, password: str) -> None:
             languages=spoken,
             skills=sorted({skill for slug in offered for skill in OFFERS[slug][4]}),
             service_radius_km=rng.choice((10, 15, 20, 25)),
-            bio=BIOS[language].format(city=city),
+            bio=f"{BIOS[language].format(city=city)} {rng.choice(BIO_ENDINGS[language])}",
         )
         provider_photo_set(
             profile=profile, upload=avatar_upload(name=user.full_name, number=number)
@@ -493,12 +517,17 @@ def seed_demo_neighbourhood(*, tenant, password: str) -> None:
             )
             listing_photo_add(
                 listing=listing,
-                upload=cover_upload(category_root=roots[slug], number=listing.pk),
+                upload=cover_upload(
+                    category_root=roots[slug],
+                    number=listing.pk,
+                    label=categories[slug].name_in(language),
+                ),
             )
             listing_set_status(listing=listing, status=Listing.Status.PUBLISHED)
 
     customer_languages = [
-        rng.choice(("de", "de", "de", "fr", "fr", "it")) for _ in range(GENERATED_CUSTOMERS)
+        rng.choice(("de", "de", "de", "fr", "fr", "it"))
+        for _ in range(scaled(GENERATED_CUSTOMERS, scale))
     ]
     _accounts(
         tenant,
@@ -508,20 +537,31 @@ def seed_demo_neighbourhood(*, tenant, password: str) -> None:
         languages=customer_languages,
         password_hash=password_hash,
     )
-    _open_tasks(rng, categories)
+    _open_tasks(rng, categories, TASKS[: scaled(OPEN_TASKS, scale)])
 
 
-def _open_tasks(rng: random.Random, categories: dict[str, Category]) -> None:
-    """Open tasks near the customers, each with offers from helpers who serve the place."""
+def scaled(number: int, scale: float) -> int:
+    """The demo's sizes times `scale` (the tests seed a small neighbourhood)."""
+    return max(1, round(number * scale))
+
+
+def _open_tasks(rng: random.Random, categories: dict[str, Category], tasks: list) -> None:
+    """Open tasks in the helpers' home towns of the task's language region, each with
+    offers from helpers who serve the place."""
     customers = list(
         User.objects.filter(role=User.Role.CUSTOMER, email__startswith="customer").order_by("pk")
     )
     helpers = list(ProviderProfile.objects.filter(is_vetted=True).order_by("pk"))
+    region = {code: spoken for _city, spoken, codes in CITIES for code in codes}
     codes = {
-        language: [code for _city, spoken, codes in CITIES if spoken == language for code in codes]
+        language: sorted(
+            {helper.home_postal_code for helper in helpers}
+            & {code for code, spoken in region.items() if spoken == language}
+        )
+        or [code for code, spoken in region.items() if spoken == language]
         for language in ("de", "fr", "it")
     }
-    for index, (slug, title, language) in enumerate(TASKS):
+    for index, (slug, title, language) in enumerate(tasks):
         task = task_request_create(
             customer=customers[index % len(customers)],
             category=categories[slug],

@@ -3,13 +3,15 @@ avatars (initials on a colour) and listing covers (a simple illustration per cat
 
 They are returned as uploads and stored through the same services as a person's upload
 (provider_photo_set, listing_photo_add), so they are sniffed, re-encoded and resized.
+Covers come in COVER_VARIANTS per category, each drawn once per process and reused:
+drawing and encoding a hundred unique pictures would cost seconds of the demo's minute.
 """
 
 import io
 from functools import cache
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 # Calm, saturated colours that carry white text (contrast >= 4.5:1).
 AVATAR_COLOURS = (
@@ -31,7 +33,8 @@ COVER_PALETTES = {
     "smartphone-computer": ("#dcfce7", "#14532d", "#38bdf8"),
     "home-assembly": ("#fef3c7", "#78350f", "#ef4444"),
 }
-COVER_SIZE = (480, 360)  # 4:3, like the cards
+COVER_SIZE = (640, 400)  # 16:10, like the cards and the listing page
+COVER_VARIANTS = 6
 AVATAR_SIZE = 192
 
 
@@ -41,9 +44,13 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 
 def _upload(image: Image.Image, name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, _jpeg(image), content_type="image/jpeg")
+
+
+def _jpeg(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+    image.save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
 
 
 def initials(name: str) -> str:
@@ -68,7 +75,7 @@ def avatar_upload(*, name: str, number: int) -> SimpleUploadedFile:
 
 def _motif(draw: ImageDraw.ImageDraw, root: str, accent: str, ink: str, shift: int) -> None:
     """One simple object per category family, drawn in the middle of the cover."""
-    x, y = 240 + shift, 190
+    x, y = COVER_SIZE[0] // 2 + shift, 210
     if root == "internet-wlan":  # a router with antennas and signal arcs
         draw.rounded_rectangle((x - 90, y, x + 90, y + 50), radius=12, fill=ink)
         draw.line((x - 60, y, x - 75, y - 60), fill=ink, width=8)
@@ -99,16 +106,37 @@ def _motif(draw: ImageDraw.ImageDraw, root: str, accent: str, ink: str, shift: i
         draw.rounded_rectangle((x + 110, y + 40, x + 180, y + 80), radius=6, fill=accent)
 
 
-def cover_upload(*, category_root: str, number: int) -> SimpleUploadedFile:
-    """A 4:3 illustration: sky, hills and the category's object, varied by `number`."""
+def _gradient(top: str, bottom: str) -> Image.Image:
+    """A vertical gradient the size of a cover: one column, stretched."""
+    width, height = COVER_SIZE
+    column = Image.new("RGB", (1, 2))
+    column.putpixel((0, 0), ImageColor.getrgb(top))
+    column.putpixel((0, 1), ImageColor.getrgb(bottom))
+    return column.resize((width, height), Image.Resampling.BILINEAR)
+
+
+@cache
+def _cover(category_root: str, variant: int, label: str) -> bytes:
     sky, ground, accent = COVER_PALETTES.get(category_root, COVER_PALETTES["home-assembly"])
     width, height = COVER_SIZE
-    image = Image.new("RGB", COVER_SIZE, sky)
+    image = _gradient("#ffffff", sky)
     draw = ImageDraw.Draw(image)
-    # a sun or moon and two hills, placed by the number so covers differ
-    sun_x = 60 + (number * 67) % 360
-    draw.ellipse((sun_x, 30, sun_x + 50, 80), fill="#fde68a")
-    draw.ellipse((-120, 250 - number % 30, 300, 520), fill="#d1d5db")
-    draw.ellipse((180, 270 - number % 40, 640, 560), fill="#e5e7eb")
-    _motif(draw, category_root, accent, ground, shift=((number * 37) % 60) - 30)
-    return _upload(image, f"cover-{number}.png")
+    # a sun and two hills, placed by the variant so neighbouring cards differ
+    sun_x = 60 + (variant * 97) % (width - 120)
+    draw.ellipse((sun_x, 30, sun_x + 56, 86), fill="#fde68a")
+    draw.ellipse((-140, 290 - variant * 7, 360, 620), fill="#d1d5db")
+    draw.ellipse((260, 310 - variant * 9, 800, 660), fill="#e5e7eb")
+    _motif(draw, category_root, accent, ground, shift=(variant * 41) % 120 - 60)
+    if label:
+        font = _font(26)
+        left, top, right, bottom = draw.textbbox((24, height - 52), label, font=font)
+        draw.rounded_rectangle((left - 12, top - 8, right + 12, bottom + 8), radius=8, fill=ground)
+        draw.text((24, height - 52), label, fill="#ffffff", font=font)
+    return _jpeg(image)
+
+
+def cover_upload(*, category_root: str, number: int, label: str = "") -> SimpleUploadedFile:
+    """A 16:10 illustration: a gradient sky, hills, the category's object and a label;
+    one of COVER_VARIANTS per category and label, picked by `number`."""
+    data = _cover(category_root, number % COVER_VARIANTS, label)
+    return SimpleUploadedFile(f"cover-{number}.jpg", data, content_type="image/jpeg")

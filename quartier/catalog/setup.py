@@ -8,9 +8,9 @@ def tenant_initialise(*, tenant, seed) -> None:
     categories_create_defaults()
 
 
-def demo_seed(*, tenant, password: str) -> None:
+def demo_seed(*, tenant, password: str, scale: float = 1.0) -> None:
     """Adds this app's sample data to a demo tenant; must be idempotent."""
     from quartier.catalog.demo import seed_demo_catalog, seed_demo_neighbourhood
 
     seed_demo_catalog(tenant=tenant, password=password)
-    seed_demo_neighbourhood(tenant=tenant, password=password)
+    seed_demo_neighbourhood(tenant=tenant, password=password, scale=scale)

@@ -22,7 +22,8 @@ def tenant_initialiser_unregister(function: Callable) -> None:
 
 
 def demo_seeder_register(function: Callable, *, order: int) -> None:
-    """`function(tenant=..., password=...)` adds an app's sample data; idempotent."""
+    """`function(tenant=..., password=..., scale=1.0)` adds an app's sample data;
+    idempotent. `scale` multiplies the generated numbers (the tests seed 0.2)."""
     _demo_seeders[function] = order
 
 

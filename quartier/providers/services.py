@@ -241,6 +241,22 @@ def provider_rating_set(*, provider_id: int, rating_count: int, rating_sum: int)
 
 
 @transaction.atomic
+def provider_history_add(
+    *, provider_id: int, jobs: int, rating_count: int, rating_sum: int
+) -> None:
+    """Past jobs added at once (the demo's booking history): more completed jobs, and the
+    totals of the provider's visible reviews as provider_rating_set stores them; one
+    facts change instead of two per job."""
+    ProviderProfile.objects.filter(pk=provider_id).update(
+        completed_jobs=F("completed_jobs") + jobs,
+        rating_count=rating_count,
+        rating_sum=rating_sum,
+        rating_score=bayesian_score(count=rating_count, total=rating_sum) if rating_count else 0,
+    )
+    _facts_changed(provider_id)
+
+
+@transaction.atomic
 def provider_badges_set(*, provider_id: int, badge_slugs: list[str]) -> None:
     """The badges shown on the profile (trust mirrors its live unscoped awards here).
 

@@ -10,6 +10,6 @@ def tenant_initialise(*, tenant, seed) -> None:
     theme_initialise(name=tenant.name)
 
 
-def demo_seed(*, tenant, password: str) -> None:
+def demo_seed(*, tenant, password: str, scale: float = 1.0) -> None:
     """Two clearly different brands for the demo tenants (once; later edits are kept)."""
     demo_theme_apply(tenant=tenant)

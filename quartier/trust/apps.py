@@ -13,6 +13,6 @@ class TrustConfig(AppConfig):
         from quartier.trust import notifications, setup, subscribers
 
         tenant_initialiser_register(setup.tenant_initialise, order=40)
-        demo_seeder_register(setup.demo_seed, order=30)
+        demo_seeder_register(setup.demo_seed, order=15)
         subscribers.register()
         notifications.register()

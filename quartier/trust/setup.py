@@ -19,11 +19,10 @@ def tenant_initialise(*, tenant, seed) -> None:
     )
 
 
-def demo_seed(*, tenant, password: str) -> None:
-    """A "Telco Friend" badge and basic vetting rules for the demo telco."""
-    from quartier.providers.models import ProviderProfile
+def demo_seed(*, tenant, password: str, scale: float = 1.0) -> None:
+    """A "Telco Friend" badge and basic vetting rules for the demo telco. Seeded before
+    the helpers (order 15), so vetting them awards the rule badges as it would live."""
     from quartier.trust.models import Badge, Requirement
-    from quartier.trust.services.badges import badges_recompute
 
     if tenant.slug == "telco" and not Badge.objects.filter(slug="telco-friend").exists():
         Badge.objects.create(
@@ -65,5 +64,3 @@ def demo_seed(*, tenant, password: str) -> None:
                 ),
             ]
         )
-    for provider in ProviderProfile.objects.all():
-        badges_recompute(provider=provider)

@@ -28,13 +28,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", default=settings.PLATFORM_PORT or "8000")
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="multiplies the generated numbers"
+        )
 
-    def handle(self, *args, port, **options):
+    def handle(self, *args, port, scale, **options):
         tenants = [self._tenant(demo) for demo in DEMO_TENANTS]
         # One thread (and database connection) per tenant: seeding mostly waits on the
         # database, and the tenants' schemas share nothing, so they fill side by side.
         with ThreadPoolExecutor(max_workers=len(tenants)) as pool:
-            for seeded in [pool.submit(self._seed, tenant) for tenant in tenants]:
+            for seeded in [pool.submit(self._seed, tenant, scale) for tenant in tenants]:
                 seeded.result()  # re-raises a seeder's error here
         lines = []
         for demo in DEMO_TENANTS:
@@ -49,11 +52,11 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def _seed(tenant: Tenant) -> None:
+    def _seed(tenant: Tenant, scale: float) -> None:
         try:
             with tenant_context(tenant):
                 for seed in demo_seeders():
-                    seed(tenant=tenant, password=DEMO_PASSWORD)
+                    seed(tenant=tenant, password=DEMO_PASSWORD, scale=scale)
         finally:
             connection.close()
 
