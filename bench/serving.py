@@ -60,6 +60,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--only", default="", help="comma-separated endpoint names")
+    parser.add_argument(
+        "--profile", type=int, default=0, help="instead of wrk: cProfile N in-process requests"
+    )
     arguments = parser.parse_args()
     _ensure_wrk()
     _flush_redis(os.environ["REDIS_URL"])
@@ -69,6 +72,10 @@ def main() -> None:
             wanted = arguments.only.split(",")
             targets = {name: target for name, target in targets.items() if name in wanted}
         statements = {name: _statements(target) for name, target in targets.items()}
+        if arguments.profile:
+            for name, target in targets.items():
+                _profile(name, target, arguments.profile)
+            return
         from django.db import connections
 
         connections.close_all()
@@ -164,24 +171,49 @@ def _headers(target: dict) -> dict:
 def _statements(target: dict) -> int:
     """SQL statements of one warm request, counted in this process."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    headers = _headers(target)
-    client = Client(
-        HTTP_HOST=HOST,
-        HTTP_X_FORWARDED_PROTO="https",
-        **{f"HTTP_{k.upper()}": v for k, v in headers.items() if k in ("Authorization",)},
-    )
-    if "cookie" in target:
-        name, value = target["cookie"].split("=", 1)
-        client.cookies[name] = value
+    client = _client(target)
     for _ in range(2):  # warm the caches (tenant, settings, languages)
         response = client.get(target["path"])
         assert response.status_code == 200, (target["path"], response.status_code)
     with CaptureQueriesContext(connection) as queries:
         client.get(target["path"])
     return len(queries.captured_queries)
+
+
+def _client(target: dict):
+    from django.test import Client
+
+    client = Client(HTTP_HOST=HOST, HTTP_X_FORWARDED_PROTO="https")
+    if "auth" in target:
+        client.defaults["HTTP_AUTHORIZATION"] = target["auth"]
+    if "cookie" in target:
+        name, value = target["cookie"].split("=", 1)
+        client.cookies[name] = value
+    return client
+
+
+def _profile(name: str, target: dict, count: int) -> None:
+    """Where a warm request's time goes: cProfile over `count` requests, top by own time."""
+    import cProfile
+    import pstats
+
+    client = _client(target)
+    client.get(target["path"])
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for _ in range(count):
+        client.get(target["path"])
+    profiler.disable()
+    per_request = (time.perf_counter() - started) * 1000 / count
+    print(f"=== {name}: {per_request:.2f} ms per request (profiled)", file=sys.stderr)
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    stats.sort_stats("cumulative").print_stats(60)
+    stats.sort_stats("tottime").print_stats(25)
+    # Who reads the cache (each read is a round trip to Redis).
+    stats.print_callers(r"cache/backends/redis.py.*\(get\)")
 
 
 # --- serving ----------------------------------------------------------------------------
