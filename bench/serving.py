@@ -36,6 +36,7 @@ HOST = "serving-bench.bench.test"
 SECRET = "bench-serving-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
 ENVIRONMENT = {
     "QUARTIER_ENV": "production",
+    "DJANGO_SETTINGS_MODULE": "quartier.config.settings",
     "SECRET_KEY": SECRET,
     "PLATFORM_DOMAIN": "bench.test",
     # Behind Caddy in production; wrk speaks plain HTTP with X-Forwarded-Proto.

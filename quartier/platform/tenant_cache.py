@@ -1,15 +1,23 @@
-"""Per-tenant reads of what rarely changes: in the cache, and at most once per request.
+"""Per-tenant reads of what rarely changes (settings, languages, categories, theme).
 
-A value lives in the default cache (Redis in production) under a key that names the
-tenant's schema, so tenant A's value is never read on tenant B. Within a request it is
-also kept in memory: a page asks for the same value dozens of times (every translated
-category name asks for the default language) and each cache read is a round trip.
-Writers call `invalidate(key)` (the model's save signal does), which drops the value now
-and again after commit, because a concurrent request may have cached the old one in
-between; a value read after an invalidation in the same request is not written back
-to the cache, so an uncommitted (or rolled back) value never reaches other requests.
+Each value is cached under a key that names the tenant's schema (`tenant_key`), so
+tenant A's value is never read on tenant B, and stamped with the tenant's cache
+generation: a random token in the shared cache (Redis in production). A write calls
+`invalidate(key)` (the models' save and bulk-update paths do), which gives the tenant a
+new generation now and again after commit; every value stamped with an older one is
+stale for every process at once, including a value a concurrent request read from the
+database before the commit and stored after it.
+
+A request reads the generation once; values of the current generation are then served
+from this process's memory, so a page that asks for the default language fifty times
+(every translated name does) costs one cache round trip, not fifty. A value read after
+an invalidation in the same transaction is never stored, so an uncommitted or rolled
+back value never reaches another request. Cached objects are shared by the requests of
+a process: read them, never change them.
 """
 
+import time
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,9 +26,13 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection, transaction
 
-_UNSET = object()
+GENERATION_SECONDS = 7 * 24 * 60 * 60
+# Entries kept in a process's memory; beyond this the memory starts again from empty.
+LOCAL_MAX_ENTRIES = 5000
+
+_local: dict[str, tuple[str, Any, float]] = {}
 _request_memo: ContextVar[dict | None] = ContextVar("tenant_cache_request_memo", default=None)
-_request_dirty: ContextVar[set | None] = ContextVar("tenant_cache_request_dirty", default=None)
+_dirty: ContextVar[frozenset] = ContextVar("tenant_cache_dirty", default=frozenset())
 
 
 def tenant_key(name: str) -> str:
@@ -30,42 +42,78 @@ def tenant_key(name: str) -> str:
 
 @contextmanager
 def request_scope():
-    """Reads inside share one memory (the middleware opens one per request)."""
+    """Reads inside share one generation read and one memory (opened per request)."""
     memo_token = _request_memo.set({})
-    dirty_token = _request_dirty.set(set())
+    dirty_token = _dirty.set(frozenset())
     try:
         yield
     finally:
         _request_memo.reset(memo_token)
-        _request_dirty.reset(dirty_token)
+        _dirty.reset(dirty_token)
 
 
 def cached(key: str, compute: Callable[[], Any], seconds: int) -> Any:
     """The value under `key` (which must carry the schema: see tenant_key)."""
     memo = _request_memo.get()
-    if memo is not None:
-        value = memo.get(key, _UNSET)
-        if value is not _UNSET:
-            return value
-    dirty = _request_dirty.get()
-    if dirty is not None and key in dirty:
-        value = compute()
-    else:
-        value = cache.get(key, _UNSET)
-        if value is _UNSET:
-            value = compute()
-            cache.set(key, value, seconds)
+    if memo is not None and key in memo:
+        return memo[key]
+    value = compute() if key in _dirty.get() else _read_through(key, compute, seconds)
     if memo is not None:
         memo[key] = value
     return value
 
 
+def _read_through(key: str, compute: Callable[[], Any], seconds: int) -> Any:
+    generation = _generation()
+    now = time.monotonic()
+    entry = _local.get(key)
+    if entry is not None and entry[0] == generation and entry[2] > now:
+        return entry[1]
+    stored = cache.get(key)
+    if stored is not None and stored[0] == generation:
+        value = stored[1]
+    else:
+        value = compute()
+        cache.set(key, (generation, value), seconds)
+    if len(_local) >= LOCAL_MAX_ENTRIES:
+        _local.clear()
+    _local[key] = (generation, value, now + seconds)
+    return value
+
+
+def _generation_key(schema_name: str) -> str:
+    return f"tenant-cache:generation:{schema_name}"
+
+
+def _generation() -> str:
+    key = _generation_key(connection.schema_name)
+    memo = _request_memo.get()
+    if memo is not None and key in memo:
+        return memo[key]
+    generation = cache.get(key)
+    if generation is None:
+        cache.add(key, uuid.uuid4().hex, GENERATION_SECONDS)
+        # Whoever added first wins; without a cache every read is its own generation.
+        generation = cache.get(key) or uuid.uuid4().hex
+    if memo is not None:
+        memo[key] = generation
+    return generation
+
+
 def invalidate(key: str) -> None:
+    """The value under `key` changed (or is about to, in this transaction)."""
+    generation_key = _generation_key(connection.schema_name)
     memo = _request_memo.get()
     if memo is not None:
         memo.pop(key, None)
-    dirty = _request_dirty.get()
-    if dirty is not None:
-        dirty.add(key)
+        memo.pop(generation_key, None)
+    _dirty.set(_dirty.get() | {key})
     cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    cache.set(generation_key, uuid.uuid4().hex, GENERATION_SECONDS)
+
+    def after_commit():
+        cache.delete(key)
+        cache.set(generation_key, uuid.uuid4().hex, GENERATION_SECONDS)
+        _dirty.set(_dirty.get() - {key})
+
+    transaction.on_commit(after_commit)
