@@ -367,6 +367,11 @@ def _summarise(runs, arguments, memory_start, memory_end, requests_served) -> di
         "worker_rss_mb_start": memory_start,
         "worker_rss_mb_end": memory_end,
         "requests_served": requests_served,
+        # Resident memory the workers gained per 10,000 requests once warm (sizes
+        # max_requests in deploy/gunicorn.conf.py).
+        "rss_growth_mb_per_10k": round(
+            (sum(memory_end) - sum(memory_start)) / max(1, requests_served) * 10_000, 2
+        ),
     }
 
 
