@@ -62,6 +62,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--only", default="", help="comma-separated endpoint names")
     parser.add_argument(
+        "--memory", type=int, default=0, help="instead of wrk: RSS over N in-process requests"
+    )
+    parser.add_argument(
         "--profile", type=int, default=0, help="instead of wrk: cProfile N in-process requests"
     )
     arguments = parser.parse_args()
@@ -73,6 +76,9 @@ def main() -> None:
             wanted = arguments.only.split(",")
             targets = {name: target for name, target in targets.items() if name in wanted}
         statements = {name: _statements(target) for name, target in targets.items()}
+        if arguments.memory:
+            print(json.dumps(_memory_curve(targets, arguments.memory)))
+            return
         if arguments.profile:
             for name, target in targets.items():
                 _profile(name, target, arguments.profile)
@@ -215,6 +221,23 @@ def _profile(name: str, target: dict, count: int) -> None:
     stats.sort_stats("tottime").print_stats(25)
     # Who reads the cache (each read is a round trip to Redis).
     stats.print_callers(r"cache/backends/redis.py.*\(get\)")
+
+
+def _memory_curve(targets: dict, count: int) -> dict:
+    """This process's resident memory while it serves `count` requests, the endpoints in
+    turn (the shape of a worker's growth, without gunicorn)."""
+    clients = [(_client(target), target["path"]) for target in targets.values()]
+    curve = []
+    for index in range(count):
+        client, path = clients[index % len(clients)]
+        assert client.get(path).status_code == 200
+        if index % max(1, count // 10) == 0 or index == count - 1:
+            status = Path("/proc/self/status").read_text()
+            kilobytes = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            curve.append([index + 1, round(kilobytes / 1024, 1)])
+    middle = curve[len(curve) // 2]
+    growth = (curve[-1][1] - middle[1]) / max(1, curve[-1][0] - middle[0]) * 10_000
+    return {"requests": count, "rss_mb": curve, "second_half_mb_per_10k": round(growth, 2)}
 
 
 # --- serving ----------------------------------------------------------------------------

@@ -42,7 +42,11 @@ def tenant_key(name: str) -> str:
 
 @contextmanager
 def request_scope():
-    """Reads inside share one generation read and one memory (opened per request)."""
+    """Reads inside share one generation read and one memory (opened per request and
+    per task; a scope inside another, such as an eager task, shares the outer one)."""
+    if _request_memo.get() is not None:
+        yield
+        return
     memo_token = _request_memo.set({})
     dirty_token = _dirty.set(frozenset())
     try:
@@ -117,3 +121,9 @@ def invalidate(key: str) -> None:
         _dirty.set(_dirty.get() - {key})
 
     transaction.on_commit(after_commit)
+
+
+def forget_pending() -> None:
+    """Outside any scope: forget invalidations whose transaction ended without a commit
+    (the test suite calls it between tests, whose transactions roll back)."""
+    _dirty.set(frozenset())
