@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, transaction
 
 GENERATION_SECONDS = 7 * 24 * 60 * 60
@@ -89,16 +89,22 @@ def _generation_key(schema_name: str) -> str:
     return f"tenant-cache:generation:{schema_name}"
 
 
+def _generations():
+    # The platform cache adds no tenant prefix: the key names its schema itself, so an
+    # after-commit callback that runs on another schema still bumps the right one.
+    return caches["platform"]
+
+
 def _generation() -> str:
     key = _generation_key(connection.schema_name)
     memo = _request_memo.get()
     if memo is not None and key in memo:
         return memo[key]
-    generation = cache.get(key)
+    generation = _generations().get(key)
     if generation is None:
-        cache.add(key, uuid.uuid4().hex, GENERATION_SECONDS)
+        _generations().add(key, uuid.uuid4().hex, GENERATION_SECONDS)
         # Whoever added first wins; without a cache every read is its own generation.
-        generation = cache.get(key) or uuid.uuid4().hex
+        generation = _generations().get(key) or uuid.uuid4().hex
     if memo is not None:
         memo[key] = generation
     return generation
@@ -113,11 +119,10 @@ def invalidate(key: str) -> None:
         memo.pop(generation_key, None)
     _dirty.set(_dirty.get() | {key})
     cache.delete(key)
-    cache.set(generation_key, uuid.uuid4().hex, GENERATION_SECONDS)
+    _generations().set(generation_key, uuid.uuid4().hex, GENERATION_SECONDS)
 
     def after_commit():
-        cache.delete(key)
-        cache.set(generation_key, uuid.uuid4().hex, GENERATION_SECONDS)
+        _generations().set(generation_key, uuid.uuid4().hex, GENERATION_SECONDS)
         _dirty.set(_dirty.get() - {key})
 
     transaction.on_commit(after_commit)
