@@ -107,3 +107,27 @@ def test_a_value_read_after_an_invalidation_in_the_same_transaction_is_not_store
             assert cached(key, lambda: "uncommitted", 60) == "uncommitted"
         with request_scope():
             assert cached(key, lambda: "committed", 60) == "committed"
+
+
+def test_over_http_a_change_on_one_tenant_shows_there_at_once_and_never_on_the_other(
+    tenant_a, tenant_b
+):
+    both = ["de", "fr", "it", "en"]
+
+    def enabled(handle):
+        return handle.client().get("/api/marketplace/languages/").json()["enabled_languages"]
+
+    assert enabled(tenant_a) == enabled(tenant_b) == both  # both tenants' caches warm
+
+    changed = tenant_a.client("admin").put(
+        "/api/marketplace/languages/",
+        {"default_language": "it", "enabled_languages": ["it"]},
+        format="json",
+    )
+
+    assert changed.status_code == 200
+    assert tenant_a.client().get("/api/marketplace/languages/").json() == {
+        "default_language": "it",
+        "enabled_languages": ["it"],
+    }
+    assert enabled(tenant_b) == both
