@@ -178,6 +178,13 @@ def _soak(tenants: list[dict], arguments) -> dict:
         clients = [Client(i, tenants, deadline, port) for i in range(arguments.clients)]
         for client in clients:
             client.start()
+        curve = []
+        while any(client.is_alive() for client in clients):
+            time.sleep(min(30, arguments.minutes * 6))
+            served = sum(len(v) for client in clients for v in client.latencies.values())
+            curve.append(
+                [round(time.monotonic() - started), served, serving._worker_rss_mb(server)]
+            )
         for client in clients:
             client.join()
         seconds = time.monotonic() - started
@@ -211,6 +218,8 @@ def _soak(tenants: list[dict], arguments) -> dict:
         "per_kind": per_kind,
         "worker_rss_mb_start": memory_start,
         "worker_rss_mb_end": memory_end,
+        # [seconds, requests so far, each worker's RSS]: flat or still warming up.
+        "worker_rss_curve": curve,
     }
 
 
