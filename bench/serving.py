@@ -383,7 +383,9 @@ def _summarise(runs, arguments, memory_start, memory_end, requests_served, warm)
             "p99_ms": round(statistics.median(run["p99_ms"] for run in rounds), 2),
             "ratio": round(statistics.median(ratios), 3),
             "p99_over_p50": round(
-                statistics.median(run["p99_ms"] / run["p50_ms"] for run in rounds), 1
+                # A run without one answer (every request failed) has no latency at all.
+                statistics.median(run["p99_ms"] / max(run["p50_ms"], 0.001) for run in rounds),
+                1,
             ),
             "errors": sum(run["errors"] for run in rounds),
         }
