@@ -10,9 +10,17 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then so a slow leak never becomes an outage.
-max_requests = 2000
-max_requests_jitter = 200
+# Load the application once in the master, then fork: a new worker (at start or when one
+# is recycled) is serving within milliseconds instead of importing Django for 1-2 s,
+# which is what turned every recycle into a p99 spike. Nothing connects at import time
+# (database, Redis and S3 clients are opened lazily by each worker).
+preload_app = True
+# Recycle workers now and then so a slow leak never becomes an outage. A warm worker
+# grew ~3 MB per 10,000 requests (`bench/serving.py --memory 4000`, docs/operations.md),
+# so 20,000-25,000 requests bound the growth to under 10 MB; the jitter (a quarter)
+# spreads the recycles so workers never restart together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "5000"))
 # Behind the ingress / reverse proxy, which sets X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
 

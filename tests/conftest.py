@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from quartier.accounts.models import User
 from quartier.accounts.services import token_issue, user_create
+from quartier.platform import tenant_cache
 from quartier.platform.tenancy import public_context, tenant_context
 from quartier.tenants.models import Tenant
 from quartier.tenants.services import tenant_provision
@@ -181,6 +182,7 @@ def _fresh_state_between_tests():
     translation.activate(settings.LANGUAGE_CODE)
     for alias in ("default", "platform"):
         caches[alias].clear()
+    tenant_cache.forget_pending()
 
 
 class NetworkGuard:

@@ -17,7 +17,34 @@ from django.utils.translation import gettext_lazy as _
 from quartier.geo.fields import PointField
 from quartier.platform.languages import Language
 from quartier.platform.money import Currency, Money
+from quartier.platform.tenant_cache import invalidate, tenant_key
 from quartier.providers.models import ProviderProfile
+
+# Cached read of the whole category tree (catalog/selectors/catalog.py), per tenant.
+CATEGORIES_KEY = "catalog:categories"
+
+
+def categories_cache_invalidate() -> None:
+    invalidate(tenant_key(CATEGORIES_KEY))
+
+
+class CategoryQuerySet(models.QuerySet):
+    """Bulk writes send no signals: each drops the tenant's cached tree itself."""
+
+    def update(self, **kwargs):
+        updated = super().update(**kwargs)
+        categories_cache_invalidate()
+        return updated
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        categories_cache_invalidate()
+        return created
+
+    def delete(self):
+        deleted = super().delete()
+        categories_cache_invalidate()
+        return deleted
 
 
 class Category(models.Model):
@@ -32,12 +59,23 @@ class Category(models.Model):
     position = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
+    objects = CategoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "slug"]
         verbose_name_plural = "categories"
 
     def __str__(self) -> str:
         return self.name_in()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        categories_cache_invalidate()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        categories_cache_invalidate()
+        return result
 
     def name_in(self, language: str | None = None) -> str:
         """The name in `language` (default: the active one), falling back to the

@@ -3,6 +3,26 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from quartier.platform.money import Currency
+from quartier.platform.tenant_cache import invalidate, tenant_key
+
+# Cached reads of the settings row (marketplace/selectors.py), one key per tenant schema.
+SETTINGS_KEY = "marketplace:settings"
+LANGUAGES_KEY = "marketplace:languages"
+RATING_MINIMUM_KEY = "marketplace:rating_min_reviews"
+
+
+def settings_cache_invalidate() -> None:
+    """The current tenant's cached settings are stale: every write of the row calls it."""
+    for name in (SETTINGS_KEY, LANGUAGES_KEY, RATING_MINIMUM_KEY):
+        invalidate(tenant_key(name))
+
+
+class SettingsQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # A bulk update sends no post_save: the cached copies go here.
+        updated = super().update(**kwargs)
+        settings_cache_invalidate()
+        return updated
 
 
 def _all_languages() -> list[str]:
@@ -32,6 +52,8 @@ class MarketplaceSettings(models.Model):
     rating_min_reviews = models.PositiveSmallIntegerField(default=3)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SettingsQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(condition=models.Q(singleton=True), name="settings_singleton"),
@@ -45,6 +67,15 @@ class MarketplaceSettings(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        settings_cache_invalidate()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        settings_cache_invalidate()
+        return result
 
 
 # Models that moved to another app keep their old label on the rows written before the

@@ -2,12 +2,16 @@
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import connection
-
-from quartier.marketplace.models import MarketplaceSettings
+from quartier.marketplace.models import (
+    LANGUAGES_KEY,
+    RATING_MINIMUM_KEY,
+    SETTINGS_KEY,
+    MarketplaceSettings,
+)
+from quartier.platform.tenant_cache import cached, tenant_key
 
 LANGUAGES_CACHE_SECONDS = 24 * 60 * 60
+SETTINGS_CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -26,53 +30,63 @@ class MarketplaceLanguages:
         return self.default
 
 
+def settings_cache_key() -> str:
+    return tenant_key(SETTINGS_KEY)
+
+
 def marketplace_settings() -> MarketplaceSettings:
-    """The current tenant's settings (created by provisioning; never missing)."""
+    """The current tenant's settings (created by provisioning; never missing), to read:
+    from the cache when warm. Changes go through marketplace_settings_for_update()."""
+    return cached(settings_cache_key(), _settings_row, SETTINGS_CACHE_SECONDS)
+
+
+def _settings_row() -> MarketplaceSettings:
     return MarketplaceSettings.objects.get(singleton=True)
 
 
+def marketplace_settings_for_update() -> MarketplaceSettings:
+    """The settings row from the database, locked until the transaction ends."""
+    return MarketplaceSettings.objects.select_for_update().get(singleton=True)
+
+
 def languages_cache_key() -> str:
-    return f"marketplace:languages:{connection.schema_name}"
+    return tenant_key(LANGUAGES_KEY)
 
 
 def marketplace_languages() -> MarketplaceLanguages:
     """The current tenant's languages; from the cache when warm (every request reads it)."""
-    key = languages_cache_key()
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    return cached(languages_cache_key(), _languages, LANGUAGES_CACHE_SECONDS)
+
+
+def _languages() -> MarketplaceLanguages:
     default, enabled = MarketplaceSettings.objects.filter(singleton=True).values_list(
         "default_language", "enabled_languages"
     ).first() or ("de", ["de", "fr", "it", "en"])
     # The default is always spoken, whatever an old row says.
     enabled = tuple(enabled) if default in enabled else (default, *enabled)
-    languages = MarketplaceLanguages(default=default, enabled=enabled)
-    cache.set(key, languages, LANGUAGES_CACHE_SECONDS)
-    return languages
+    return MarketplaceLanguages(default=default, enabled=enabled)
 
 
 RATING_MINIMUM_CACHE_SECONDS = 5 * 60
 
 
 def rating_minimum_cache_key() -> str:
-    return f"marketplace:rating_min_reviews:{connection.schema_name}"
+    return tenant_key(RATING_MINIMUM_KEY)
 
 
 def rating_min_reviews() -> int:
     """Published reviews a provider needs before a number is shown (else "New");
     from the cache when warm, because every page with a helper on it reads it."""
-    key = rating_minimum_cache_key()
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    return cached(rating_minimum_cache_key(), _rating_minimum, RATING_MINIMUM_CACHE_SECONDS)
+
+
+def _rating_minimum() -> int:
     minimum = (
         MarketplaceSettings.objects.filter(singleton=True)
         .values_list("rating_min_reviews", flat=True)
         .first()
     )
-    minimum = 3 if minimum is None else minimum
-    cache.set(key, minimum, RATING_MINIMUM_CACHE_SECONDS)
-    return minimum
+    return 3 if minimum is None else minimum
 
 
 def localized(names: dict | None, language: str | None = None) -> str:

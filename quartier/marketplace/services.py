@@ -1,16 +1,11 @@
 """Writes on the marketplace settings."""
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from quartier.marketplace.errors import INVALID_LANGUAGES
 from quartier.marketplace.models import MarketplaceSettings
-from quartier.marketplace.selectors import (
-    languages_cache_key,
-    marketplace_settings,
-    rating_minimum_cache_key,
-)
+from quartier.marketplace.selectors import marketplace_settings_for_update
 from quartier.platform.errors import ApplicationError
 from quartier.platform.languages import Language
 
@@ -53,7 +48,7 @@ def marketplace_languages_set(
         first = next(iter(fields.values()))[0]
         raise ApplicationError(INVALID_LANGUAGES, first, fields=fields)
 
-    row = marketplace_settings()
+    row = marketplace_settings_for_update()
     before = {"default_language": row.default_language, "enabled_languages": row.enabled_languages}
     # Stored in the order of Language, so the switcher lists them the same way everywhere.
     row.enabled_languages = [code for code in Language.values if code in enabled_languages]
@@ -66,11 +61,6 @@ def marketplace_languages_set(
         before=before,
         after={"default_language": default_language, "enabled_languages": row.enabled_languages},
     )
-    # Now, for this transaction's own requests; after commit, because a concurrent
-    # request may have cached the old languages in between.
-    key = languages_cache_key()
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
     return row
 
 
@@ -81,7 +71,7 @@ def marketplace_rating_minimum_set(*, actor, minimum: int) -> MarketplaceSetting
         raise ApplicationError.invalid_field(
             "rating_min_reviews", _("Choose a number of reviews from 1 to 50.")
         )
-    row = marketplace_settings()
+    row = marketplace_settings_for_update()
     before = {"rating_min_reviews": row.rating_min_reviews}
     row.rating_min_reviews = minimum
     row.save(update_fields=["rating_min_reviews", "updated_at"])
@@ -92,9 +82,6 @@ def marketplace_rating_minimum_set(*, actor, minimum: int) -> MarketplaceSetting
         before=before,
         after={"rating_min_reviews": minimum},
     )
-    key = rating_minimum_cache_key()
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
     return row
 
 

@@ -5,6 +5,7 @@ import uuid
 from django.http import HttpResponse, JsonResponse
 
 from quartier.platform.logging import request_id_var, tenant_var
+from quartier.platform.tenant_cache import request_scope
 
 
 class HealthProbeMiddleware:
@@ -33,6 +34,17 @@ class HealthProbeMiddleware:
         finally:
             request_id_var.reset(request_token)
             tenant_var.reset(tenant_token)
+
+
+class TenantCacheScopeMiddleware:
+    """Per-tenant cached values are read at most once per request (platform.tenant_cache)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with request_scope():
+            return self.get_response(request)
 
 
 class ApplicationErrorMiddleware:

@@ -11,12 +11,20 @@ from django.conf import settings
 from tenant_schemas_celery.task import TenantTask
 
 from quartier.platform.errors import ApplicationError
+from quartier.platform.tenant_cache import request_scope
 
 
 class QuartierTask(TenantTask):
     abstract = True
 
     autoretry_for = (Exception,)
+
+    def __call__(self, *args, **kwargs):
+        # One unit of work, like a request: cached tenant values are read once, and an
+        # invalidation of a rolled back task does not outlive it.
+        with request_scope():
+            return super().__call__(*args, **kwargs)
+
     # A domain decision (not found, invalid, conflict) does not change on a retry: such a
     # task goes to the dead letters at once.
     dont_autoretry_for = (ApplicationError,)

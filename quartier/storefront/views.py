@@ -168,7 +168,7 @@ def chips_by_provider(slugs_by_provider: dict[int, list[str]]) -> dict[int, list
 
 def search(request):
     params = _search_params(request.GET)
-    categories = list(selectors.category_list())
+    categories = selectors.categories_active()
     context = {
         "query": request.GET,
         "categories": categories,

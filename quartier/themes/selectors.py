@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection
 
+from quartier.platform.tenant_cache import cached, tenant_key
 from quartier.themes import tokens as t
 from quartier.themes.css import theme_stylesheet
 from quartier.themes.models import Theme
@@ -31,7 +32,7 @@ class ThemeSnapshot:
 
 
 def published_cache_key() -> str:
-    return f"themes:published:{connection.schema_name}"
+    return tenant_key("themes:published")
 
 
 def css_cache_key(version: int) -> str:
@@ -59,20 +60,19 @@ def _marketplace_name() -> str:
 
 
 def theme_published() -> ThemeSnapshot:
-    """What visitors see; from the cache when warm (no query)."""
-    cached = cache.get(published_cache_key())
-    if cached is not None:
-        return cached
+    """What visitors see; from the cache when warm (no query), once per request."""
+    return cached(published_cache_key(), _published_snapshot, CACHE_SECONDS)
+
+
+def _published_snapshot() -> ThemeSnapshot:
     theme = theme_get()
-    snapshot = ThemeSnapshot(
+    return ThemeSnapshot(
         tokens=theme.published,
         version=theme.version,
         revision=theme.version,
         logo=theme.published_logo.name or "",
         favicon=theme.published_favicon.name or "",
     )
-    cache.set(published_cache_key(), snapshot, CACHE_SECONDS)
-    return snapshot
 
 
 def theme_draft() -> ThemeSnapshot:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from quartier.marketplace.services import audit_record
 from quartier.platform.errors import ApplicationError
+from quartier.platform.tenant_cache import invalidate
 from quartier.platform.uploads import image_clean
 from quartier.themes import selectors
 from quartier.themes import tokens as t
@@ -31,11 +32,7 @@ def _locked_theme() -> Theme:
 
 
 def _invalidate() -> None:
-    # Now, so this process sees it at once, and after commit, because a request that
-    # read the old row in the meantime may have cached it again.
-    cache.delete(selectors.published_cache_key())
-    key = selectors.published_cache_key()
-    transaction.on_commit(lambda: cache.delete(key))
+    invalidate(selectors.published_cache_key())
 
 
 def _delete_files_later(theme: Theme, names: set[str]) -> None:

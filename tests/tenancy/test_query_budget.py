@@ -105,3 +105,56 @@ def test_a_get_never_writes(endpoint, tenant_a):
     assert response.status_code in statuses(endpoint.ok), response.content[:500]
     writes = [query["sql"] for query in queries.captured_queries if query["sql"].startswith(WRITES)]
     assert writes == []
+
+
+# Statements of one warm request on each path bench/serving.py measures (the hot read
+# paths; the largest count of this test and of the benchmark's 10,000 listings). A change
+# that adds one must raise its number here, on purpose. Before the per-tenant cache
+# (2026-12-04): search 5, home 1, results 8, dashboard 20.
+SERVING_BUDGETS = {
+    "listing_api": 2,
+    "search_api": 3,
+    "bookings_api": 2,
+    "home": 0,
+    "results_page": 5,
+    "listing_page": 3,
+    "provider_dashboard": 19,
+}
+
+
+def _serving_requests(handle):
+    """(client, path) of each measured path, on `handle` with one bookable listing and
+    one booking of its customer."""
+    from quartier.bookings.services.requests import booking_request_slot
+    from tests.bookings.factories import next_local
+    from tests.bookings.isolation import _listing
+
+    with handle.context():
+        listing = _listing(handle)
+        booking_request_slot(
+            listing=listing, customer=handle.users["customer"], starts_at=next_local(10)
+        )
+    search = f"postal_code={listing.postal_code}&radius_km=10&q=WLAN"
+    visitor = handle.client()
+    return {
+        "listing_api": (visitor, f"/api/listings/{listing.pk}/"),
+        "search_api": (visitor, f"/api/listings/search/?{search}"),
+        "bookings_api": (handle.client("customer"), "/api/bookings/"),
+        "home": (visitor, "/"),
+        "results_page": (visitor, f"/search/?{search}"),
+        "listing_page": (visitor, f"/listings/{listing.pk}/"),
+        "provider_dashboard": (handle.session_client("provider"), "/dashboard/provider/"),
+    }
+
+
+def test_the_served_paths_stay_within_their_statement_budgets(tenant_a):
+    over = {}
+    for name, (client, path) in _serving_requests(tenant_a).items():
+        client.get(path)  # warms the caches (tenant, settings, categories, theme)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, (name, response.content[:300])
+        statements = [query["sql"] for query in queries.captured_queries]
+        if len(statements) > SERVING_BUDGETS[name]:
+            over[name] = statements
+    assert over == {}, "\n".join(f"{name}: {len(sql)} {sql}" for name, sql in over.items())

@@ -6,7 +6,10 @@ from quartier.bookings.models import Booking, BookingEvent, Message, Review, Tim
 from quartier.catalog.api.serializers import POSTAL_CODE
 from quartier.catalog.models import Category, Listing
 from quartier.platform.api.query import PrimaryKeyRelatedField
-from quartier.platform.api.serializers import ReasonSerializer  # noqa: F401  (re-export)
+from quartier.platform.api.serializers import (
+    PrebuiltFieldsMixin,
+    ReasonSerializer,  # noqa: F401  (re-export)
+)
 
 
 class SlotQuerySerializer(serializers.Serializer):
@@ -96,7 +99,7 @@ class ActionSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField(required=False)
 
 
-class BookingEventSerializer(serializers.ModelSerializer):
+class BookingEventSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
 
     class Meta:
@@ -107,7 +110,7 @@ class BookingEventSerializer(serializers.ModelSerializer):
         return event.actor.display_name if event.actor_id else None
 
 
-class BookingSerializer(serializers.ModelSerializer):
+class BookingSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     price = serializers.SerializerMethodField()
     customer = serializers.SerializerMethodField()
     provider = serializers.SerializerMethodField()

@@ -14,7 +14,10 @@ from quartier.platform.api.query import (
     IntegerField,
     PrimaryKeyRelatedField,
 )
-from quartier.platform.api.serializers import ReasonSerializer  # noqa: F401  (re-export)
+from quartier.platform.api.serializers import (
+    PrebuiltFieldsMixin,
+    ReasonSerializer,  # noqa: F401  (re-export)
+)
 from quartier.platform.languages import Language
 from quartier.platform.money import Money
 from quartier.providers.models import ProviderProfile, SocialLink
@@ -27,7 +30,7 @@ def _language() -> str:
     return (get_language() or "de")[:2]
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -62,7 +65,7 @@ class RatingSerializer(serializers.Serializer):
         return provider_rating(profile).is_new
 
 
-class ProviderSummarySerializer(serializers.ModelSerializer):
+class ProviderSummarySerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     badges = serializers.ListField(source="badge_slugs", child=serializers.CharField())
     rating = RatingSerializer(source="*")
 
@@ -131,7 +134,7 @@ class ListingPhotoSerializer(serializers.Serializer):
         return photo.image.url
 
 
-class ListingSerializer(serializers.ModelSerializer):
+class ListingSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     category = CategorySerializer()
     provider = ProviderSummarySerializer()
     price = serializers.SerializerMethodField()

@@ -1,11 +1,12 @@
 """Reads on categories, listings, tasks and offers — fetched and authorised
 together, so views never call a bare .objects.get()."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
 from quartier.catalog.models import (
+    CATEGORIES_KEY,
     Category,
     Listing,
     ListingPhoto,
@@ -14,6 +15,7 @@ from quartier.catalog.models import (
 )
 from quartier.platform.errors import ApplicationError, NotFound
 from quartier.platform.params import integer_or_none
+from quartier.platform.tenant_cache import cached, tenant_key
 from quartier.providers.models import ProviderProfile
 from quartier.providers.selectors import provider_profile_of, provider_seen_by_owner_or_admin
 
@@ -21,6 +23,28 @@ from quartier.providers.selectors import provider_profile_of, provider_seen_by_o
 def category_list(*, include_inactive: bool = False) -> QuerySet[Category]:
     categories = Category.objects.order_by("parent_id", "position", "slug")
     return categories if include_inactive else categories.filter(is_active=True)
+
+
+CATEGORIES_CACHE_SECONDS = 24 * 60 * 60
+
+
+def categories_all() -> tuple[Category, ...]:
+    """Every category of the tenant (active or not), ordered as category_list(); from the
+    cache when warm: search, its facets and its page read the tree on every request."""
+    return cached(tenant_key(CATEGORIES_KEY), _categories, CATEGORIES_CACHE_SECONDS)
+
+
+def _categories() -> tuple[Category, ...]:
+    return tuple(Category.objects.order_by("parent_id", "position", "slug"))
+
+
+def categories_active() -> list[Category]:
+    return [category for category in categories_all() if category.is_active]
+
+
+def category_parents() -> dict[int, int]:
+    """Sub-category id -> its parent's id."""
+    return {c.pk: c.parent_id for c in categories_all() if c.parent_id is not None}
 
 
 def category_get(*, category_id: int) -> Category:
@@ -33,12 +57,14 @@ def category_get(*, category_id: int) -> Category:
 def category_ids_with_children(value: str) -> tuple[int, ...]:
     """A category given by id or slug, with its sub-categories (400 when unknown)."""
     category_id = integer_or_none(value)
-    lookup = Q(pk=category_id) if category_id is not None else Q(slug=str(value))
-    category = Category.objects.filter(lookup, is_active=True).first()
+    active = categories_active()
+    if category_id is not None:
+        category = next((c for c in active if c.pk == category_id), None)
+    else:
+        category = next((c for c in active if c.slug == str(value)), None)
     if category is None:
         raise ApplicationError.invalid_field("category", _("Unknown category."))
-    children = Category.objects.filter(parent=category, is_active=True)
-    return (category.pk, *children.values_list("pk", flat=True))
+    return (category.pk, *(c.pk for c in active if c.parent_id == category.pk))
 
 
 def _listings() -> QuerySet[Listing]:

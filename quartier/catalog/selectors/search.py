@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from quartier.catalog.models import Category
+from quartier.catalog.selectors.catalog import category_parents
 from quartier.marketplace.selectors import rating_min_reviews
 from quartier.platform.errors import ApplicationError
 
@@ -295,7 +295,7 @@ def _roll_up(counts: dict[int, int]) -> dict[int, int]:
     """Add each sub-category's count to its parent's."""
     if not counts:
         return {}
-    parents = dict(Category.objects.filter(parent__isnull=False).values_list("id", "parent_id"))
+    parents = category_parents()
     rolled = dict(counts)
     for category_id, count in counts.items():
         parent_id = parents.get(category_id)

@@ -127,6 +127,9 @@ MIDDLEWARE = [
     "quartier.tenants.metrics.RequestMetricsMiddleware",
     # Health probes answer before tenant resolution: load balancers call them by IP.
     "quartier.platform.middleware.HealthProbeMiddleware",
+    # Values cached per tenant (settings, languages, categories, theme) are read from
+    # Redis once per request, however often the page asks.
+    "quartier.platform.middleware.TenantCacheScopeMiddleware",
     # Security headers before tenant resolution, so its own answers (unknown host,
     # suspended tenant) carry them too; the CSP nonce is made only for pages that use one.
     "csp.middleware.CSPMiddleware",

@@ -5,7 +5,7 @@ system check quartier.E001 stops it.
 """
 
 from quartier.platform.embedded_db import database_settings_from_url, embedded_database_url
-from quartier.platform.env import deployment, env_int, env_str
+from quartier.platform.env import deployment, env_bool, env_int, env_str
 
 DATABASE_URL = env_str("DATABASE_URL")
 _URL = DATABASE_URL or (
@@ -19,7 +19,10 @@ DATABASES = {
         "ENGINE": "quartier.platform.db_backend",
         **database_settings_from_url(_URL),
         "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
-        "CONN_HEALTH_CHECKS": True,
+        # Off by default: the check is a `SELECT 1` round trip on every request. Without
+        # it a connection the server dropped fails one request, and Django closes it
+        # (errors on a connection make it check usability at the request's end).
+        "CONN_HEALTH_CHECKS": env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
         "OPTIONS": {
             # Fail fast when the server is gone instead of hanging a worker.
             "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3),
