@@ -52,20 +52,32 @@ def client() -> redis.Redis:
 
 def publish_to_user(*, schema: str, user_id: int, event: str, data: dict) -> str:
     """Log the event for replay, then publish it; returns its id."""
-    body = json.dumps(data, separators=(",", ":"))
+    return publish_to_users(schema=schema, events=[(user_id, event, data)])[0]
+
+
+def publish_to_users(*, schema: str, events: list[tuple[int, str, dict]]) -> list[str]:
+    """Log and publish each (user id, event, data) in one Redis round trip per step;
+    returns the event ids. The log entry's id goes with the message, so it is written
+    first (a pipeline, not MULTI: an event logged but not published is found again by
+    a reconnecting page's Last-Event-ID)."""
     redis_client = client()
-    log = log_of(schema, user_id)
-    event_id = redis_client.xadd(
-        log,
-        {"event": event, "data": body},
-        maxlen=settings.LIVE_REPLAY_MAX,
-        approximate=False,
-    )
-    redis_client.expire(log, LOG_TTL_SECONDS)
-    redis_client.publish(
-        channel_of(schema, user_id), json.dumps({"id": event_id, "event": event, "data": body})
-    )
-    return event_id
+    bodies = [json.dumps(data, separators=(",", ":")) for _user, _event, data in events]
+    logging = redis_client.pipeline(transaction=False)
+    for (user_id, event, _data), body in zip(events, bodies, strict=True):
+        log = log_of(schema, user_id)
+        logging.xadd(
+            log, {"event": event, "data": body}, maxlen=settings.LIVE_REPLAY_MAX, approximate=False
+        )
+        logging.expire(log, LOG_TTL_SECONDS)
+    event_ids = logging.execute()[::2]
+    publishing = redis_client.pipeline(transaction=False)
+    for (user_id, event, _data), body, event_id in zip(events, bodies, event_ids, strict=True):
+        publishing.publish(
+            channel_of(schema, user_id),
+            json.dumps({"id": event_id, "event": event, "data": body}),
+        )
+    publishing.execute()
+    return event_ids
 
 
 def replay(*, schema: str, user_id: int, last_event_id: str) -> list[tuple[str, str, str]]:
@@ -83,40 +95,45 @@ def replay(*, schema: str, user_id: int, last_event_id: str) -> list[tuple[str, 
 
 
 def deliver_live(payload: dict) -> None:
-    """Outbox delivery of `notifications.live`: push one notification to open pages."""
+    """Outbox delivery of `notifications.live`: push notifications to open pages.
+    A row holds the ids of one fan-out (rows queued before batching hold one id)."""
     from quartier.marketplace.selectors import marketplace_settings
     from quartier.notifications.models import Notification
-    from quartier.notifications.selectors import unread_count
+    from quartier.notifications.selectors import unread_counts
 
     if not is_enabled():
         return
-    notification = (
-        Notification.objects.select_related("recipient")
-        .filter(pk=payload["notification_id"])
-        .first()
+    ids = payload.get("notification_ids") or [payload["notification_id"]]
+    notifications = list(
+        Notification.objects.select_related("recipient").filter(pk__in=ids).order_by("pk")
     )
-    if notification is None:
+    if not notifications:
         return
-    recipient = notification.recipient
-    language = recipient.preferred_language or marketplace_settings().default_language
-    with translation.override(language):
-        title = notification.title
-    publish_to_user(
-        schema=connection.schema_name,
-        user_id=recipient.pk,
-        event="notification",
-        data={
-            "id": notification.pk,
-            "kind": notification.kind,
-            "title": title,
-            "url": notification.url,
-            "unread": unread_count(recipient),
-        },
-    )
+    default_language = marketplace_settings().default_language
+    unread = unread_counts({notification.recipient_id for notification in notifications})
+    events = []
+    for notification in notifications:
+        recipient = notification.recipient
+        with translation.override(recipient.preferred_language or default_language):
+            title = str(notification.title)
+        events.append(
+            (
+                recipient.pk,
+                "notification",
+                {
+                    "id": notification.pk,
+                    "kind": notification.kind,
+                    "title": title,
+                    "url": notification.url,
+                    "unread": unread.get(recipient.pk, 0),
+                },
+            )
+        )
+    publish_to_users(schema=connection.schema_name, events=events)
 
 
 def register() -> None:
     from quartier.notifications.services import LIVE_KIND
     from quartier.outbox.services import outbox_handler_register
 
-    outbox_handler_register(LIVE_KIND, deliver_live)
+    outbox_handler_register(LIVE_KIND, deliver_live, urgent=True)

@@ -1,6 +1,6 @@
 """Reads of the notification centre."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from quartier.accounts.models import User
 from quartier.notifications.kinds import channels_of, preference_kinds
@@ -12,6 +12,16 @@ PAGE_SIZE = 50
 def unread_count(user: User) -> int:
     """The bell's number: one COUNT over the partial index of unread rows."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def unread_counts(user_ids) -> dict[int, int]:
+    """The bells of many users in one grouped COUNT (users with none are absent)."""
+    return dict(
+        Notification.objects.filter(recipient_id__in=list(user_ids), read_at__isnull=True)
+        .values_list("recipient_id")
+        .annotate(unread=Count("pk"))
+        .values_list("recipient_id", "unread")
+    )
 
 
 def notifications_of(user: User) -> QuerySet[Notification]:

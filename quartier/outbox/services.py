@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from quartier.outbox.models import OutboxMessage
@@ -44,16 +44,20 @@ class _Delivery:
     handler: Callable[[dict], object]
     # Payloads holding secrets (an SMS code) are emptied once delivered.
     keep_payload: bool
+    # Claimed before older rows of other kinds: a page waiting for a live event must not
+    # queue behind the same commit's five hundred e-mails.
+    urgent: bool = False
 
 
 _deliveries: dict[str, _Delivery] = {}
 
 
 def outbox_handler_register(
-    kind: str, handler: Callable[[dict], object], *, keep_payload: bool = True
+    kind: str, handler: Callable[[dict], object], *, keep_payload: bool = True, urgent: bool = False
 ) -> None:
-    """Deliver rows of `kind` with `handler(payload)`; called from AppConfig.ready."""
-    _deliveries[kind] = _Delivery(handler, keep_payload)
+    """Deliver rows of `kind` with `handler(payload)`; called from AppConfig.ready.
+    Due rows of `urgent` kinds are delivered first, whatever their age."""
+    _deliveries[kind] = _Delivery(handler, keep_payload, urgent)
 
 
 def outbox_handler_unregister(kind: str) -> None:
@@ -112,7 +116,7 @@ def _claim(now: datetime, batch_size: int) -> list[OutboxMessage]:
         messages = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
-            .order_by("id")[:batch_size]
+            .order_by(_urgent_first(), "id")[:batch_size]
         )
         if messages:
             OutboxMessage.objects.filter(pk__in=[message.pk for message in messages]).update(
@@ -121,6 +125,11 @@ def _claim(now: datetime, batch_size: int) -> list[OutboxMessage]:
     for message in messages:
         message.attempts += 1
     return messages
+
+
+def _urgent_first() -> Case:
+    urgent = [kind for kind, delivery in _deliveries.items() if delivery.urgent]
+    return Case(When(kind__in=urgent, then=Value(0)), default=Value(1))
 
 
 def _deliver(message: OutboxMessage) -> int:

@@ -186,7 +186,7 @@ def test_live_delivery_is_queued_in_the_same_transaction(tenant_a, listing):
     assert notification.recipient_id == tenant_a.users["provider"].pk
     assert booking.pk == notification.params["booking_id"]
     assert queued == [
-        ({"notification_id": notification.pk}, f"notification:{notification.pk}:live")
+        ({"notification_ids": [notification.pk]}, f"notification:{notification.pk}:live")
     ]
 
 
@@ -320,3 +320,21 @@ def test_a_switched_off_email_is_not_sent_but_the_rest_still_is(
     assert [message.to for message in mail.outbox] == [[tenant_a.users["customer"].email]]
     # the notification centre still has it
     assert ("provider", "booking_requested", f"/bookings/{booking.pk}/") in _received(tenant_a)
+
+
+def test_a_fan_out_queues_one_live_row_for_all_its_recipients(tenant_a):
+    from quartier.notifications.services import notifications_create
+
+    with tenant_a.context():
+        earlier = _outbox_high_water()
+        notifications = notifications_create(
+            recipient_ids=[tenant_a.users["provider"].pk, tenant_a.users["customer"].pk],
+            kind="message_received",
+            url="/bookings/1/",
+        )
+        queued = list(
+            OutboxMessage.objects.filter(kind="notifications.live", pk__gt=earlier).values_list(
+                "payload", flat=True
+            )
+        )
+    assert queued == [{"notification_ids": [n.pk for n in notifications]}]

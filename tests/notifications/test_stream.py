@@ -293,3 +293,49 @@ def test_a_committed_notification_reaches_the_open_stream_through_the_outbox(
         "url": "/bookings/1/",
         "unread": 1,
     }
+
+
+def test_one_fan_out_row_reaches_each_recipients_own_stream_only(
+    server, tenant_pair, sessions, live_settings
+):
+    """A broadcast's notifications travel as one outbox row and one Redis pipeline:
+    each recipient still gets exactly its own event and its own unread count."""
+    import json
+
+    tenant_a, tenant_b = tenant_pair
+    provider = Stream(server, tenant_a.host, sessions(tenant_a, "provider"))
+    customer = Stream(server, tenant_a.host, sessions(tenant_a, "customer"))
+    other_tenant = Stream(server, tenant_b.host, sessions(tenant_b, "provider"))
+    recipients = [tenant_a.users["provider"].pk, tenant_a.users["customer"].pk]
+
+    def notify():
+        from quartier.notifications.services import notifications_create
+
+        with tenant_a.context():
+            notifications_create(recipient_ids=recipients[:1], kind="message_received")
+            return [
+                n.pk
+                for n in notifications_create(recipient_ids=recipients, kind="message_received")
+            ]
+
+    pks = committed(notify)
+    try:
+        provider_frames = provider.frames(2)
+        (customer_frame,) = customer.frames(1)
+        assert customer.nothing_more(seconds=0.5)
+        assert other_tenant.nothing_more(seconds=0.5)
+    finally:
+        for stream in (provider, customer, other_tenant):
+            stream.close()
+
+        def clean():
+            with tenant_a.context():
+                Notification.objects.filter(recipient_id__in=recipients).delete()
+                OutboxMessage.objects.filter(kind="notifications.live").delete()
+
+        committed(clean)
+
+    provider_data = [json.loads(frame["data"]) for frame in provider_frames]
+    customer_data = json.loads(customer_frame["data"])
+    assert [(d["id"], d["unread"]) for d in provider_data][-1] == (pks[0], 2)
+    assert (customer_data["id"], customer_data["unread"]) == (pks[1], 1)

@@ -118,3 +118,20 @@ def test_a_verification_code_leaves_by_sms_and_is_not_kept(
 
     assert [to for to, _text in sms.outbox] == ["+41 79 555 00 11"]
     assert (row.status, row.payload) == ("sent", {})
+
+
+def test_an_urgent_kind_is_delivered_before_older_rows(tenant_a, test_kind):
+    order: list[str] = []
+    outbox_handler_register("tests.urgent", lambda payload: order.append("urgent"), urgent=True)
+    outbox_handler_register("tests.slow", lambda payload: order.append("slow"))
+    try:
+        with tenant_a.context():
+            outbox_enqueue(kind="tests.slow", payload={}, dedupe_key="slow:1")
+            outbox_enqueue(kind="tests.urgent", payload={}, dedupe_key="urgent:1")
+            outbox_enqueue(kind="tests.slow", payload={}, dedupe_key="slow:2")
+
+            assert outbox_dispatch() == 3
+    finally:
+        outbox_handler_unregister("tests.urgent")
+        outbox_handler_unregister("tests.slow")
+    assert order == ["urgent", "slow", "slow"]
