@@ -119,6 +119,7 @@ def _tail(helper, customer, handle, base: str, viewport: str) -> None:
     customer.get_by_role("link", name="Book this service").click()
     check_page(customer, "book", shot, small_targets=False)
     window_start = _next_minute(_now())
+    customer.locator("details.bk-windows > summary").click()  # "propose your own times"
     window = customer.get_by_role("group", name=re.compile(r"^Time window 1"))
     window.get_by_label("Window 1: from").fill(window_start.strftime(LOCAL_INPUT))
     window.get_by_label("Window 1: until").fill(

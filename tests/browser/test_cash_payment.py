@@ -8,6 +8,7 @@ import pytest
 
 from quartier.billing.models import Payment
 from quartier.platform.tenancy import public_context
+from tests.browser.booking_steps import book_slot, booking_id_of
 from tests.browser.conftest import _seed, axe_violations, sign_in
 from tests.browser.test_journey import _happened
 
@@ -46,11 +47,8 @@ def test_cash_on_site_from_booking_to_earnings(cash_market, new_context):
     sign_in(provider, base, market.provider_email)
 
     # the customer books: no card step, the booking page says what to pay on site
-    customer.goto(f"{base}/listings/{market.listing.pk}/book/")
-    customer.locator("fieldset.slot-day").nth(1).get_by_role("radio").first.check()
-    customer.locator("form.slot-form button[type=submit]").click()
-    customer.wait_for_url(f"{base}/bookings/*/")
-    booking_id = int(customer.url.rstrip("/").split("/")[-1])
+    booking_id = booking_id_of(book_slot(customer, base, market.listing.pk))
+    customer.goto(f"{base}/bookings/{booking_id}/")
     status = customer.locator("#cash-status").inner_text().replace("\u00a0", " ")
     assert status == "Pay CHF 60.00 on site to Helper Cash Helpers"
     assert _fits_the_phone(customer)
