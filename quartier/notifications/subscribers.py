@@ -136,8 +136,9 @@ def dispute_opened(event: DisputeOpened) -> None:
 
 
 def booking_mail_keep(booking, action: str, users: list) -> list:
-    """Drop from a booking e-mail's recipients whoever switched e-mail off for its kind
-    (an action without a kind, such as a confirmation, always goes out)."""
+    """Drop from a booking e-mail's recipients whoever has e-mail off for its kind (their
+    own switch, else the tenant's default); an action without a kind, such as a
+    confirmation, always goes out."""
     from quartier.notifications.kinds import CHANNEL_EMAIL
     from quartier.notifications.selectors import channel_switches
 
