@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quartier.backoffice import dispatch, step_views, views
+from quartier.backoffice import dispatch, notifications, step_views, views
 
 app_name = "backoffice"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("back-office/", views.index, name="index"),
     path("back-office/categories/", views.categories, name="categories"),
     path("back-office/dispatch/", dispatch.dispatch_queue, name="dispatch"),
+    path(
+        "back-office/notifications/",
+        notifications.notification_defaults,
+        name="notifications",
+    ),
     path("back-office/dispatch/policy/", dispatch.dispatch_policy, name="dispatch-policy"),
     path("back-office/categories/<int:pk>/", views.category_edit, name="category"),
     path("back-office/vetting/", views.vetting, name="vetting"),

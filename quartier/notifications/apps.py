@@ -9,8 +9,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from quartier.notifications import live, push, subscribers
+        from quartier.notifications import live, push, sms, subscribers
 
         subscribers.register()
         live.register()
         push.register()
+        sms.register()

@@ -49,12 +49,21 @@ CHANNEL_IN_APP = "in_app"
 CHANNEL_LIVE = "live"
 CHANNEL_PUSH = "push"
 CHANNEL_EMAIL = "email"
+CHANNEL_SMS = "sms"
 CHANNELS = {
     CHANNEL_IN_APP: _("In the notification centre"),
     CHANNEL_LIVE: _("Live on open pages"),
     CHANNEL_PUSH: _("Push to your devices"),
     CHANNEL_EMAIL: _("By e-mail"),
+    CHANNEL_SMS: _("By text message"),
 }
+# Text messages cost money and wake people: only the kinds someone must act on soon
+# have one, and it is off unless the user (or the tenant's default) turns it on.
+SMS_KINDS = frozenset(
+    {"broadcast_invite", "booking_requested", "booking_accepted", "booking_cancelled"}
+)
+# Channels held back during the user's quiet hours (the notification is stored anyway).
+QUIET_CHANNELS = frozenset({CHANNEL_PUSH, CHANNEL_SMS})
 # The kinds that have an e-mail at all (the booking e-mails, sent by bookings): the
 # others offer no e-mail switch.
 EMAIL_KINDS = frozenset(
@@ -70,7 +79,22 @@ EMAIL_KINDS = frozenset(
 
 
 def channels_of(kind: str) -> list[str]:
-    return [channel for channel in CHANNELS if channel != CHANNEL_EMAIL or kind in EMAIL_KINDS]
+    return [
+        channel
+        for channel in CHANNELS
+        if (channel != CHANNEL_EMAIL or kind in EMAIL_KINDS)
+        and (channel != CHANNEL_SMS or kind in SMS_KINDS)
+    ]
+
+
+def built_in_default(channel: str) -> bool:
+    """On or off where neither the user nor the tenant chose."""
+    return channel != CHANNEL_SMS
+
+
+def all_kinds_for_defaults() -> list[str]:
+    """Every kind the tenant sets defaults for (admins' kinds included)."""
+    return [kind for kind in KINDS if kind not in PREFERENCE_KINDS]
 
 
 def preference_kind(kind: str) -> str:

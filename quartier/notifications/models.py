@@ -43,7 +43,8 @@ class Notification(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """A switched-off channel for one kind; no row means the channel is on."""
+    """The user's choice for one kind and channel; no row means the tenant's default
+    (NotificationDefault), else the built-in one (kinds.built_in_default)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
@@ -62,6 +63,44 @@ class NotificationPreference(models.Model):
     def __str__(self) -> str:
         state = "on" if self.is_enabled else "off"
         return f"{self.kind}/{self.channel} {state} for user {self.user_id}"
+
+
+class NotificationDefault(models.Model):
+    """The tenant admin's default for one kind and channel, for users who never chose."""
+
+    kind = models.CharField(max_length=40)
+    channel = models.CharField(max_length=20)
+    is_enabled = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "channel"], name="notification_default_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"default {self.kind}/{self.channel} {'on' if self.is_enabled else 'off'}"
+
+
+class QuietHours(models.Model):
+    """A user's nightly quiet time, local time in the platform's zone (Europe/Zurich);
+    `start` after `end` crosses midnight. Push and text messages wait for its end."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiet_hours"
+    )
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        verbose_name_plural = "quiet hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(start=models.F("end")), name="quiet_hours_not_empty"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"quiet {self.start}-{self.end} for user {self.user_id}"
 
 
 class PushSubscription(models.Model):

@@ -3,23 +3,32 @@
 delivery goes through the outbox after commit."""
 
 from collections.abc import Iterable
+from datetime import datetime, time
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from quartier.accounts.models import User
-from quartier.notifications import push
+from quartier.notifications import push, selectors, sms
 from quartier.notifications.kinds import (
     CHANNEL_IN_APP,
     CHANNEL_LIVE,
     CHANNEL_PUSH,
+    CHANNEL_SMS,
     KINDS,
+    all_kinds_for_defaults,
     channels_of,
-    preference_kind,
     preference_kinds,
 )
-from quartier.notifications.models import Notification, NotificationPreference, PushSubscription
+from quartier.notifications.models import (
+    Notification,
+    NotificationDefault,
+    NotificationPreference,
+    PushSubscription,
+    QuietHours,
+)
+from quartier.notifications.quiet import quiet_until
 from quartier.outbox.services import outbox_enqueue
 
 LIVE_KIND = "notifications.live"
@@ -27,32 +36,34 @@ LIVE_KIND = "notifications.live"
 
 @transaction.atomic
 def notifications_create(
-    *, recipient_ids: Iterable[int], kind: str, url: str = "", params: dict | None = None
+    *,
+    recipient_ids: Iterable[int],
+    kind: str,
+    url: str = "",
+    params: dict | None = None,
+    now: datetime | None = None,
 ) -> list[Notification]:
     """Store a `kind` notification for each recipient who keeps the centre on for it,
-    and queue live delivery for those who keep live updates on, and a push to each
-    subscribed device of those who keep push on."""
+    and queue live delivery, a push to each subscribed device and a text message for
+    those who keep those channels on (their own choice, else the tenant's default).
+    Push and text messages wait for the end of the recipient's quiet hours."""
     if kind not in KINDS:
         raise LookupError(f"unknown notification kind {kind!r}")
     recipient_ids = list(dict.fromkeys(pk for pk in recipient_ids if pk is not None))
     if not recipient_ids:
         return []
-    switched_off = set(
-        NotificationPreference.objects.filter(
-            user_id__in=recipient_ids, kind=preference_kind(kind), is_enabled=False
-        ).values_list("user_id", "channel")
-    )
+    switches = selectors.channel_switches(recipient_ids, kind)
     notifications = Notification.objects.bulk_create(
         [
             Notification(recipient_id=pk, kind=kind, url=url, params=params or {})
             for pk in recipient_ids
-            if (pk, CHANNEL_IN_APP) not in switched_off
+            if switches[(pk, CHANNEL_IN_APP)]
         ]
     )
     live = [
         notification.pk
         for notification in notifications
-        if (notification.recipient_id, CHANNEL_LIVE) not in switched_off
+        if switches[(notification.recipient_id, CHANNEL_LIVE)]
     ]
     # One outbox row for the whole fan-out (a broadcast invites hundreds): delivered as
     # one read and one Redis pipeline instead of a row, its queries and its round trips
@@ -63,15 +74,29 @@ def notifications_create(
             payload={"notification_ids": live},
             dedupe_key=f"notification:{live[0]}:live",
         )
-    _enqueue_push(notifications, switched_off)
+    held = _held_until(notifications, now or timezone.now())
+    _enqueue_push(notifications, switches, held)
+    _enqueue_sms(notifications, switches, held)
     return notifications
 
 
-def _enqueue_push(notifications: list[Notification], switched_off: set) -> None:
+def _held_until(notifications: list[Notification], now: datetime) -> dict[int, datetime]:
+    """Recipient id -> end of the quiet hours they are in now."""
+    held = {}
+    for user_id, hours in selectors.quiet_hours_by_user(
+        [notification.recipient_id for notification in notifications]
+    ).items():
+        until = quiet_until(now, hours.start, hours.end)
+        if until is not None:
+            held[user_id] = until
+    return held
+
+
+def _enqueue_push(notifications: list[Notification], switches: dict, held: dict) -> None:
     wanted = {
         notification.recipient_id: notification
         for notification in notifications
-        if (notification.recipient_id, CHANNEL_PUSH) not in switched_off
+        if switches.get((notification.recipient_id, CHANNEL_PUSH))
     }
     if not wanted or not push.is_enabled():
         return
@@ -84,6 +109,35 @@ def _enqueue_push(notifications: list[Notification], switched_off: set) -> None:
             kind=push.PUSH_KIND,
             payload={"notification_id": notification.pk, "subscription_id": pk},
             dedupe_key=f"notification:{notification.pk}:push:{pk}",
+            not_before=held.get(user_id),
+        )
+
+
+def _enqueue_sms(notifications: list[Notification], switches: dict, held: dict) -> None:
+    wanted = [
+        notification
+        for notification in notifications
+        if switches.get((notification.recipient_id, CHANNEL_SMS))
+    ]
+    if not wanted:
+        return
+    # Only a number its owner proved to hold gets messages.
+    verified = set(
+        User.objects.filter(
+            pk__in=[notification.recipient_id for notification in wanted],
+            phone_verified_at__isnull=False,
+        )
+        .exclude(phone="")
+        .values_list("pk", flat=True)
+    )
+    for notification in wanted:
+        if notification.recipient_id not in verified:
+            continue
+        outbox_enqueue(
+            kind=sms.SMS_KIND,
+            payload={"notification_id": notification.pk},
+            dedupe_key=f"notification:{notification.pk}:sms",
+            not_before=held.get(notification.recipient_id),
         )
 
 
@@ -106,14 +160,38 @@ def notifications_mark_all_read(*, reader: User) -> int:
 
 @transaction.atomic
 def notification_preferences_set(*, user: User, enabled: set[tuple[str, str]]) -> None:
-    """Keep exactly the (kind, channel) pairs in `enabled` on; every other one off."""
+    """Keep exactly the (kind, channel) pairs in `enabled` on; every other one off. Every
+    pair is stored, so the tenant's later default changes no longer apply to this user."""
     NotificationPreference.objects.filter(user=user).delete()
     NotificationPreference.objects.bulk_create(
         [
-            NotificationPreference(user=user, kind=kind, channel=channel, is_enabled=False)
+            NotificationPreference(
+                user=user, kind=kind, channel=channel, is_enabled=(kind, channel) in enabled
+            )
             for kind in preference_kinds(user)
             for channel in channels_of(kind)
-            if (kind, channel) not in enabled
+        ]
+    )
+
+
+@transaction.atomic
+def quiet_hours_set(*, user: User, start: time | None, end: time | None) -> None:
+    """Set the user's quiet hours, or remove them when both are None."""
+    if start is None or end is None:
+        QuietHours.objects.filter(user=user).delete()
+        return
+    QuietHours.objects.update_or_create(user=user, defaults={"start": start, "end": end})
+
+
+@transaction.atomic
+def notification_defaults_set(*, enabled: set[tuple[str, str]]) -> None:
+    """The tenant's defaults: the pairs in `enabled` on, every other pair off."""
+    NotificationDefault.objects.all().delete()
+    NotificationDefault.objects.bulk_create(
+        [
+            NotificationDefault(kind=kind, channel=channel, is_enabled=(kind, channel) in enabled)
+            for kind in all_kinds_for_defaults()
+            for channel in channels_of(kind)
         ]
     )
 

@@ -136,10 +136,11 @@ def dispute_opened(event: DisputeOpened) -> None:
 
 
 def booking_mail_keep(booking, action: str, users: list) -> list:
-    """Drop from a booking e-mail's recipients whoever switched e-mail off for its kind
-    (an action without a kind, such as a confirmation, always goes out)."""
-    from quartier.notifications.kinds import CHANNEL_EMAIL, preference_kind
-    from quartier.notifications.models import NotificationPreference
+    """Drop from a booking e-mail's recipients whoever has e-mail off for its kind (their
+    own switch, else the tenant's default); an action without a kind, such as a
+    confirmation, always goes out."""
+    from quartier.notifications.kinds import CHANNEL_EMAIL
+    from quartier.notifications.selectors import channel_switches
 
     def kind_for(user) -> str | None:
         if action == "request" and booking.provider_id is None and user.pk != booking.customer_id:
@@ -147,19 +148,17 @@ def booking_mail_keep(booking, action: str, users: list) -> list:
         return _BOOKING_KINDS.get(action)
 
     kinds = {user.pk: kind_for(user) for user in users}
-    wanted = {preference_kind(kind) for kind in kinds.values() if kind}
-    if not wanted:
-        return users
-    off = set(
-        NotificationPreference.objects.filter(
-            user_id__in=list(kinds), kind__in=wanted, channel=CHANNEL_EMAIL, is_enabled=False
-        ).values_list("user_id", "kind")
-    )
-    return [
-        user
-        for user in users
-        if not kinds[user.pk] or (user.pk, preference_kind(kinds[user.pk])) not in off
-    ]
+    switches = {}
+    for kind in {kind for kind in kinds.values() if kind}:
+        user_ids = [pk for pk, found in kinds.items() if found == kind]
+        switches.update(
+            {
+                pk: switch
+                for (pk, channel), switch in channel_switches(user_ids, kind).items()
+                if channel == CHANNEL_EMAIL
+            }
+        )
+    return [user for user in users if not kinds[user.pk] or switches.get(user.pk, True)]
 
 
 def register() -> None:

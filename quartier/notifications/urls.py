@@ -9,6 +9,7 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read_all, name="read-all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="read"),
     path("notifications/preferences/", views.preferences, name="preferences"),
+    path("notifications/preferences/quiet-hours/", views.quiet_hours, name="quiet-hours"),
     path("notifications/push/subscribe/", views.push_subscribe, name="push-subscribe"),
     path("notifications/push/unsubscribe/", views.push_unsubscribe, name="push-unsubscribe"),
     path(

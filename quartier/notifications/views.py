@@ -13,12 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartier.notifications import push, selectors, services
-from quartier.notifications.kinds import (
-    CHANNELS,
-    KINDS,
-    channels_of,
-    preference_kinds,
-)
+from quartier.notifications.forms import QuietHoursForm
+from quartier.notifications.kinds import CHANNELS, channels_of, preference_kinds
 from quartier.platform.errors import ApplicationError
 
 SERVICE_WORKER = Path(__file__).parent / "static" / "notifications" / "sw.js"
@@ -75,33 +71,43 @@ def preferences(request):
         services.notification_preferences_set(user=request.user, enabled=enabled)
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:preferences")
+    return _preferences_page(request)
+
+
+def _preferences_page(request, quiet_form=None):
     enabled = selectors.enabled_preferences(request.user)
-    rows = [
-        {
-            "label": KINDS[kind].label,
-            "channels": [
-                {
-                    "value": f"{kind}:{channel}",
-                    "label": label,
-                    "checked": (kind, channel) in enabled,
-                    "offered": channel in channels_of(kind),
-                }
-                for channel, label in CHANNELS.items()
-            ],
-        }
-        for kind in preference_kinds(request.user)
-    ]
+    hours = selectors.quiet_hours_of(request.user)
+    if quiet_form is None:
+        quiet_form = QuietHoursForm(
+            initial={"start": hours.start, "end": hours.end} if hours else None
+        )
     return render(
         request,
         "notifications/preferences.html",
         {
-            "rows": rows,
+            "rows": selectors.preference_rows(preference_kinds(request.user), enabled),
             "channels": list(CHANNELS.values()),
             "push_enabled": push.is_enabled(),
             "push_public_key": settings.WEB_PUSH_VAPID_PUBLIC_KEY,
             "devices": list(selectors.push_subscriptions_of(request.user)),
+            "quiet_form": quiet_form,
+            "has_phone": bool(request.user.phone and request.user.phone_verified_at),
         },
+        status=400 if quiet_form.is_bound else 200,
     )
+
+
+@login_required
+@require_POST
+def quiet_hours(request):
+    form = QuietHoursForm(request.POST)
+    if not form.is_valid():
+        return _preferences_page(request, form)
+    services.quiet_hours_set(
+        user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+    )
+    messages.success(request, _("Your quiet hours are saved."))
+    return redirect("notifications:preferences")
 
 
 def _subscription_fields(request) -> dict:

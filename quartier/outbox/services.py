@@ -68,8 +68,11 @@ def outbox_kinds() -> dict[str, Callable[[dict], object]]:
     return {kind: delivery.handler for kind, delivery in _deliveries.items()}
 
 
-def outbox_enqueue(*, kind: str, payload: dict, dedupe_key: str = "") -> None:
-    """Record a side effect in the current transaction; delivered after it commits."""
+def outbox_enqueue(
+    *, kind: str, payload: dict, dedupe_key: str = "", not_before: datetime | None = None
+) -> None:
+    """Record a side effect in the current transaction; delivered after it commits (and
+    not before `not_before`, when given: a push held for the user's quiet hours)."""
     if kind not in _deliveries:
         raise LookupError(f"no outbox delivery is registered for {kind!r}")
     OutboxMessage.objects.bulk_create(
@@ -78,6 +81,7 @@ def outbox_enqueue(*, kind: str, payload: dict, dedupe_key: str = "") -> None:
                 kind=kind,
                 payload=payload,
                 dedupe_key=(dedupe_key or f"{kind}:{uuid.uuid4().hex}")[:200],
+                **({"next_attempt_at": not_before} if not_before else {}),
             )
         ],
         ignore_conflicts=True,

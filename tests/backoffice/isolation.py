@@ -262,6 +262,20 @@ def _dispatch_policies(handle):
         )
 
 
+def _notification_defaults(handle):
+    from quartier.notifications.models import NotificationDefault
+
+    with handle.context():
+        return sorted(NotificationDefault.objects.values_list("kind", "channel", "is_enabled"))
+
+
+def _a_default(handle):
+    from quartier.notifications.services import notification_defaults_set
+
+    notification_defaults_set(enabled={("broadcast_invite", "sms")})
+    return {}
+
+
 def _page(route, make=None, **fields):
     return Endpoint(route, actor="admin", is_api=False, make=make, cross=200, **fields)
 
@@ -497,4 +511,17 @@ ENDPOINTS = [
         state=_dispatch_policies,
     ),
     _page("back-office/sign-in-failures/", make=_signin_failure, grow=AGAIN),
+    _page("back-office/notifications/", make=_a_default),
+    Endpoint(
+        "back-office/notifications/",
+        method="post",
+        actor="admin",
+        is_api=False,
+        make=_a_default,
+        body=lambda params: {"enabled": ["booking_requested:sms"]},
+        ok=302,
+        cross=302,  # B sets its own defaults; A's stay
+        state=_notification_defaults,
+        label="save",
+    ),
 ]

@@ -31,6 +31,22 @@ def _preferences(handle):
         return sorted(NotificationPreference.objects.values_list("user_id", "kind", "channel"))
 
 
+def _quiet_hours(handle):
+    from quartier.notifications.models import QuietHours
+
+    with handle.context():
+        return sorted(QuietHours.objects.values_list("user_id", "start", "end"))
+
+
+def _a_quiet_time(handle):
+    from datetime import time
+
+    from quartier.notifications.services import quiet_hours_set
+
+    quiet_hours_set(user=handle.users["customer"], start=time(21), end=time(6))
+    return {}
+
+
 # A public address literal: valid without the test-only loopback setting, never contacted.
 PUSH_ENDPOINT = "https://8.8.8.8/push/" + MARKER
 
@@ -101,6 +117,17 @@ ENDPOINTS = [
         cross=302,
         state=_preferences,
         label="save",
+    ),
+    Endpoint(
+        "notifications/preferences/quiet-hours/",
+        method="post",
+        actor="customer",
+        is_api=False,
+        make=_a_quiet_time,
+        body=lambda params: {"start": "22:00", "end": "07:00"},
+        ok=302,
+        cross=302,  # B's customer sets their own; A's stay
+        state=_quiet_hours,
     ),
     # Under WSGI (the test client) the stream answers what was missed and closes.
     Endpoint(

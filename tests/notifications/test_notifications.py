@@ -258,12 +258,12 @@ def test_another_users_notification_cannot_be_marked_read(tenant_a):
 def test_the_preferences_page_saves_the_switches(tenant_a):
     client = tenant_a.session_client("provider")
     page = client.get("/notifications/preferences/").content.decode()
-    # 10 kinds with 3 channels each (the admins' two kinds left out for a provider), and
-    # e-mail for the 6 kinds that have an e-mail
-    assert page.count('type="checkbox"') == 36
+    # 10 kinds with 3 channels each (the admins' two kinds left out for a provider),
+    # e-mail for the 6 kinds that have an e-mail, text messages (off) for 4 kinds
+    assert page.count('type="checkbox"') == 40
     assert page.count(" checked") == 36
     admin_page = tenant_a.session_client("admin").get("/notifications/preferences/")
-    assert admin_page.content.decode().count('type="checkbox"') == 42
+    assert admin_page.content.decode().count('type="checkbox"') == 46
 
     response = client.post(
         "/notifications/preferences/",
@@ -273,11 +273,11 @@ def test_the_preferences_page_saves_the_switches(tenant_a):
     assert (response.status_code, response["Location"]) == (302, "/notifications/preferences/")
     with tenant_a.context():
         off = set(
-            NotificationPreference.objects.filter(user=tenant_a.users["provider"]).values_list(
-                "kind", "channel", "is_enabled"
-            )
+            NotificationPreference.objects.filter(
+                user=tenant_a.users["provider"], is_enabled=False
+            ).values_list("kind", "channel", "is_enabled")
         )
-    assert len(off) == 34  # the 36 switches offered to a provider, 2 left on
+    assert len(off) == 38  # the 40 switches offered to a provider, 2 left on
     assert ("broadcast_invite", "in_app", False) not in off
     assert ("booking_requested", "live", False) in off
     assert client.get("/notifications/preferences/").content.decode().count(" checked") == 2
