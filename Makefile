@@ -49,6 +49,7 @@ test: install messages lint
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	scripts/ensure-browser
 	scripts/ensure-axe
+	scripts/ensure-lighthouse
 	scripts/ensure-poppler
 	scripts/ensure-shellcheck
 	$(VENV)/bin/pytest -q
