@@ -24,6 +24,11 @@ class _ThrottledSignin:
     channel = SigninFailure.Channel.PAGE
     retry_after: int | None = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django labels it with the model field's untranslated name ("Email").
+        self.fields["username"].label = _("Email")
+
     def clean(self):
         email = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")

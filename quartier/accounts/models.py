@@ -26,9 +26,9 @@ class UserManager(BaseUserManager):
 
 class User(AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
-        CUSTOMER = "customer", "Customer"
-        PROVIDER = "provider", "Provider"
-        ADMIN = "admin", "Tenant admin"
+        CUSTOMER = "customer", _("Customer")
+        PROVIDER = "provider", _("Provider")
+        ADMIN = "admin", _("Tenant admin")
 
     # Always stored lowercased (see UserManager and services), so unique is enough.
     email = models.EmailField(max_length=254, unique=True)

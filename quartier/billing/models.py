@@ -14,14 +14,14 @@ from quartier.platform.money import BASIS_POINTS, Currency, Money
 
 
 class PaymentMode(models.TextChoices):
-    ONLINE = "online", "Online through Stripe"
-    OFFLINE = "offline", "Offline: paid to the provider on site"
+    ONLINE = "online", _("Online through Stripe")
+    OFFLINE = "offline", _("Offline: paid to the provider on site")
 
 
 class PayoutInterval(models.TextChoices):
-    DAILY = "daily", "Daily"
-    WEEKLY = "weekly", "Weekly (Mondays)"
-    MONTHLY = "monthly", "Monthly (the 1st)"
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly (Mondays)")
+    MONTHLY = "monthly", _("Monthly (the 1st)")
 
 
 class PayoutSettings(models.Model):
@@ -220,13 +220,13 @@ class JournalEntry(models.Model):
     """One money movement. `key` makes each movement happen once, however it arrives."""
 
     class Kind(models.TextChoices):
-        AUTHORISATION = "authorisation", "Authorisation"
-        RELEASE = "release", "Authorisation released"
-        CAPTURE = "capture", "Capture"
-        COMMISSION = "commission", "Commission"
-        REFUND = "refund", "Refund"
-        PAYOUT = "payout", "Payout"
-        OFFLINE_PAYMENT = "offline_payment", "Offline payment"
+        AUTHORISATION = "authorisation", _("Authorisation")
+        RELEASE = "release", _("Authorisation released")
+        CAPTURE = "capture", _("Capture")
+        COMMISSION = "commission", _("Commission")
+        REFUND = "refund", _("Refund")
+        PAYOUT = "payout", _("Payout")
+        OFFLINE_PAYMENT = "offline_payment", _("Offline payment")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

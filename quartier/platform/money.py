@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quartier.platform.errors import ApplicationError
 
@@ -24,8 +25,8 @@ MAX_AMOUNT_MINOR = 1_000_000_000
 
 
 class Currency(models.TextChoices):
-    CHF = "CHF", "Swiss franc"
-    EUR = "EUR", "Euro"
+    CHF = "CHF", gettext_lazy("Swiss franc")
+    EUR = "EUR", gettext_lazy("Euro")
 
 
 class MoneyError(ApplicationError):

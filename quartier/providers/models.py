@@ -75,7 +75,7 @@ class SocialLink(models.Model):
         INSTAGRAM = "instagram", "Instagram"
         X = "x", "X"
         XING = "xing", "XING"
-        WEBSITE = "website", "Website"
+        WEBSITE = "website", _("Website")
 
     profile = models.ForeignKey(
         ProviderProfile, on_delete=models.CASCADE, related_name="social_links"

@@ -202,18 +202,18 @@ class Document(models.Model):
 
 class Badge(models.Model):
     class Icon(models.TextChoices):
-        SHIELD = "shield", "Shield"
-        STAR = "star", "Star"
-        CHECK = "check", "Check mark"
-        HEART = "heart", "Heart"
-        BOLT = "bolt", "Bolt"
-        MEDAL = "medal", "Medal"
+        SHIELD = "shield", _("Shield")
+        STAR = "star", _("Star")
+        CHECK = "check", _("Check mark")
+        HEART = "heart", _("Heart")
+        BOLT = "bolt", _("Bolt")
+        MEDAL = "medal", _("Medal")
 
     class Rule(models.TextChoices):
-        MANUAL = "manual", "Awarded by an admin"
-        VETTED = "vetted", "Vetting approved"
-        TOP_RATED = "top_rated", "Rating at least X over at least N reviews"
-        COMPLETED_JOBS = "completed_jobs", "At least N completed jobs"
+        MANUAL = "manual", _("Awarded by an admin")
+        VETTED = "vetted", _("Vetting approved")
+        TOP_RATED = "top_rated", _("Rating at least X over at least N reviews")
+        COMPLETED_JOBS = "completed_jobs", _("At least N completed jobs")
 
     slug = models.SlugField(max_length=60, unique=True)
     names = models.JSONField(default=dict)

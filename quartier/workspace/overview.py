@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from quartier.bookings.models import Message
 from quartier.bookings.selectors import open_broadcasts_for
+from quartier.catalog.selectors.ratings import Rating, provider_rating
 from quartier.providers.models import ProviderProfile
 from quartier.trust.selectors import awards_of
 from quartier.workspace.earnings import Earnings, earnings_of, payout_setup_needed
@@ -19,8 +20,8 @@ class Overview:
     invites: list
     tasks_near: int
     unread_messages: int
-    rating: str | None
-    rating_count: int
+    # The number customers see (catalog.selectors.ratings), never the ranking score.
+    rating: Rating
     badges: list
     earnings: Earnings
     payout_setup_needed: bool
@@ -50,8 +51,7 @@ def overview_of(profile: ProviderProfile, *, tasks_near_count: int) -> Overview:
         invites=list(open_broadcasts_for(profile)[:5]),
         tasks_near=tasks_near_count,
         unread_messages=unread_messages_of(profile),
-        rating=f"{profile.rating_score / 100:.1f}" if profile.rating_count else None,
-        rating_count=profile.rating_count,
+        rating=provider_rating(profile),
         badges=active_awards(profile),
         earnings=earnings_of(profile),
         payout_setup_needed=payout_setup_needed(profile),

@@ -91,7 +91,7 @@ def _reviewed_provider(tenant, stars: list[int]):
         return provider, listing
 
 
-PAGES = ("results", "listing", "profile", "analytics")
+PAGES = ("results", "listing", "profile", "analytics", "dashboard")
 
 
 def _everywhere(tenant, provider, listing) -> dict[str, dict]:
@@ -100,6 +100,10 @@ def _everywhere(tenant, provider, listing) -> dict[str, dict]:
     listing_page = visitor.get(f"/listings/{listing.pk}/")
     profile_page = visitor.get(f"/providers/{provider.pk}/")
     analytics_page = tenant.session_client("admin").get("/back-office/analytics/")
+    dashboard = tenant.client()
+    dashboard.force_login(provider.user)
+    dashboard_page = dashboard.get("/dashboard/provider/")
+    assert dashboard_page.status_code == 200
     assert [page.status_code for page in (results, listing_page, profile_page)] == [200] * 3
     assert analytics_page.status_code == 200
     table = analytics_page.content.decode().split('id="provider-ratings"')[1]
@@ -108,6 +112,8 @@ def _everywhere(tenant, provider, listing) -> dict[str, dict]:
         "listing": _ratings(listing_page.content.decode().split('id="provider-heading"')[1]),
         "profile": _ratings(profile_page.content.decode()),
         "analytics": _ratings(_row_of(table, provider.pk, "<tr>")),
+        # The helper's own dashboard: the number customers see, not the ranking score.
+        "dashboard": _ratings(dashboard_page.content.decode().split('id="rating"')[1]),
     }
     for name, found in pages.items():
         assert len(found) == 1, name
@@ -126,6 +132,17 @@ def test_a_provider_shows_the_same_rating_and_count_on_every_page(tenant_a):
     assert api["rating"] == {"score": 4.7, "count": 3, "is_new": False}
     search = tenant_a.client().get("/api/listings/search/", {"q": "Zauberhafte"}).json()
     assert search["results"][0]["provider"]["rating"] == {"score": 4.7, "count": 3, "is_new": False}
+
+
+def test_five_four_four_is_4_3_with_three_reviews_everywhere(tenant_a):
+    provider, listing = _reviewed_provider(tenant_a, [5, 4, 4])
+
+    shown = _everywhere(tenant_a, provider, listing)
+
+    expected = {"rating": "4.3", "count": "3", "stars": "★★★★☆", "text": "4.3 · 3 reviews"}
+    assert shown == dict.fromkeys(PAGES, expected)
+    api = tenant_a.client().get(f"/api/providers/{provider.pk}/").json()
+    assert api["rating"] == {"score": 4.3, "count": 3, "is_new": False}
 
 
 def test_one_review_below_the_tenants_minimum_is_new_everywhere(tenant_a):
