@@ -44,7 +44,6 @@ def robots(request) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /back-office/",
-        "Disallow: /dashboard/",
         "Disallow: /api/",
         f"Sitemap: {base}/sitemap.xml",
     ]

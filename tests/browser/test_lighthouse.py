@@ -26,13 +26,7 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 THRESHOLD = 0.95
 # Pages (by tenant, page, category) known to stay below the threshold, with their score;
 # each is reported as an expected failure, not skipped: its score is still printed.
-KNOWN_BELOW: dict[tuple[str, str, str], str] = {
-    # robots.txt disallows /dashboard/ on purpose (a private page; crawlers would only be
-    # sent to the sign-in page), which Lighthouse's "is-crawlable" audit counts against
-    # SEO: 66 on both tenants.
-    ("telco", "dashboard", "seo"): "66: robots.txt disallows the private dashboard",
-    ("acme", "dashboard", "seo"): "66: robots.txt disallows the private dashboard",
-}
+KNOWN_BELOW: dict[tuple[str, str, str], str] = {}
 
 
 def _pages(storefront) -> list[tuple[str, str, bool]]:
