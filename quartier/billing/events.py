@@ -26,3 +26,14 @@ class PaymentRefunded(DomainEvent):
     amount_minor: int
     currency: str
     refund_id: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PayoutSent(DomainEvent):
+    """A provider's payout was transferred (published once, when it is marked paid)."""
+
+    name = "payout.sent"
+    payout_id: int
+    provider_id: int
+    amount_minor: int
+    currency: str

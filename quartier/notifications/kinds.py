@@ -2,10 +2,14 @@
 and its label on the preferences page. Stored rows keep the kind and its parameters only,
 so a notification reads in whatever language its recipient uses today."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from quartier.platform.errors import ApplicationError
+from quartier.platform.money import Money
 
 
 @dataclass(frozen=True)
@@ -14,6 +18,16 @@ class Kind:
     label: Promise
     # Only the marketplace's admins receive it (and see its switch).
     admins_only: bool = False
+    # Fills the title's %(name)s placeholders from the row's params at display.
+    fill: Callable[[dict], dict] | None = None
+
+
+def _payout_values(params: dict) -> dict:
+    return {"amount": str(Money(int(params["amount_minor"]), params["currency"]))}
+
+
+def _review_values(params: dict) -> dict:
+    return {"name": str(params["name"])}
 
 
 KINDS: dict[str, Kind] = {
@@ -28,6 +42,13 @@ KINDS: dict[str, Kind] = {
     "vetting_approved": Kind(_("Your vetting was approved"), _("Vetting decisions")),
     "vetting_rejected": Kind(_("Your vetting was not approved"), _("Vetting decisions")),
     "badge_awarded": Kind(_("You received a badge"), _("Badges")),
+    "badge_expiring": Kind(_("Your badge expires soon"), _("Badges about to expire")),
+    "review_reminder": Kind(
+        _("Leave a review for %(name)s"), _("Reminders to leave a review"), fill=_review_values
+    ),
+    "payout_sent": Kind(
+        _("Your payout of %(amount)s was sent"), _("Payouts sent"), fill=_payout_values
+    ),
     "dispute_opened": Kind(
         _("A problem with a booking was reported"), _("Disputes to settle"), admins_only=True
     ),
@@ -111,6 +132,14 @@ def preference_kinds(user=None) -> list[str]:
     ]
 
 
-def title_of(kind: str) -> str:
+def title_of(kind: str, params: dict | None = None) -> str:
     found = KINDS.get(kind)
-    return str(found.title) if found else kind
+    if not found:
+        return kind
+    if found.fill is None:
+        return str(found.title)
+    try:
+        return str(found.title) % found.fill(params or {})
+    except (KeyError, TypeError, ValueError, ApplicationError):
+        # A row stored before its kind took parameters still reads as a sentence.
+        return str(found.title).split("%(")[0].rstrip()

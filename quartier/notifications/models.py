@@ -35,7 +35,7 @@ class Notification(models.Model):
     def title(self) -> str:
         from quartier.notifications.kinds import title_of
 
-        return title_of(self.kind)
+        return title_of(self.kind, self.params)
 
     @property
     def is_read(self) -> bool:

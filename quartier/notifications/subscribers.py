@@ -7,6 +7,7 @@ Each handler runs in the publisher's transaction and only decides who hears of w
 from django.conf import settings
 from django.urls import reverse
 
+from quartier.billing.events import PayoutSent
 from quartier.bookings.events import (
     BookingTransitioned,
     BroadcastEscalated,
@@ -16,7 +17,7 @@ from quartier.bookings.events import (
 )
 from quartier.catalog.events import OfferMade
 from quartier.platform.events import subscribe
-from quartier.trust.events import BadgeAwarded, VettingDecided
+from quartier.trust.events import BadgeAwarded, BadgeExpiring, VettingDecided
 
 # The booking action -> the kind its other party (or parties) hear of.
 _BOOKING_KINDS = {
@@ -59,6 +60,28 @@ def booking_transitioned(event: BookingTransitioned) -> None:
         url=reverse("bookings:detail", args=[event.booking_id]),
         params={"booking_id": event.booking_id},
     )
+    if kind == "booking_completed":
+        _review_reminders(event)
+
+
+def _review_reminders(event: BookingTransitioned) -> None:
+    """Reviews go both ways: each party is asked to review the other, by name."""
+    from quartier.accounts.models import User
+    from quartier.providers.models import ProviderProfile
+
+    if event.provider_id is None:
+        return
+    provider = ProviderProfile.objects.select_related("user").get(pk=event.provider_id)
+    customer = User.objects.get(pk=event.customer_id)
+    url = reverse("bookings:detail", args=[event.booking_id]) + "#reviews"
+    asked = [(customer, provider.display_name), (provider.user, customer.display_name)]
+    for recipient, name in asked:
+        _create(
+            recipient_ids=[recipient.pk],
+            kind="review_reminder",
+            url=url,
+            params={"booking_id": event.booking_id, "name": name},
+        )
 
 
 def broadcast_invited(event: BroadcastInvited) -> None:
@@ -120,6 +143,29 @@ def badge_awarded(event: BadgeAwarded) -> None:
     )
 
 
+def badge_expiring(event: BadgeExpiring) -> None:
+    _create(
+        recipient_ids=_provider_user_ids([event.provider_id]),
+        kind="badge_expiring",
+        url=reverse("storefront:provider", args=[event.provider_id]),
+        params={"badge_id": event.badge_id, "award_id": event.award_id},
+    )
+
+
+def payout_sent(event: PayoutSent) -> None:
+    _create(
+        recipient_ids=_provider_user_ids([event.provider_id]),
+        kind="payout_sent",
+        # Stripe's webhook may record it on the platform's host: the link is a tenant page.
+        url=reverse("workspace:payouts", urlconf=settings.ROOT_URLCONF),
+        params={
+            "payout_id": event.payout_id,
+            "amount_minor": event.amount_minor,
+            "currency": event.currency,
+        },
+    )
+
+
 def dispute_opened(event: DisputeOpened) -> None:
     """The marketplace's admins settle disputes: each of them hears of a new one."""
     from quartier.accounts.models import User
@@ -173,3 +219,5 @@ def register() -> None:
     subscribe(VettingDecided, vetting_decided)
     subscribe(BadgeAwarded, badge_awarded)
     subscribe(DisputeOpened, dispute_opened)
+    subscribe(BadgeExpiring, badge_expiring)
+    subscribe(PayoutSent, payout_sent)

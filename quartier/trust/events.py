@@ -24,3 +24,13 @@ class BadgeAwarded(DomainEvent):
     award_id: int
     badge_id: int
     provider_id: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class BadgeExpiring(DomainEvent):
+    """A provider's badge expires within the tenant's warning period (told once)."""
+
+    name = "badge.expiring"
+    award_id: int
+    badge_id: int
+    provider_id: int

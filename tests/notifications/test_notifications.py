@@ -1,9 +1,13 @@
 """The notification centre: who hears of what, preferences, the list and marking read."""
 
+from datetime import timedelta
+
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from quartier.accounts.models import User
+from quartier.billing.models import Payout
+from quartier.billing.services.payouts import record_paid
 from quartier.bookings.services.conversation import message_send
 from quartier.bookings.services.lifecycle import booking_transition
 from quartier.bookings.services.requests import booking_broadcast, booking_request_slot
@@ -13,6 +17,7 @@ from quartier.notifications.services import notification_preferences_set
 from quartier.outbox.models import OutboxMessage
 from quartier.platform.money import Money
 from quartier.trust.models import Application
+from quartier.trust.services.badges import badge_award, badges_warn_expiring
 from quartier.trust.services.vetting import application_decide
 from tests.bookings.factories import bookable_listing, completed_booking, next_local
 from tests.catalog.factories import make_provider
@@ -78,8 +83,67 @@ def test_a_completed_job_notifies_the_customer(tenant_a, listing):
         ("provider", "booking_requested"),
         ("customer", "booking_accepted"),
         ("customer", "booking_completed"),
+        ("customer", "review_reminder"),
+        ("provider", "review_reminder"),
     ]
     assert booking.status == "completed"
+    with tenant_a.context():
+        reminders = Notification.objects.filter(kind="review_reminder").order_by("id")
+        titles = [(row.recipient_id, row.title, row.url) for row in reminders]
+    url = f"/bookings/{booking.pk}/#reviews"
+    # each party is asked to review the other, by name
+    assert titles == [
+        (tenant_a.users["customer"].pk, f"Leave a review for {listing.provider.display_name}", url),
+        (
+            tenant_a.users["provider"].pk,
+            f"Leave a review for {tenant_a.users['customer'].display_name}",
+            url,
+        ),
+    ]
+
+
+def test_an_expiring_badge_notifies_its_provider_once(tenant_a, tenant_b, listing):
+    with tenant_a.context():
+        badge = make_badge(admin=tenant_a.users["admin"], name="First aid")
+        badge_award(
+            badge=badge,
+            provider=listing.provider,
+            actor=None,
+            valid_until=timezone.now() + timedelta(days=5),
+        )
+        Notification.objects.all().delete()
+        assert badges_warn_expiring() == 1
+        assert badges_warn_expiring() == 0
+        titles = [row.title for row in Notification.objects.all()]
+
+    assert _received(tenant_a) == [
+        ("provider", "badge_expiring", f"/providers/{listing.provider.pk}/"),
+    ]
+    assert titles == ["Your badge expires soon"]
+    assert _received(tenant_b) == []
+
+
+def test_a_sent_payout_notifies_its_provider_once_with_the_amount(tenant_a, tenant_b, listing):
+    with tenant_a.context():
+        payout = Payout.objects.create(provider=listing.provider, amount_minor=1250, currency="CHF")
+        # our transfer call and Stripe's webhook both record it: one notification
+        record_paid(payout=payout, transfer_id="tr_1")
+        record_paid(payout=Payout.objects.get(pk=payout.pk), transfer_id="tr_1")
+        titles = [row.title for row in Notification.objects.all()]
+
+    assert _received(tenant_a) == [("provider", "payout_sent", "/workspace/payouts/")]
+    assert titles == ["Your payout of CHF 12.50 was sent"]
+    assert _received(tenant_b) == []
+
+
+def test_a_parameterised_title_in_german(tenant_a, listing):
+    with tenant_a.context():
+        payout = Payout.objects.create(provider=listing.provider, amount_minor=500, currency="CHF")
+        record_paid(payout=payout, transfer_id="tr_2")
+        with translation.override("de"):
+            assert Notification.objects.get().title == (
+                "Ihre Auszahlung von CHF 5.00 wurde überwiesen"
+            )
 
 
 def test_a_broadcast_invites_every_helper_in_range_and_their_win_notifies_the_customer(
@@ -258,12 +322,12 @@ def test_another_users_notification_cannot_be_marked_read(tenant_a):
 def test_the_preferences_page_saves_the_switches(tenant_a):
     client = tenant_a.session_client("provider")
     page = client.get("/notifications/preferences/").content.decode()
-    # 10 kinds with 3 channels each (the admins' two kinds left out for a provider),
+    # 13 kinds with 3 channels each (the admins' two kinds left out for a provider),
     # e-mail for the 6 kinds that have an e-mail, text messages (off) for 4 kinds
-    assert page.count('type="checkbox"') == 40
-    assert page.count(" checked") == 36
+    assert page.count('type="checkbox"') == 49
+    assert page.count(" checked") == 45
     admin_page = tenant_a.session_client("admin").get("/notifications/preferences/")
-    assert admin_page.content.decode().count('type="checkbox"') == 46
+    assert admin_page.content.decode().count('type="checkbox"') == 55
 
     response = client.post(
         "/notifications/preferences/",
@@ -277,7 +341,7 @@ def test_the_preferences_page_saves_the_switches(tenant_a):
                 user=tenant_a.users["provider"], is_enabled=False
             ).values_list("kind", "channel", "is_enabled")
         )
-    assert len(off) == 38  # the 40 switches offered to a provider, 2 left on
+    assert len(off) == 47  # the 49 switches offered to a provider, 2 left on
     assert ("broadcast_invite", "in_app", False) not in off
     assert ("booking_requested", "live", False) in off
     assert client.get("/notifications/preferences/").content.decode().count(" checked") == 2

@@ -315,4 +315,4 @@ def test_saving_the_switches_stores_every_choice(tenant_a):
         notification_preferences_set(user=provider, enabled={("broadcast_invite", "sms")})
         rows = NotificationPreference.objects.filter(user=provider)
         assert rows.filter(is_enabled=True).count() == 1
-        assert rows.count() == 40
+        assert rows.count() == 49

@@ -12,9 +12,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from quartier.billing import gateway, ledger
+from quartier.billing.events import PayoutSent
 from quartier.billing.models import ConnectedAccount, JournalEntry, Payout, PayoutInterval
 from quartier.billing.services.settings import payout_settings_get
 from quartier.marketplace.models import MarketplaceSettings
+from quartier.platform.events import publish
 from quartier.platform.money import Money
 
 
@@ -95,6 +97,15 @@ def record_paid(*, payout: Payout, transfer_id: str) -> Payout:
         payout.paid_at = timezone.now()
         payout.last_error = ""
         payout.save()
+        # Our call and Stripe's webhook both record the transfer: only the first tells.
+        publish(
+            PayoutSent(
+                payout_id=payout.pk,
+                provider_id=payout.provider_id,
+                amount_minor=payout.amount_minor,
+                currency=payout.currency,
+            )
+        )
     amount = Money(payout.amount_minor, payout.currency)
     ledger.entry_post(
         key=f"payout:{payout.pk}",

@@ -97,6 +97,8 @@ EVENT_SUBSCRIBERS_REQUIRED = {
     "quartier.bookings.events.BroadcastInvited": ["quartier.notifications"],
     "quartier.bookings.events.BroadcastEscalated": ["quartier.notifications"],
     "quartier.bookings.events.MessageSent": ["quartier.notifications"],
+    "quartier.trust.events.BadgeExpiring": ["quartier.notifications"],
+    "quartier.billing.events.PayoutSent": ["quartier.notifications"],
 }
 # Tests fetch calendars from a local server; production refuses private addresses.
 CALENDAR_IMPORT_ALLOW_PRIVATE = env_bool("CALENDAR_IMPORT_ALLOW_PRIVATE", False)

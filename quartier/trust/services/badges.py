@@ -19,7 +19,7 @@ from quartier.platform.events import publish
 from quartier.providers.models import ProviderProfile
 from quartier.providers.services import provider_badges_set
 from quartier.trust import errors
-from quartier.trust.events import BadgeAwarded
+from quartier.trust.events import BadgeAwarded, BadgeExpiring
 from quartier.trust.models import Badge, BadgeAward
 
 LANGUAGES = ("de", "fr", "it", "en")
@@ -265,5 +265,10 @@ def badges_warn_expiring(*, now: datetime | None = None) -> int:
                 valid_until=award.valid_until,
             )
             BadgeAward.objects.filter(pk=award.pk).update(expiry_warned_at=now)
+            publish(
+                BadgeExpiring(
+                    award_id=award.pk, badge_id=award.badge_id, provider_id=award.provider_id
+                )
+            )
         warned += 1
     return warned
