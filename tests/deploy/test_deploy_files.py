@@ -4,6 +4,7 @@ Kubernetes schemas, the entrypoint passes shellcheck, the image is multi-stage, 
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import kubernetes_validate
@@ -171,3 +172,72 @@ def test_entrypoint_is_posix_sh_with_strict_mode():
     assert "set -eu" in script
     for role in ("web)", "worker)", "scheduler)", "migrate)"):
         assert role in script
+
+
+def test_compose_runs_the_event_stream_under_uvicorn_behind_caddy():
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+
+    events = services["events"]
+    assert events["command"] == ["events"]
+    assert events["expose"] == ["8001"]
+    assert "8001/healthz" in events["healthcheck"]["test"][-1]
+    # the same settings as the web tier (database, Redis for the live channel)
+    assert events["environment"]["REDIS_URL"] == services["app"]["environment"]["REDIS_URL"]
+    assert services["caddy"]["environment"]["EVENTS_UPSTREAM"] == "events:8001"
+    assert "events" in services["caddy"]["depends_on"]
+
+
+def test_entrypoint_serves_the_asgi_application_with_production_flags():
+    script = (DEPLOY / "docker-entrypoint.sh").read_text()
+    role = script[script.index("  events)") : script.index("  worker)")]
+
+    assert "exec uvicorn quartier.config.asgi:application" in role
+    flags = set(re.findall(r"--[a-z-]+", role))
+    assert {"--proxy-headers", "--timeout-graceful-shutdown", "--workers"} <= flags
+    # every flag is one the installed uvicorn knows
+    known = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "uvicorn", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert [flag for flag in flags if flag not in known] == []
+
+
+def test_kubernetes_serves_the_stream_from_its_own_deployment_unbuffered():
+    documents = _documents(DEPLOY / "k8s" / "events.yaml")
+    deployment = next(doc for doc in documents if doc["kind"] == "Deployment")
+    service = next(doc for doc in documents if doc["kind"] == "Service")
+
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert container["args"] == ["events"]
+    assert container["ports"][0]["containerPort"] == 8001
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert service["spec"]["selector"].items() <= labels.items()
+
+    ingresses = {
+        doc["metadata"]["name"]: doc for doc in _documents(DEPLOY / "k8s" / "ingress.yaml")
+    }
+    events = ingresses["quartier-events"]
+    assert events["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-buffering"] == "off"
+    routes = {
+        (rule["host"], path["path"], path["backend"]["service"]["name"])
+        for rule in events["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    }
+    assert routes == {
+        ("quartier.example", "/events/stream/", service["metadata"]["name"]),
+        ("*.quartier.example", "/events/stream/", service["metadata"]["name"]),
+    }
+
+
+def test_caddyfile_sends_the_stream_to_uvicorn_unbuffered():
+    caddyfile = (DEPLOY / "Caddyfile").read_text()
+
+    stream = re.search(r"handle /events/stream/\* \{(.*?)\n\t\}\n", caddyfile, re.DOTALL)
+    assert stream, "the stream's path needs its own handle block"
+    block = stream.group(1)
+    assert "reverse_proxy {$EVENTS_UPSTREAM}" in block
+    assert "flush_interval -1" in block
+    assert "encode" not in block  # compression would hold events back
+    # the stream's block comes before the catch-all one that goes to gunicorn
+    assert caddyfile.index("handle /events/stream/*") < caddyfile.index("handle {")
+    assert "reverse_proxy {$UPSTREAM}" in caddyfile[caddyfile.index("handle {") :]
