@@ -3,7 +3,7 @@ pages only, no sideways scrolling, no serious or critical axe violation."""
 
 import pytest
 
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, committed, sign_in
 from tests.browser.journey_tail import WIDER_THAN_THE_WINDOW
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -16,6 +16,24 @@ def _fits(page) -> None:
     assert axe_violations(page) == []
 
 
+@pytest.fixture
+def _forget_the_settings(storefronts):
+    """The pages commit to the shared telco tenant: its defaults and quiet hours must not
+    follow the tests that run after this one."""
+    yield
+    handle = storefronts["telco"].handle
+
+    def forget():
+        from quartier.notifications.models import NotificationDefault, QuietHours
+
+        with handle.context():
+            NotificationDefault.objects.all().delete()
+            QuietHours.objects.all().delete()
+
+    committed(forget)
+
+
+@pytest.mark.usefixtures("_forget_the_settings")
 def test_defaults_and_quiet_hours_on_a_phone(storefronts, new_context, csp_violations):
     telco = storefronts["telco"]
     admin = new_context().new_page()

@@ -227,7 +227,13 @@ def _telco(uri: str, query: str) -> list[tuple]:
 
 
 def _published_listings(uri: str) -> list[int]:
-    rows = _telco(uri, "SELECT id FROM catalog_listing WHERE status = 'published' ORDER BY id")
+    # One listing per helper: two listings of one helper share a calendar, so their
+    # slots would collide and the last bookings answer 409 instead of 201.
+    rows = _telco(
+        uri,
+        "SELECT DISTINCT ON (provider_id) id FROM catalog_listing"
+        " WHERE status = 'published' ORDER BY provider_id, id",
+    )
     return [listing for (listing,) in rows]
 
 

@@ -118,7 +118,7 @@ SERVING_BUDGETS = {
     "home": 0,
     "results_page": 5,
     "listing_page": 3,
-    "provider_dashboard": 19,
+    "provider_dashboard": 20,  # + the payout account for "next step: set up payouts"
 }
 
 
