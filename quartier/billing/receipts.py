@@ -75,6 +75,43 @@ def _percent(basis_points: int, language: str) -> str:
     return text
 
 
+class _Sheet:
+    """One A4 page written top down: lines of text and label/amount rows (receipts and
+    refund notes share it)."""
+
+    def __init__(self, *, title: str, author: str) -> None:
+        self.buffer = BytesIO()
+        self.pdf = canvas.Canvas(self.buffer, pagesize=A4)
+        self.pdf.setTitle(title)
+        self.pdf.setAuthor(author)
+        width, height = A4
+        self.left, self.right = 20 * mm, width - 20 * mm
+        self.y = height - 25 * mm
+
+    def line(self, text: str, *, size: int = 11, bold: bool = False, gap: float = 6.5) -> None:
+        self.pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+        self.pdf.drawString(self.left, self.y, _pdf_text(text))
+        self.y -= gap * mm
+
+    def row(self, label: str, amount: str, *, bold: bool = False) -> None:
+        self.pdf.setFont("Helvetica-Bold" if bold else "Helvetica", 11)
+        self.pdf.drawString(self.left, self.y, _pdf_text(label))
+        self.pdf.drawRightString(self.right, self.y, amount)
+        self.y -= 6.5 * mm
+
+    def rule(self) -> None:
+        """A line above the next row (before a total)."""
+        self.pdf.line(self.left, self.y + 4 * mm, self.right, self.y + 4 * mm)
+
+    def space(self, millimetres: float) -> None:
+        self.y -= millimetres * mm
+
+    def finish(self) -> bytes:
+        self.pdf.showPage()
+        self.pdf.save()
+        return self.buffer.getvalue()
+
+
 def receipt_pdf(*, payment: Payment, language: str) -> bytes:
     """The receipt as a one-page A4 PDF, in `language`."""
     with translation.override(language):
@@ -90,26 +127,9 @@ def _draw(payment: Payment, language: str) -> bytes:
     def money(value: Money) -> str:
         return _pdf_text(format_money(value, language))
 
-    buffer = BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(_("Receipt %(number)s") % {"number": receipt_number(payment)})
-    pdf.setAuthor(brand)
-    width, height = A4
-    left, right = 20 * mm, width - 20 * mm
-    y = height - 25 * mm
-
-    def line(text: str, *, size: int = 11, bold: bool = False, gap: float = 6.5) -> None:
-        nonlocal y
-        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
-        pdf.drawString(left, y, _pdf_text(text))
-        y -= gap * mm
-
-    def row(label: str, amount: str, *, bold: bool = False) -> None:
-        nonlocal y
-        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", 11)
-        pdf.drawString(left, y, _pdf_text(label))
-        pdf.drawRightString(right, y, amount)
-        y -= 6.5 * mm
+    title = _("Receipt %(number)s") % {"number": receipt_number(payment)}
+    sheet = _Sheet(title=title, author=brand)
+    line, row = sheet.line, sheet.row
 
     line(brand, size=18, bold=True, gap=12)
     line(_("Receipt %(number)s") % {"number": receipt_number(payment)}, size=14, bold=True)
@@ -132,7 +152,7 @@ def _draw(payment: Payment, language: str) -> bytes:
     row(_("Price"), money(split.provider_gross))
     if split.customer_fee.amount_minor:
         row(_("Service fee"), money(split.customer_fee))
-    pdf.line(left, y + 4 * mm, right, y + 4 * mm)
+    sheet.rule()
     row(_("Total paid"), money(split.captured), bold=True)
     if payment.vat_basis_points:
         rate = _percent(payment.vat_basis_points, language)
@@ -142,12 +162,10 @@ def _draw(payment: Payment, language: str) -> bytes:
         )
     if payment.refunded_minor:
         row(_("Refunded"), money(payment.money(payment.refunded_minor)))
-    y -= 6 * mm
+    sheet.space(6)
     line(_("Paid by card through our payment provider, Stripe."), size=9)
     line(_("Thank you for your booking."), size=9)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    return sheet.finish()
 
 
 # --- the receipt by e-mail, through the outbox -------------------------------------------
@@ -273,26 +291,8 @@ def _draw_refund_note(entry: JournalEntry, language: str) -> bytes:
     def money(value: Money) -> str:
         return _pdf_text(format_money(value, language))
 
-    buffer = BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(_("Refund note %(number)s") % {"number": number})
-    pdf.setAuthor(brand)
-    width, height = A4
-    left, right = 20 * mm, width - 20 * mm
-    y = height - 25 * mm
-
-    def line(text: str, *, size: int = 11, bold: bool = False, gap: float = 6.5) -> None:
-        nonlocal y
-        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
-        pdf.drawString(left, y, _pdf_text(text))
-        y -= gap * mm
-
-    def row(label: str, amount: str, *, bold: bool = False) -> None:
-        nonlocal y
-        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", 11)
-        pdf.drawString(left, y, _pdf_text(label))
-        pdf.drawRightString(right, y, amount)
-        y -= 6.5 * mm
+    sheet = _Sheet(title=_("Refund note %(number)s") % {"number": number}, author=brand)
+    line, row = sheet.line, sheet.row
 
     line(brand, size=18, bold=True, gap=12)
     line(_("Refund note %(number)s") % {"number": number}, size=14, bold=True)
@@ -305,14 +305,12 @@ def _draw_refund_note(entry: JournalEntry, language: str) -> bytes:
         gap=10,
     )
     row(_("Total paid"), money(payment.money(payment.captured_minor)))
-    pdf.line(left, y + 4 * mm, right, y + 4 * mm)
+    sheet.rule()
     row(_("Amount refunded"), money(refund_amount(entry)), bold=True)
-    y -= 6 * mm
+    sheet.space(6)
     line(_("The amount goes back to the card you paid with, through Stripe."), size=9)
     line(_("It can take a few days to appear on your statement."), size=9)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    return sheet.finish()
 
 
 def payment_refunded(event: PaymentRefunded) -> None:
