@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quartier.bookings.availability import marketplace_zone
-from quartier.workspace.forms import BUFFERS, DATE_INPUTS, LEAD_TIMES, _messages
+from quartier.workspace.forms import DATE_INPUTS, _messages
 
 TIME_INPUTS = ["%H:%M", "%H:%M:%S", "%H.%M"]
 
@@ -60,30 +60,6 @@ class ExtraHoursForm(forms.Form):
             datetime.combine(day, self.cleaned_data["starts"], tzinfo=zone),
             datetime.combine(day, self.cleaned_data["ends"], tzinfo=zone),
         )
-
-
-class RulesForm(forms.Form):
-    """The notice a helper needs and the break between two bookings."""
-
-    lead_time_minutes = forms.TypedChoiceField(
-        label=_("How much notice you need"),
-        help_text=_("Customers cannot book a time sooner than this."),
-        choices=LEAD_TIMES,
-        coerce=int,
-        error_messages=_messages(
-            _("Choose how much notice you need."),
-            invalid_choice=_("Choose how much notice you need."),
-        ),
-    )
-    buffer_minutes = forms.TypedChoiceField(
-        label=_("Break between two bookings"),
-        help_text=_("Time to travel and pack up."),
-        choices=BUFFERS,
-        coerce=int,
-        error_messages=_messages(
-            _("Choose the break you need."), invalid_choice=_("Choose the break you need.")
-        ),
-    )
 
 
 class CalendarUrlForm(forms.Form):

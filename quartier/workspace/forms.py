@@ -377,8 +377,8 @@ class ListingForm(forms.Form):
         return int(self.cleaned_data["price"] * 100)
 
 
-class HoursForm(forms.Form):
-    """Per weekday up to three ranges; lead time and the break between bookings."""
+class RulesForm(forms.Form):
+    """The notice a helper needs and the break between two bookings."""
 
     lead_time_minutes = forms.TypedChoiceField(
         label=_("How much notice you need"),
@@ -399,6 +399,10 @@ class HoursForm(forms.Form):
             _("Choose the break you need."), invalid_choice=_("Choose the break you need.")
         ),
     )
+
+
+class HoursForm(RulesForm):
+    """Per weekday up to three ranges; lead time and the break between bookings."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from quartier.bookings.availability import marketplace_zone
 from quartier.bookings.calendars import calendar_import
 from quartier.bookings.services import schedule
 from quartier.platform.errors import ApplicationError
-from quartier.workspace.calendar_forms import CalendarUrlForm, ExtraHoursForm, RulesForm
+from quartier.workspace.calendar_forms import CalendarUrlForm, ExtraHoursForm
 from quartier.workspace.calendar_month import (
     month_days,
     month_of,
@@ -21,7 +21,7 @@ from quartier.workspace.calendar_month import (
     next_month,
     previous_month,
 )
-from quartier.workspace.forms import TimeOffForm
+from quartier.workspace.forms import RulesForm, TimeOffForm
 from quartier.workspace.views.common import helper_page, submit
 
 
