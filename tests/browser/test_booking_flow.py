@@ -124,6 +124,8 @@ def test_search_book_with_address_and_duration_confirm_mark_done_review(
     customer.get_by_role("link", name="Book this service").click()
 
     # step 1: two hours, a day from the strip, a time chip, a new address kept, a note
+    # (the duration reloads the page from its script: wait until the script is there)
+    customer.wait_for_load_state("load")
     customer.get_by_label("How long").select_option(label="2 hours")
     customer.wait_for_url(re.compile(r"duration=120"))
     choose_slot(customer, day=2)
