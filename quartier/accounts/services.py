@@ -184,7 +184,8 @@ def email_verification_send(*, user: User, base_url: str) -> None:
 
 
 @transaction.atomic
-def email_verify(*, token: str) -> User:
+def email_token_user(*, token: str) -> User:
+    """The user an e-mail link is for; reads only (a GET of the link must not confirm)."""
     from django.core.signing import BadSignature
 
     try:
@@ -197,6 +198,11 @@ def email_verify(*, token: str) -> User:
         raise ApplicationError(
             INVALID_TOKEN, gettext("This link is invalid or has expired.")
         ) from error
+    return user
+
+
+def email_verify(*, token: str) -> User:
+    user = email_token_user(token=token)
     if user.email_verified_at is None:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])

@@ -1,6 +1,7 @@
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from quartier.accounts import services
 from quartier.accounts.forms import SigninForm, SignupForm
@@ -22,12 +23,19 @@ def signup(request):
     return render(request, "accounts/signup.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
 def verify_email(request, token):
+    """The link in the mail opens a page with a button: mail scanners that open links
+    must not confirm an address on the person's behalf, so only the POST writes."""
     try:
-        services.email_verify(token=token)
+        if request.method == "POST":
+            services.email_verify(token=token)
+        else:
+            services.email_token_user(token=token)
     except ApplicationError as error:
         return render(request, "accounts/verify_email.html", {"error": error.message}, status=400)
-    return render(request, "accounts/verify_email.html", {"error": None})
+    confirmed = request.method == "POST"
+    return render(request, "accounts/verify_email.html", {"error": None, "confirmed": confirmed})
 
 
 class SigninView(auth_views.LoginView):

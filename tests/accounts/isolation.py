@@ -94,6 +94,16 @@ ENDPOINTS = [
         state=_verified,
     ),
     Endpoint(
+        "accounts/verify-email/<str:token>/",
+        method="post",
+        path="{path}",
+        make=_email_link,
+        is_api=False,
+        cross=400,
+        cross_contains="invalid",
+        state=_verified,
+    ),
+    Endpoint(
         "api/me/email/verify/", method="post", actor="customer", ok=202, cross=202, state=_verified
     ),
     Endpoint(

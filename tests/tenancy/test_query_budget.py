@@ -86,9 +86,6 @@ WRITING_GETS = {
     # Django's password-reset flow keeps the link's token in the session and redirects,
     # so that the token does not stay in the address bar (a session row, no user data).
     "GET accounts/password/set/<uidb64>/<token>/",
-    # The e-mail link verifies on GET. To do: a page with a POST button (mail scanners
-    # open links), with accounts' move of mail to the outbox.
-    "GET accounts/verify-email/<str:token>/",
 }
 
 

@@ -10,6 +10,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from quartier.accounts import sms
+from quartier.accounts.models import User
 from quartier.catalog.models import Listing
 from quartier.marketplace.models import AuditEntry
 from quartier.providers.models import ProviderProfile
@@ -81,7 +82,11 @@ def _verify_email(handle, client):
     with TestCase.captureOnCommitCallbacks(execute=True):  # the mail leaves after commit
         client.post("/api/me/email/verify/")
     link = next(line for line in mail.outbox[-1].body.splitlines() if "/verify-email/" in line)
-    assert handle.client().get(link.removeprefix("http://telco.localhost")).status_code == 200
+    path = link.removeprefix("http://telco.localhost")
+    assert handle.client().get(path).status_code == 200  # opening the link asks first
+    with handle.context():
+        assert User.objects.get(email=mail.outbox[-1].to[0]).email_verified_at is None
+    assert handle.client().post(path).status_code == 200
 
 
 def _pass_quiz(client, quiz_id):
