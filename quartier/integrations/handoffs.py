@@ -2,7 +2,8 @@
 
 POST /api/v1/handoffs/ (key scope requests:write) -> Handoff + a link, mailed to the
   customer through the outbox (the link's secret is stored hashed)
-/handoffs/<token>/ -> the customer, signed in with the same e-mail, checks the
+/handoffs/<token>/ -> the customer, signed in with the same e-mail (or through the
+  tenant's single sign-on as the same subject), checks the
   prefilled request, picks one of the preferred times and sends it: a broadcast
   booking (bookings.booking_broadcast); its status changes reach the tenant's
   webhooks with the external case id
@@ -48,7 +49,8 @@ def handoff_create(
     description: str,
     postal_code: str,
     preferred_times: list[datetime],
-    customer_email: str,
+    customer_email: str = "",
+    customer_sso_subject: str = "",
     key=None,
     link_for,
 ) -> tuple[Handoff, str]:
@@ -69,10 +71,13 @@ def handoff_create(
         postal_code=postal_code,
         preferred_times=[moment.isoformat() for moment in sorted(preferred_times)],
         customer_email=customer_email.strip().lower(),
+        customer_sso_subject=customer_sso_subject,
         token_hash=_digest(token),
         created_by_key=key,
     )
     link = link_for(token)
+    if not handoff.customer_email:  # known by sign-on subject only: the hotline passes it on
+        return handoff, link
     from quartier.outbox.services import outbox_enqueue
 
     outbox_enqueue(
@@ -90,9 +95,20 @@ def handoff_for(*, token: str, user) -> Handoff:
         if isinstance(token, str) and token.isascii() and len(token) < 100
         else None
     )
-    if handoff is None or handoff.customer_email != (user.email or "").lower():
+    if handoff is None or not _made_for(handoff, user):
         raise NotFound(gettext("This link is not valid for your account."))
     return handoff
+
+
+def _made_for(handoff: Handoff, user) -> bool:
+    if handoff.customer_email and handoff.customer_email == (user.email or "").lower():
+        return True
+    if not handoff.customer_sso_subject:
+        return False
+    from allauth.socialaccount.models import SocialAccount
+
+    # One sign-on provider per tenant schema, so the subject alone names the account.
+    return SocialAccount.objects.filter(user=user, uid=handoff.customer_sso_subject).exists()
 
 
 def preferred_times_of(handoff: Handoff) -> list[datetime]:

@@ -127,7 +127,8 @@ class WebhookAttempt(models.Model):
 
 class Handoff(models.Model):
     """A support case handed over by the tenant's hotline or forum: a prefilled help
-    request that the customer opens through a link, signed in with the same e-mail."""
+    request that the customer opens through a link, signed in with the same e-mail or
+    through single sign-on as the same subject."""
 
     external_case_id = models.CharField(max_length=100, unique=True)
     category = models.ForeignKey("catalog.Category", on_delete=models.PROTECT, related_name="+")
@@ -135,7 +136,9 @@ class Handoff(models.Model):
     postal_code = models.CharField(max_length=4)
     # ISO datetimes the customer prefers (1 to 3); the customer picks one.
     preferred_times = models.JSONField(default=list)
-    customer_email = models.EmailField()
+    customer_email = models.EmailField(blank=True)
+    # The customer's `sub` at the tenant's single sign-on, when the hotline knows it.
+    customer_sso_subject = models.CharField(max_length=255, blank=True)
     # SHA-256 of the link's secret: the link is shown to the hotline and mailed once.
     token_hash = models.CharField(max_length=64, unique=True)
     created_by_key = models.ForeignKey(

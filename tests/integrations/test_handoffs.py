@@ -69,6 +69,8 @@ def test_a_key_hands_a_case_over_and_the_customer_gets_the_link(tenant_a, mailou
         ({"preferred_times": ["2001-01-01T10:00:00Z"]}, "preferred_times"),
         ({"customer_email": "not an address"}, "customer_email"),
         ({"external_case_id": "<script>"}, "external_case_id"),
+        ({"customer_email": None}, "customer_email"),
+        ({"customer_sso_subject": "sub with spaces\u202e"}, "customer_sso_subject"),
     ],
 )
 def test_bad_input_is_400_naming_the_field_and_saves_nothing(tenant_a, change, field):
@@ -101,6 +103,25 @@ def test_only_the_customer_it_was_made_for_opens_the_link(tenant_a, tenant_b):
     assert tenant_b.session_client("customer").get(path).status_code == 404
     assert tenant_a.client().get(path).status_code == 302  # to the sign-in page
     assert tenant_a.session_client("customer").get("/handoffs/nonsense/").status_code == 404
+
+
+def test_a_case_for_a_sign_on_subject_opens_for_that_account_only(tenant_a, mailoutbox):
+    from allauth.socialaccount.models import SocialAccount
+
+    case = _case(tenant_a, customer_sso_subject="telco-4711")
+    del case["customer_email"]
+    response = _client(tenant_a).post("/api/v1/handoffs/", case, format="json")
+    assert response.status_code == 201, response.content
+    path = f"/handoffs/{_token(response.json()['link'])}/"
+
+    assert tenant_a.session_client("customer").get(path).status_code == 404
+    with tenant_a.context():
+        SocialAccount.objects.create(
+            user=tenant_a.users["customer"], provider="telco", uid="telco-4711"
+        )
+        outbox_dispatch()
+    assert tenant_a.session_client("customer").get(path).status_code == 200
+    assert mailoutbox == []  # no address to mail: the hotline passes the link on
 
 
 def test_hand_off_end_to_end_the_receiver_hears_confirmed_with_the_case_id(tenant_a, settings):

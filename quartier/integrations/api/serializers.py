@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from quartier.bookings.models import Booking
@@ -43,7 +44,16 @@ class HandoffSerializer(serializers.Serializer):
     preferred_times = serializers.ListField(
         child=serializers.DateTimeField(), min_length=1, max_length=3
     )
-    customer_email = serializers.EmailField(max_length=254)
+    customer_email = serializers.EmailField(max_length=254, required=False)
+    # The `sub` claim of the customer's account at the tenant's single sign-on.
+    customer_sso_subject = serializers.RegexField(r"^[\x21-\x7e]{1,255}$", required=False)
+
+    def validate(self, attrs):
+        if not attrs.get("customer_email") and not attrs.get("customer_sso_subject"):
+            raise serializers.ValidationError(
+                {"customer_email": gettext("Give the customer's e-mail or sign-on subject.")}
+            )
+        return attrs
 
 
 class HandoffCreatedSerializer(serializers.Serializer):

@@ -59,7 +59,8 @@ class HandoffCreateView(APIView):
             description=data.get("description", ""),
             postal_code=data["postal_code"],
             preferred_times=data["preferred_times"],
-            customer_email=data["customer_email"],
+            customer_email=data.get("customer_email", ""),
+            customer_sso_subject=data.get("customer_sso_subject", ""),
             key=request.auth if isinstance(request.auth, ApiKey) else None,
             link_for=lambda token: request.build_absolute_uri(
                 reverse("integrations:handoff", args=[token])
