@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from quartier.catalog.selectors.catalog import category_list, listings_of_user
 from quartier.catalog.services import listings
+from quartier.marketplace import eligibility
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError
 from quartier.platform.languages import Language
@@ -46,7 +47,11 @@ def wizard_context(request, key: str, **extra) -> dict:
 
 @login_required
 def start(request):
-    """Resume the wizard at the first step not done yet."""
+    """Resume the wizard at the first step not done yet (if the tenant lets this person
+    offer help: else a page saying why, and what to do)."""
+    refusal = eligibility.check(request.user, eligibility.OFFER)
+    if refusal is not None:
+        return render(request, "platform/not_eligible.html", {"refusal": refusal}, status=403)
     return redirect(STEP_URLS[onboarding_progress(request.user).next_key])
 
 
