@@ -120,8 +120,8 @@ def _render(
         "backoffice/eligibility.html",
         {
             "sections": sections,
-            "code_form": code_form or CodeForm(),
-            "list_form": list_form or AllowListForm(),
+            "code_form": code_form or CodeForm(prefix="code"),
+            "list_form": list_form or AllowListForm(prefix="list"),
             "list_errors": list_errors,
             "codes": InvitationCode.objects.order_by("-created_at", "-id")[:200],
             "role_labels": ROLE_LABELS,
@@ -152,7 +152,7 @@ def rule_save(request, role):
 @admin_page
 @require_POST
 def code_create(request):
-    form = CodeForm(request.POST)
+    form = CodeForm(request.POST, prefix="code")
     created = []
     status = form_apply(
         form,
@@ -178,7 +178,7 @@ def code_revoke(request, pk):
 @admin_page
 @require_POST
 def allowlist_upload(request):
-    form = AllowListForm(request.POST, request.FILES)
+    form = AllowListForm(request.POST, request.FILES, prefix="list")
     if not form.is_valid():
         return _render(request, list_form=form, status=400)
     # Read one byte past the limit at most: a huge file is refused without reading it all.

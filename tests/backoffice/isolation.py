@@ -566,7 +566,7 @@ ENDPOINTS = [
         actor="admin",
         is_api=False,
         make=_invitation,
-        body=lambda params: {"role": "book", "label": "new"},
+        body=lambda params: {"code-role": "book", "code-label": "new"},
         ok=302,
         cross=302,  # B creates its own code; A's list stays
         state=_eligibility_state,
@@ -588,8 +588,8 @@ ENDPOINTS = [
         is_api=False,
         make=_invitation,
         body=lambda params: {
-            "role": "book",
-            "file": SimpleUploadedFile("list.csv", b"email\nb@example.org\n", "text/csv"),
+            "list-role": "book",
+            "list-file": SimpleUploadedFile("list.csv", b"email\nb@example.org\n", "text/csv"),
         },
         ok=302,
         cross=302,  # B replaces its own list; A's stays

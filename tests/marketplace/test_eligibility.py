@@ -503,18 +503,23 @@ def test_the_admin_sets_the_rule_manages_codes_and_uploads_the_list(tenant_a):
     bad = admin.post(
         "/back-office/eligibility/rules/offer/", {"offer-kind": "domains", "offer-domains": "x y"}
     )
-    created = admin.post("/back-office/eligibility/codes/", {"role": "offer", "max_uses": "5"})
+    created = admin.post(
+        "/back-office/eligibility/codes/", {"code-role": "offer", "code-max_uses": "5"}
+    )
     with tenant_a.context():
         code = InvitationCode.objects.get()
     listed = admin.get("/back-office/eligibility/")
     revoked = admin.post(f"/back-office/eligibility/codes/{code.pk}/revoke/")
     uploaded = admin.post(
         "/back-office/eligibility/allow-list/",
-        {"role": "book", "file": SimpleUploadedFile("l.csv", b"email\na@example.org\n")},
+        {"list-role": "book", "list-file": SimpleUploadedFile("l.csv", b"email\na@example.org\n")},
     )
     refused = admin.post(
         "/back-office/eligibility/allow-list/",
-        {"role": "book", "file": SimpleUploadedFile("l.csv", b"email\nnope\nb@example.org\n")},
+        {
+            "list-role": "book",
+            "list-file": SimpleUploadedFile("l.csv", b"email\nnope\nb@example.org\n"),
+        },
     )
 
     assert page.status_code == 200
@@ -540,7 +545,7 @@ def test_a_huge_upload_is_refused_without_reading_it_all(tenant_a):
 
     response = tenant_a.session_client("admin").post(
         "/back-office/eligibility/allow-list/",
-        {"role": "book", "file": SimpleUploadedFile("big.csv", huge)},
+        {"list-role": "book", "list-file": SimpleUploadedFile("big.csv", huge)},
     )
 
     assert response.status_code == 400
