@@ -32,6 +32,7 @@ from quartier.bookings.services import requests
 from quartier.catalog.selectors.catalog import listing_get_visible
 from quartier.marketplace import eligibility
 from quartier.marketplace.selectors import marketplace_settings
+from quartier.marketplace.views import refusal_page
 from quartier.platform.errors import ApplicationError
 from quartier.platform.forms import add_application_error, form_apply
 from quartier.platform.params import integer_or_none
@@ -185,7 +186,7 @@ def booking_new(request, pk):
     refusal = eligibility.check(request.user, eligibility.BOOK)
     if refusal is not None:
         # Say at once why, and what to do (the services refuse the booking anyway).
-        return render(request, "platform/not_eligible.html", {"refusal": refusal}, status=403)
+        return refusal_page(request, refusal)
     mode = request.POST.get("mode") if request.method == "POST" else None
     if mode == "windows":
         return _windows(request, listing)

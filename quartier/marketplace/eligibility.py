@@ -372,6 +372,22 @@ def admit_at_signup(*, email: str, role: str, code: str | None = None) -> None:
         invitation_consume(code=code or "", email=email, role=role)
 
 
+CODE_REASONS = (CODE_REQUIRED, CODE_INVALID, CODE_EXPIRED, CODE_USED_UP)
+
+
+@transaction.atomic
+def invitation_redeem(*, user, role: str, code: str) -> None:
+    """A person who signed up already enters a code (e.g. a customer who now wants to
+    offer help): it is consumed for their address like at sign-up."""
+    if check(user, role) is None:
+        return
+    email = normalise_email(user.email) or ""
+    refusal = check(email, role, code=code)
+    if refusal is not None:
+        raise refusal.error()
+    invitation_consume(code=code, email=email, role=role)
+
+
 def _field_error(field: str, message: str) -> ApplicationError:
     return ApplicationError.invalid_field(field, message)
 

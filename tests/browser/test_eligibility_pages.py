@@ -1,7 +1,8 @@
-"""Eligibility on a phone: the admin limits bookings to an e-mail domain and creates an
-invitation code on the back-office page, then a visitor with another address is refused
-at sign-up with the reason; no sideways scrolling, no serious axe violation, no CSP
-violation. Pages only; the rule and the codes are removed afterwards."""
+"""Eligibility on a phone: the admin limits bookings to an e-mail domain, asks helpers
+for invitation codes and creates one on the back-office page; a visitor with another
+address is refused at sign-up with the reason, and a customer who wants to offer help
+enters the code. No sideways scrolling, no serious axe violation, no CSP violation.
+Pages only; the rules, the code and its uses are removed afterwards."""
 
 import uuid
 
@@ -51,6 +52,13 @@ def test_an_admin_limits_bookings_to_a_domain_and_a_visitor_is_told_why(
         page.wait_for_load_state()
         assert "The rule is saved." in page.content()
 
+        helping = page.locator(
+            "section", has=page.get_by_role("heading", name="Who may offer help")
+        )
+        helping.get_by_label("Rule").select_option("codes")
+        helping.get_by_role("button", name="Save rule").click()
+        page.wait_for_load_state()
+
         codes = page.locator("section", has=page.get_by_role("heading", name="Invitation codes"))
         codes.get_by_role("combobox", name="For").select_option("offer")
         codes.get_by_label("Note (who it is for)").fill(label)
@@ -58,6 +66,7 @@ def test_an_admin_limits_bookings_to_a_domain_and_a_visitor_is_told_why(
         codes.get_by_role("button", name="Create code").click()
         page.wait_for_load_state()
         assert label in page.locator("#invitation-codes").inner_text()
+        code = page.locator("#invitation-codes tr", has_text=label).locator("code").inner_text()
         _check(page, "policy-with-code")
 
         signup = visitor_context.new_page()
@@ -72,6 +81,17 @@ def test_an_admin_limits_bookings_to_a_domain_and_a_visitor_is_told_why(
             in signup.content()
         )
         _check(signup, "signup-refused")
+
+        # A customer who wants to offer help is asked for a code, and enters it.
+        sign_in(signup, telco.base_url, telco.customer_email)
+        signup.goto(f"{telco.base_url}/workspace/start/")
+        assert "open by invitation" in signup.content()
+        _check(signup, "onboarding-refused")
+        signup.get_by_label("Invitation code").fill(code.lower())
+        signup.get_by_role("button", name="Use this code").click()
+        signup.wait_for_load_state()
+        assert "/workspace/start/" in signup.url
+        assert "Not open to you here" not in signup.content()
     finally:
         admin_context.close()
         visitor_context.close()
@@ -79,7 +99,7 @@ def test_an_admin_limits_bookings_to_a_domain_and_a_visitor_is_told_why(
         def clean():
             with telco.handle.context():
                 EligibilityRule.objects.all().delete()
-                InvitationCode.objects.filter(label=label).delete()
+                InvitationCode.objects.filter(label=label).delete()  # and its uses
                 User.objects.filter(email=visitor).delete()
 
         committed(clean)

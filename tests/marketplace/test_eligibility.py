@@ -557,3 +557,30 @@ def test_a_huge_upload_is_refused_without_reading_it_all(tenant_a):
 def test_only_admins_open_the_page(tenant_a):
     for role in ("customer", "provider"):
         assert tenant_a.session_client(role).get("/back-office/eligibility/").status_code == 403
+
+
+def test_a_customer_enters_a_code_to_offer_help_later(tenant_a):
+    with tenant_a.context():
+        rule_set(role=OFFER, kind="codes")
+        code = invitation_create(role=OFFER, actor=tenant_a.users["admin"], max_uses=1).code
+    client = tenant_a.session_client("customer")
+
+    start = client.get("/workspace/start/")
+    wrong = client.post(
+        "/invitation/", {"role": "offer", "code": "WRONG-CODE", "next": "/workspace/start/"}
+    )
+    offsite = client.post(
+        "/invitation/", {"role": "offer", "code": code, "next": "https://evil.example/"}
+    )
+    again = client.get("/workspace/start/")
+
+    assert start.status_code == 403
+    assert 'name="code"' in start.content.decode()
+    assert wrong.status_code == 403
+    assert "This invitation code is not valid." in wrong.content.decode()
+    assert offsite.status_code == 302
+    assert offsite["Location"] == "/"
+    assert again.status_code == 302
+    with tenant_a.context():
+        assert InvitationCode.objects.get(code=code).uses == 1
+    assert client.post("/invitation/", {"role": "nobody", "code": code}).status_code == 400

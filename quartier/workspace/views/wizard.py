@@ -17,6 +17,7 @@ from quartier.catalog.selectors.catalog import category_list, listings_of_user
 from quartier.catalog.services import listings
 from quartier.marketplace import eligibility
 from quartier.marketplace.selectors import marketplace_settings
+from quartier.marketplace.views import refusal_page
 from quartier.platform.errors import ApplicationError
 from quartier.platform.languages import Language
 from quartier.platform.money import Money
@@ -51,7 +52,7 @@ def start(request):
     offer help: else a page saying why, and what to do)."""
     refusal = eligibility.check(request.user, eligibility.OFFER)
     if refusal is not None:
-        return render(request, "platform/not_eligible.html", {"refusal": refusal}, status=403)
+        return refusal_page(request, refusal)
     return redirect(STEP_URLS[onboarding_progress(request.user).next_key])
 
 
