@@ -16,6 +16,13 @@ class SignupForm(forms.Form):
         label=_("I want to"),
         choices=[(User.Role.CUSTOMER, _("find help")), (User.Role.PROVIDER, _("offer help"))],
     )
+    # Shown only when the tenant's eligibility rule asks for invitation codes.
+    invitation_code = forms.CharField(label=_("Invitation code"), max_length=64, required=False)
+
+    def __init__(self, *args, asks_for_code: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not asks_for_code:
+            del self.fields["invitation_code"]
 
 
 class _ThrottledSignin:

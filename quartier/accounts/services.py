@@ -63,6 +63,39 @@ def user_create(
     )
 
 
+ROLE_ELIGIBILITY = {User.Role.CUSTOMER: "book", User.Role.PROVIDER: "offer"}
+
+
+@transaction.atomic
+def user_signup(
+    *,
+    email: str,
+    password: str,
+    full_name: str = "",
+    role: str = User.Role.CUSTOMER,
+    preferred_language: str = "",
+    invitation_code: str = "",
+) -> User:
+    """Sign-up on a tenant's page or API: the tenant's eligibility rule first (a refusal
+    is a 403 naming the reason), then the account; an invitation code is consumed in the
+    same transaction, so a refused or failed sign-up uses none of its uses."""
+    from quartier.marketplace import eligibility
+
+    normalised = _normalise_email(email)
+    if role not in User.Role.values:
+        raise ApplicationError.invalid_field("role", gettext("Unknown role."))
+    eligibility.admit_at_signup(
+        email=normalised, role=ROLE_ELIGIBILITY.get(role, "book"), code=invitation_code
+    )
+    return user_create(
+        email=normalised,
+        password=password,
+        full_name=full_name,
+        role=role,
+        preferred_language=preferred_language,
+    )
+
+
 def tenant_admin_initialise(*, tenant, seed) -> None:
     """Tenant initialiser: the first admin of a newly provisioned marketplace.
 

@@ -5,22 +5,26 @@ from django.views.decorators.http import require_http_methods
 
 from quartier.accounts import services
 from quartier.accounts.forms import SigninForm, SignupForm
+from quartier.marketplace import eligibility
 from quartier.platform.errors import ApplicationError
 from quartier.platform.forms import add_application_error
 
 
 def signup(request):
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST or None, asks_for_code=eligibility.asks_for_code())
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(**form.cleaned_data)
+            user = services.user_signup(**form.cleaned_data)
         except ApplicationError as error:
             add_application_error(form, error)
+            # A refusal by the tenant's eligibility rule answers 403 with its message.
+            status = 403 if error.code == eligibility.NOT_ELIGIBLE else 200
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             # "Offer help" leads straight into the helper's onboarding.
             return redirect("workspace:start" if user.is_provider else "home")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quartier.backoffice import dispatch, notifications, step_views, views
+from quartier.backoffice import dispatch, eligibility, notifications, step_views, views
 
 app_name = "backoffice"
 
@@ -12,6 +12,27 @@ urlpatterns = [
         "back-office/notifications/",
         notifications.notification_defaults,
         name="notifications",
+    ),
+    path("back-office/eligibility/", eligibility.policy, name="eligibility"),
+    path(
+        "back-office/eligibility/rules/<str:role>/",
+        eligibility.rule_save,
+        name="eligibility-rule",
+    ),
+    path(
+        "back-office/eligibility/codes/",
+        eligibility.code_create,
+        name="eligibility-code-create",
+    ),
+    path(
+        "back-office/eligibility/codes/<int:pk>/revoke/",
+        eligibility.code_revoke,
+        name="eligibility-code-revoke",
+    ),
+    path(
+        "back-office/eligibility/allow-list/",
+        eligibility.allowlist_upload,
+        name="eligibility-allowlist",
     ),
     path("back-office/dispatch/policy/", dispatch.dispatch_policy, name="dispatch-policy"),
     path("back-office/categories/<int:pk>/", views.category_edit, name="category"),

@@ -30,7 +30,9 @@ from quartier.bookings.forms import SlotForm, WindowsForm
 from quartier.bookings.pricing import booking_price, default_duration, duration_choices, is_hourly
 from quartier.bookings.services import requests
 from quartier.catalog.selectors.catalog import listing_get_visible
+from quartier.marketplace import eligibility
 from quartier.marketplace.selectors import marketplace_settings
+from quartier.marketplace.views import refusal_page
 from quartier.platform.errors import ApplicationError
 from quartier.platform.forms import add_application_error, form_apply
 from quartier.platform.params import integer_or_none
@@ -181,6 +183,10 @@ def _initial(draft: dict, duration: int) -> dict:
 def booking_new(request, pk):
     """Step 1: when, how long, where, what. Also the "propose times" form."""
     listing = listing_get_visible(listing_id=pk, viewer=request.user)
+    refusal = eligibility.check(request.user, eligibility.BOOK)
+    if refusal is not None:
+        # Say at once why, and what to do (the services refuse the booking anyway).
+        return refusal_page(request, refusal)
     mode = request.POST.get("mode") if request.method == "POST" else None
     if mode == "windows":
         return _windows(request, listing)

@@ -146,3 +146,128 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} of user #{self.user_id}"
+
+
+# Eligibility (issue 18): who may book and who may offer help. The rule is read by
+# quartier/marketplace/eligibility.py and nowhere else.
+ELIGIBILITY_KEY = "marketplace:eligibility"
+
+
+class EligibilityRole(models.TextChoices):
+    BOOK = "book", "who may book"
+    OFFER = "offer", "who may offer help"
+
+
+class EligibilityKind(models.TextChoices):
+    ANYONE = "anyone", "anyone"
+    SSO = "sso", "SSO users only"
+    DOMAINS = "domains", "e-mail domains"
+    CODES = "codes", "invitation codes"
+    ALLOWLIST = "allowlist", "allow-list of e-mails"
+
+
+def _eligibility_invalidate() -> None:
+    invalidate(tenant_key(ELIGIBILITY_KEY))
+
+
+class EligibilityQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        updated = super().update(**kwargs)
+        _eligibility_invalidate()
+        return updated
+
+    def delete(self):
+        result = super().delete()
+        _eligibility_invalidate()
+        return result
+
+
+class EligibilityRule(models.Model):
+    """At most one row per role; no row means anyone."""
+
+    role = models.CharField(max_length=8, choices=EligibilityRole.choices, unique=True)
+    kind = models.CharField(
+        max_length=12, choices=EligibilityKind.choices, default=EligibilityKind.ANYONE
+    )
+    # SSO only: an optional claim the provider must have sent, e.g. customer_type=residential.
+    claim_name = models.CharField(max_length=100, blank=True)
+    claim_value = models.CharField(max_length=200, blank=True)
+    # E-mail domains (lower case, IDNA); subdomains count only when the tenant says so.
+    domains = ArrayField(models.CharField(max_length=253), default=list, blank=True)
+    include_subdomains = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EligibilityQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.kind}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _eligibility_invalidate()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _eligibility_invalidate()
+        return result
+
+
+class InvitationCode(models.Model):
+    """A code the tenant admin hands out; consumed atomically at sign-up."""
+
+    role = models.CharField(max_length=8, choices=EligibilityRole.choices)
+    code = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True)
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_uses__isnull=True)
+                | models.Q(uses__lte=models.F("max_uses")),
+                name="invitation_uses_within_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class InvitationUse(models.Model):
+    """Who signed up with a code: they stay eligible for its role."""
+
+    invitation = models.ForeignKey(InvitationCode, on_delete=models.CASCADE, related_name="used")
+    email = models.EmailField(max_length=254)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "email"], name="invitation_use_once"),
+        ]
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return f"{self.invitation_id}: {self.email}"
+
+
+class AllowedEmail(models.Model):
+    """One e-mail of the tenant's allow-list (replaced as a whole by a CSV upload)."""
+
+    role = models.CharField(max_length=8, choices=EligibilityRole.choices)
+    email = models.EmailField(max_length=254)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["role", "email"], name="allowed_email_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.email}"

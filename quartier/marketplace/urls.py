@@ -6,4 +6,5 @@ app_name = "marketplace"
 
 urlpatterns = [
     path("language/", views.language_switch, name="language-switch"),
+    path("invitation/", views.invitation_redeem, name="invitation-redeem"),
 ]

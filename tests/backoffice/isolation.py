@@ -6,6 +6,8 @@ forms that take an id of A's answer 404 on B's host and leave A unchanged.
 
 import itertools
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from quartier.accounts.models import User
 from quartier.accounts.services import signin_failure_record, user_create
 from quartier.billing.models import Payment
@@ -276,6 +278,26 @@ def _a_default(handle):
     return {}
 
 
+def _invitation(handle):
+    from quartier.marketplace.eligibility import invitation_create
+    from quartier.marketplace.models import AllowedEmail
+
+    AllowedEmail.objects.get_or_create(role="book", email="listed@telco.test")
+    invitation = invitation_create(role="book", actor=handle.users["admin"], label=MARKER)
+    return {"pk": invitation.pk, "marker": MARKER}
+
+
+def _eligibility_state(handle):
+    from quartier.marketplace.models import AllowedEmail, EligibilityRule, InvitationCode
+
+    with handle.context():
+        return (
+            list(EligibilityRule.objects.order_by("role").values_list("role", "kind", "domains")),
+            list(InvitationCode.objects.order_by("pk").values_list("pk", "code", "revoked_at")),
+            sorted(AllowedEmail.objects.values_list("role", "email")),
+        )
+
+
 def _page(route, make=None, **fields):
     return Endpoint(route, actor="admin", is_api=False, make=make, cross=200, **fields)
 
@@ -523,5 +545,54 @@ ENDPOINTS = [
         cross=302,  # B sets its own defaults; A's stay
         state=_notification_defaults,
         label="save",
+    ),
+    # Eligibility (issue 18): the rule, invitation codes and the allow-list.
+    _page("back-office/eligibility/", make=_invitation, grow=AGAIN),
+    Endpoint(
+        "back-office/eligibility/rules/<str:role>/",
+        method="post",
+        actor="admin",
+        is_api=False,
+        path="/back-office/eligibility/rules/book/",
+        make=_invitation,
+        body=lambda params: {"book-kind": "domains", "book-domains": "example.org"},
+        ok=302,
+        cross=302,  # B sets its own rule; A's stays
+        state=_eligibility_state,
+    ),
+    Endpoint(
+        "back-office/eligibility/codes/",
+        method="post",
+        actor="admin",
+        is_api=False,
+        make=_invitation,
+        body=lambda params: {"code-role": "book", "code-label": "new"},
+        ok=302,
+        cross=302,  # B creates its own code; A's list stays
+        state=_eligibility_state,
+    ),
+    Endpoint(
+        "back-office/eligibility/codes/<int:pk>/revoke/",
+        method="post",
+        actor="admin",
+        is_api=False,
+        path="/back-office/eligibility/codes/{pk}/revoke/",
+        make=_invitation,
+        ok=302,
+        state=_eligibility_state,
+    ),
+    Endpoint(
+        "back-office/eligibility/allow-list/",
+        method="post",
+        actor="admin",
+        is_api=False,
+        make=_invitation,
+        body=lambda params: {
+            "list-role": "book",
+            "list-file": SimpleUploadedFile("list.csv", b"email\nb@example.org\n", "text/csv"),
+        },
+        ok=302,
+        cross=302,  # B replaces its own list; A's stays
+        state=_eligibility_state,
     ),
 ]

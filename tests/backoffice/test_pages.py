@@ -645,6 +645,7 @@ ACTION_ROUTES = [
     "back-office/users/<int:pk>/activate/",
     "back-office/users/<int:pk>/deactivate/",
     "back-office/api-keys/<int:pk>/revoke/",
+    "back-office/eligibility/codes/<int:pk>/revoke/",
 ]
 
 

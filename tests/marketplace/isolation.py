@@ -24,6 +24,30 @@ def _languages_state(handle):
         )
 
 
+def _invitation_for_helpers(handle):
+    from quartier.marketplace.eligibility import invitation_create, rule_set
+
+    rule_set(role="offer", kind="codes")
+    invitation = invitation_create(role="offer", actor=handle.users["admin"], max_uses=5)
+    return {"code": invitation.code}
+
+
+def _codes_on_b_too(handle):
+    from quartier.marketplace.eligibility import rule_set
+
+    rule_set(role="offer", kind="codes")
+
+
+def _invitation_state(handle):
+    from quartier.marketplace.models import InvitationCode, InvitationUse
+
+    with handle.context():
+        return (
+            list(InvitationCode.objects.values_list("code", "uses")),
+            list(InvitationUse.objects.values_list("email", flat=True)),
+        )
+
+
 ENDPOINTS = [
     Endpoint("api/marketplace/languages/", make=_only_italian_and_french, cross=200),
     Endpoint(
@@ -43,5 +67,18 @@ ENDPOINTS = [
         ok=302,
         cross=302,
         state=_languages_state,
+    ),
+    # A's invitation code typed on B's host (where helpers need a code too): unknown there.
+    Endpoint(
+        "invitation/",
+        method="post",
+        actor="provider",
+        is_api=False,
+        make=_invitation_for_helpers,
+        make_other=_codes_on_b_too,
+        body=lambda params: {"role": "offer", "code": params["code"], "next": "/workspace/start/"},
+        ok=302,
+        cross=403,
+        state=_invitation_state,
     ),
 ]

@@ -19,6 +19,10 @@ class SignupSerializer(serializers.Serializer):
     preferred_language = serializers.ChoiceField(
         choices=["de", "fr", "it", "en"], required=False, default=""
     )
+    # Needed when the tenant admits by invitation code (see marketplace.eligibility).
+    invitation_code = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default=""
+    )
 
 
 class UserSerializer(serializers.ModelSerializer):

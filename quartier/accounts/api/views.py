@@ -70,7 +70,7 @@ class SignupView(APIView):
             )
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_create(**serializer.validated_data)
+        user = services.user_signup(**serializer.validated_data)
         return Response(
             {"user": UserSerializer(user).data, "token": services.token_issue(user=user)},
             status=status.HTTP_201_CREATED,

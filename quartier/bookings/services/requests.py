@@ -27,6 +27,7 @@ from quartier.bookings.services.lifecycle import (
 from quartier.catalog.models import Category, Listing, Offer
 from quartier.catalog.selectors.catalog import category_ids_with_children
 from quartier.geo.selectors import postal_code_places, postal_code_point
+from quartier.marketplace import eligibility
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError, Conflict, PermissionDenied
 from quartier.platform.events import publish
@@ -42,7 +43,9 @@ def _duration(listing: Listing) -> int:
 
 
 def check_bookable(listing: Listing, customer: User) -> None:
-    """Refuse an unpublished listing, a suspended provider, or one's own listing."""
+    """Refuse an unpublished listing, a suspended provider, or one's own listing, and a
+    customer the tenant's eligibility rule does not let book."""
+    eligibility.enforce(customer, eligibility.BOOK)
     if listing.status != Listing.Status.PUBLISHED or listing.provider.is_suspended:
         raise ApplicationError.invalid_field(
             "listing", _("This listing cannot be booked."), code=errors.NOT_BOOKABLE
@@ -360,6 +363,7 @@ def booking_broadcast(
     note: str = "",
 ) -> Booking:
     """Urgent help: the request goes at once to every vetted provider in range."""
+    eligibility.enforce(customer, eligibility.BOOK)
     if timezone.is_naive(starts_at) or starts_at <= timezone.now():
         raise ApplicationError.invalid_field(
             "starts_at", _("Choose a time in the future."), code=errors.INVALID_TIME

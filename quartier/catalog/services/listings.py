@@ -11,6 +11,7 @@ from quartier.catalog import errors
 from quartier.catalog.events import ListingChanged
 from quartier.catalog.models import Category, Listing, ListingPhoto
 from quartier.catalog.services.locations import location_fields
+from quartier.marketplace import eligibility
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError, Conflict
 from quartier.platform.events import publish
@@ -173,6 +174,7 @@ def listing_set_status(*, listing: Listing, status: str) -> Listing:
 def _check_may_publish(provider: ProviderProfile) -> None:
     if provider.is_suspended:
         raise ApplicationError("provider_suspended", _("Your profile is suspended."), status=403)
+    eligibility.enforce(lambda: provider.user, eligibility.OFFER)
     if marketplace_settings().vetting_required and not provider.is_vetted:
         raise ApplicationError(
             errors.VETTING_REQUIRED, _("Complete vetting before you publish listings."), status=403

@@ -13,6 +13,7 @@ from quartier.catalog.events import OfferAccepted, OfferMade
 from quartier.catalog.models import Category, Offer, TaskRequest
 from quartier.catalog.services.locations import location_fields
 from quartier.geo.projection import plane_distance_km
+from quartier.marketplace import eligibility
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.platform.errors import ApplicationError, Conflict, PermissionDenied
 from quartier.platform.events import publish
@@ -94,6 +95,7 @@ def task_request_create(
     budget: Money | None = None,
     preferred_windows: list | None = None,
 ) -> TaskRequest:
+    eligibility.enforce(customer, eligibility.BOOK)
     if not category.is_active:
         raise ApplicationError.invalid_field(
             "category", _("This category is not active."), code=errors.INVALID_CATEGORY
@@ -142,6 +144,7 @@ def _check_may_offer(task: TaskRequest, provider: ProviderProfile) -> None:
         )
     if provider.is_suspended:
         raise ApplicationError("provider_suspended", _("Your profile is suspended."), status=403)
+    eligibility.enforce(lambda: provider.user, eligibility.OFFER)
     if marketplace_settings().vetting_required and not provider.is_vetted:
         raise ApplicationError(
             errors.VETTING_REQUIRED, _("Complete vetting before you send offers."), status=403

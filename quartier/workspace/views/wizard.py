@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from quartier.catalog.selectors.catalog import category_list, listings_of_user
 from quartier.catalog.services import listings
+from quartier.marketplace import eligibility
 from quartier.marketplace.selectors import marketplace_settings
+from quartier.marketplace.views import refusal_page
 from quartier.platform.errors import ApplicationError
 from quartier.platform.languages import Language
 from quartier.platform.money import Money
@@ -46,7 +48,11 @@ def wizard_context(request, key: str, **extra) -> dict:
 
 @login_required
 def start(request):
-    """Resume the wizard at the first step not done yet."""
+    """Resume the wizard at the first step not done yet (if the tenant lets this person
+    offer help: else a page saying why, and what to do)."""
+    refusal = eligibility.check(request.user, eligibility.OFFER)
+    if refusal is not None:
+        return refusal_page(request, refusal)
     return redirect(STEP_URLS[onboarding_progress(request.user).next_key])
 
 
