@@ -25,7 +25,7 @@ class SsoConfigurationForm(forms.Form):
         label=_("Brand on the button"),
         max_length=60,
         required=False,
-        help_text=_('Shown as "Continue with <brand> account".'),
+        help_text=_("The name in “Continue with … account”; empty for the marketplace’s name."),
     )
     claim_name = forms.CharField(label=_("Claim holding the name"), max_length=60)
     claim_email = forms.CharField(label=_("Claim holding the e-mail address"), max_length=60)

@@ -14,3 +14,11 @@ def sso_button_label(configuration: SsoConfiguration) -> str:
 
     brand = configuration.brand_name or marketplace_settings().display_name
     return gettext("Continue with %(brand)s account") % {"brand": brand}
+
+
+def sso_configuration_for(request) -> SsoConfiguration:
+    """sso_configuration(), read once per request (the middleware and the sign-in page
+    both ask)."""
+    if not hasattr(request, "_sso_configuration"):
+        request._sso_configuration = sso_configuration()
+    return request._sso_configuration

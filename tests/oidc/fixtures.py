@@ -70,8 +70,8 @@ class OidcProvider:
     client_secret: str = CLIENT_SECRET
 
 
-@pytest.fixture(scope="session")
-def oidc_provider():
+@pytest.fixture(scope="session", name="oidc_provider")
+def oidc_provider_fixture():
     if not MODULE.exists():
         pytest.fail("oidc-provider is not installed: run scripts/ensure-oidc-provider")
     port = free_port()

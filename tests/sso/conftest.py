@@ -1,6 +1,6 @@
 import pytest
 
-from tests.oidc.fixtures import oidc_provider  # noqa: F401
+from tests.oidc.fixtures import oidc_provider_fixture  # noqa: F401
 
 
 @pytest.fixture

@@ -185,7 +185,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # After auth and messages: its refusal page is a full page of the marketplace.
-    "quartier.sso.middleware.SsoOnlyMiddleware",
+    "quartier.sso.middleware.SsoMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "quartier.platform.middleware.ApplicationErrorMiddleware",
