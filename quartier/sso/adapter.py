@@ -117,6 +117,7 @@ class SsoAdapter(DefaultSocialAccountAdapter):
                     % {"brand": configuration.brand_name or sso_button_label_brand()},
                 )
         if sociallogin.is_existing:
+            self._refuse_unusable(request, sociallogin.user)
             return
         email = str(claims.get(configuration.claim_email) or "").strip().lower()
         if not email or "@" not in email:
@@ -136,11 +137,30 @@ class SsoAdapter(DefaultSocialAccountAdapter):
                     ),
                     status=HTTPStatus.CONFLICT,
                 )
+            self._refuse_unusable(request, existing)
             with transaction.atomic():
                 sociallogin.connect(request, existing)
                 self._remember(existing, configuration, claims)
             return
         sociallogin.email_addresses = [EmailAddress(email=email, verified=verified, primary=True)]
+
+    @staticmethod
+    def _refuse_unusable(request, user) -> None:
+        """Accounts single sign-on must not open (allauth would send them to pages of
+        its own that we do not serve)."""
+        from allauth.mfa.models import Authenticator
+
+        if not user.is_active:
+            refuse(request, _("This account is disabled."))
+        second_factors = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+        if Authenticator.objects.filter(user=user, type__in=second_factors).exists():
+            refuse(
+                request,
+                _(
+                    "Your account is protected by a second factor. Please sign in with "
+                    "your password and your second factor."
+                ),
+            )
 
     def populate_user(self, request, sociallogin, data):
         configuration = sso_configuration()

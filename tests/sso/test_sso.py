@@ -270,3 +270,34 @@ def test_private_or_plain_http_issuers_are_refused_outside_tests(tenant_a, setti
     assert response.status_code == 400
     body = response.content.decode()
     assert "must be an https address" in body or "not on a private or local address" in body
+
+
+def test_a_disabled_account_is_not_signed_in(tenant_a, oidc_provider):
+    customer = tenant_a.users["customer"]
+    with tenant_a.context():
+        sso_configure(oidc_provider)
+        User.objects.filter(pk=customer.pk).update(is_active=False)
+        before = _counts()
+    client = Client(HTTP_HOST=tenant_a.host)
+    response = provider_round_trip(client, "dora", host=tenant_a.host)
+    assert response.status_code == 403
+    assert "This account is disabled." in response.content.decode()
+    with tenant_a.context():
+        assert _counts() == before
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_account_with_a_second_factor_is_sent_to_the_password_sign_in(tenant_a, oidc_provider):
+    from allauth.mfa.models import Authenticator
+
+    customer = tenant_a.users["customer"]
+    with tenant_a.context():
+        sso_configure(oidc_provider)
+        Authenticator.objects.create(user=customer, type=Authenticator.Type.TOTP, data={})
+        before = _counts()
+    client = Client(HTTP_HOST=tenant_a.host)
+    response = provider_round_trip(client, "dora", host=tenant_a.host)
+    assert response.status_code == 403
+    assert "protected by a second factor" in response.content.decode()
+    with tenant_a.context():
+        assert _counts() == before
