@@ -131,7 +131,9 @@ def provider_round_trip(client, login: str, *, host: str):
     url = start["Location"]
     for _hop in range(10):
         if url.startswith(f"http://{host}/"):
-            return client.get(url.removeprefix(f"http://{host}"), HTTP_HOST=host)
+            response = client.get(url.removeprefix(f"http://{host}"), HTTP_HOST=host)
+            response.callback_path = url.removeprefix(f"http://{host}")
+            return response
         answer = browser.get(url, allow_redirects=False, timeout=10)
         if answer.status_code == 200 and 'name="login"' in answer.text:
             action = urljoin(url, unescape(FORM_ACTION.search(answer.text).group(1)))

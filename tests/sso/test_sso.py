@@ -301,3 +301,38 @@ def test_an_account_with_a_second_factor_is_sent_to_the_password_sign_in(tenant_
     assert "protected by a second factor" in response.content.decode()
     with tenant_a.context():
         assert _counts() == before
+
+
+def test_a_replayed_callback_is_refused_and_writes_nothing(tenant_a, oidc_provider):
+    with tenant_a.context():
+        sso_configure(oidc_provider)
+    client = Client(HTTP_HOST=tenant_a.host)
+    first = provider_round_trip(client, "anna", host=tenant_a.host)
+    assert first.status_code == 302
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)  # (the messages below in English)
+    with tenant_a.context():
+        before = _counts()
+    # the same answer again, in the same browser and in another one
+    for replaying in (client, Client(HTTP_HOST=tenant_a.host)):
+        replay = replaying.get(first.callback_path)
+        assert replay.status_code == 400
+        assert "has expired or was not started here" in replay.content.decode()
+    with tenant_a.context():
+        assert _counts() == before
+
+
+def test_an_id_token_from_another_issuer_is_refused(tenant_a, oidc_provider):
+    # The admin entered "localhost"; the provider's discovery document and ID token
+    # name 127.0.0.1. The issuer entered is pinned: the token is refused.
+    with tenant_a.context():
+        sso_configure(
+            oidc_provider, issuer_url=oidc_provider.issuer.replace("127.0.0.1", "localhost")
+        )
+        before = _counts()
+    client = Client(HTTP_HOST=tenant_a.host)
+    response = provider_round_trip(client, "anna", host=tenant_a.host)
+    assert response.status_code == 502
+    assert "could not confirm your sign-in" in response.content.decode()
+    with tenant_a.context():
+        assert _counts() == before
+    assert "_auth_user_id" not in client.session
