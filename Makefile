@@ -50,6 +50,7 @@ test: install messages lint
 	scripts/ensure-browser
 	scripts/ensure-axe
 	scripts/ensure-lighthouse
+	scripts/ensure-oidc-provider
 	scripts/ensure-poppler
 	scripts/ensure-shellcheck
 	$(VENV)/bin/pytest -q

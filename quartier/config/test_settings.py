@@ -20,3 +20,6 @@ from quartier.config.settings import *  # noqa: E402, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "quartier.accounts.sms.LocmemSMS"
+# The tests' OpenID Connect provider (tests/oidc/provider.mjs) listens on
+# http://127.0.0.1; the refusal of such issuers is tested with this turned off.
+SSO_ALLOW_PRIVATE = True

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from quartier.sso.urls import allauth_patterns as sso_round_trip
 from quartier.storefront import views as storefront_views
 
 TENANT_APPS_WITH_URLS = [
@@ -27,6 +28,8 @@ urlpatterns = [
     path("", storefront_views.home, name="home"),
     path("", include("quartier.storefront.urls")),
     path("accounts/", include("quartier.accounts.urls")),
+    *sso_round_trip,
+    path("", include("quartier.sso.urls")),
     path("api/", include(api_patterns)),
     *[path("", include(f"quartier.{app}.urls")) for app in TENANT_APPS_WITH_URLS],
     path("", include("quartier.workspace.urls")),

@@ -12,11 +12,13 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
 
 from quartier.accounts.models import User
+from quartier.sso.selectors import sso_configuration
 from tests.conftest import PLATFORM_HOST
 from tests.tenancy.matrix import all_endpoints
 
@@ -83,7 +85,9 @@ def _directives(policy: str) -> dict[str, list[str]]:
     }
 
 
-def _assert_strict(response, *, stripe_origin: str = "", connect_origin: str = "") -> None:
+def _assert_strict(
+    response, *, stripe_origin: str = "", connect_origin: str = "", form_origin: str = ""
+) -> None:
     assert response["Content-Type"].startswith("text/html"), response["Content-Type"]
     policy = _directives(response["Content-Security-Policy"])
     nonce = next((value[7:-1] for value in policy["script-src"] if value.startswith("'nonce-")), "")
@@ -96,7 +100,7 @@ def _assert_strict(response, *, stripe_origin: str = "", connect_origin: str = "
     assert policy["style-src"][0] == "'self'"
     assert policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'none'"]
-    assert policy["form-action"] == ["'self'", *filter(None, [connect_origin])]
+    assert policy["form-action"] == ["'self'", *filter(None, [connect_origin, form_origin])]
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
     assert "'unsafe-eval'" not in response["Content-Security-Policy"]
     if not stripe_origin:
@@ -133,10 +137,17 @@ def test_every_tenant_page_sends_a_strict_policy(endpoint, tenant_a, settings):
     assert response.status_code == 200
     stripe = endpoint.route in STRIPE_PAGES
     connect = endpoint.route in CONNECT_PAGES
+    # The sign-in page of a marketplace with single sign-on: its SSO form's answer
+    # redirects to the tenant's issuer, so form-action opens that origin (and only it).
+    with tenant_a.context():
+        sso = sso_configuration()
+    issuer = urlsplit(sso.issuer_url)
+    sso_origin = f"{issuer.scheme}://{issuer.netloc}" if sso.is_enabled else ""
     _assert_strict(
         response,
         stripe_origin=settings.STRIPE_JS_ORIGIN if stripe else "",
         connect_origin=settings.STRIPE_CONNECT_ORIGIN if connect else "",
+        form_origin=sso_origin if endpoint.route == "accounts/login/" else "",
     )
 
 

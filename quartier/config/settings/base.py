@@ -70,6 +70,7 @@ TENANT_APPS = [
     "quartier.workspace",
     "quartier.notifications",
     "quartier.integrations",
+    "quartier.sso",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -129,6 +130,17 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_UNIQUE_EMAIL = True
+# Single sign-on (quartier.sso): allauth's socialaccount with one OpenID Connect app per
+# tenant, built from the tenant's own configuration (never stored as a SocialApp).
+SOCIALACCOUNT_ADAPTER = "quartier.sso.adapter.SsoAdapter"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the provider's email_verified claim decides
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by verified e-mail: see the adapter
+SOCIALACCOUNT_STORE_TOKENS = False
+# A Fernet key for the stored client secrets; derived from SECRET_KEY when empty.
+SSO_SECRET_KEY = env_str("SSO_SECRET_KEY")
+# Issuers on http or on private/loopback addresses: only the tests turn this on (their
+# provider listens on 127.0.0.1); no environment variable reaches it.
+SSO_ALLOW_PRIVATE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -172,6 +184,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After auth and messages: its refusal page is a full page of the marketplace.
+    "quartier.sso.middleware.SsoMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "quartier.platform.middleware.ApplicationErrorMiddleware",
