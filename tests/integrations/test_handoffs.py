@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from quartier.bookings.models import Booking
@@ -18,6 +19,7 @@ from quartier.outbox.services import outbox_dispatch
 from tests.bookings.factories import bookable_listing
 from tests.catalog.factories import make_provider
 from tests.integrations.receiver import Receiver
+from tests.oidc.fixtures import oidc_provider_fixture, provider_round_trip, sso_configure  # noqa: F401
 
 
 def _client(handle, scopes=(REQUESTS_WRITE,)):
@@ -164,6 +166,49 @@ def test_hand_off_end_to_end_the_receiver_hears_confirmed_with_the_case_id(tenan
     ]
     assert {event["data"]["external_case_id"] for event in events} == {"CASE-4711"}
     assert customer.get(path)["Location"] == f"/bookings/{booking.pk}/"
+
+
+def test_a_case_handed_over_for_an_sso_subject_is_booked_after_signing_in_through_sso(
+    tenant_a, oidc_provider, settings
+):
+    # given the tenant's SSO and its receiver, and a case for the provider's subject "anna"
+    settings.WEBHOOK_ALLOW_PRIVATE = settings.SSO_ALLOW_PRIVATE = True  # both on 127.0.0.1
+    with Receiver() as receiver:
+        with tenant_a.context():
+            sso_configure(oidc_provider)
+            endpoint = endpoint_create(url=receiver.url, events=[])
+            provider = make_provider(user=tenant_a.users["provider"])
+            bookable_listing(provider=provider)
+        receiver.secret = endpoint.secret
+        case = _case(tenant_a, customer_sso_subject="anna")
+        del case["customer_email"]
+        link = _client(tenant_a).post("/api/v1/handoffs/", case, format="json").json()["link"]
+        path = f"/handoffs/{_token(link)}/"
+        customer = Client(HTTP_HOST=tenant_a.host)
+
+        # when the customer opens the link, signs in through SSO and sends the request
+        to_signin = customer.get(path)
+        signin = customer.get(to_signin["Location"])
+        assert "Continue with Telco account" in signin.content.decode()
+        back = provider_round_trip(customer, "anna", host=tenant_a.host, next_path=path)
+        assert (back.status_code, back["Location"]) == (302, path)
+        page = customer.get(path)
+        offered = re.findall(r'name="starts_at" value="([^"]+)"', page.content.decode())
+        note = "The router blinks red since the storm."
+        sent = customer.post(path, {"starts_at": offered[0], "postal_code": "8004", "note": note})
+        assert sent.status_code == 302, sent.content.decode()[:2000]
+        with tenant_a.context():
+            booking = Booking.objects.get(pk=Handoff.objects.get().booking_id)
+            assert booking.customer.email == "anna.sso@telco.example"
+            booking = broadcast_accept(booking=booking, provider=provider)
+            booking_transition(booking=booking, action="confirm", actor=booking.customer)
+            outbox_dispatch()
+
+    # then the tenant's receiver hears booking.confirmed with its case id
+    confirmed = [
+        item["data"] for item in receiver.received if item["data"]["type"] == "booking.confirmed"
+    ]
+    assert [event["data"]["external_case_id"] for event in confirmed] == ["CASE-4711"]
 
 
 def test_a_time_not_offered_is_refused_beside_the_field_and_nothing_is_booked(tenant_a):

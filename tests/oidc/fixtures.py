@@ -122,10 +122,11 @@ def sso_configure(provider: OidcProvider, **overrides):
 FORM_ACTION = re.compile(r'<form[^>]*action="([^"]+)"')
 
 
-def provider_round_trip(client, login: str, *, host: str):
+def provider_round_trip(client, login: str, *, host: str, next_path: str = ""):
     """Start SSO with Django's test client, sign in as `login` on the provider's page (over
     HTTP, no browser) and return our callback's response."""
-    start = client.post("/accounts/sso/tenant/login/", HTTP_HOST=host)
+    form = {"next": next_path} if next_path else {}
+    start = client.post("/accounts/sso/tenant/login/", form, HTTP_HOST=host)
     assert start.status_code == 302, start.content[:300]
     browser = requests.Session()
     url = start["Location"]
