@@ -27,6 +27,7 @@ urlpatterns = [
     path("", storefront_views.home, name="home"),
     path("", include("quartier.storefront.urls")),
     path("accounts/", include("quartier.accounts.urls")),
+    path("", include("quartier.accounts.security_urls")),
     path("api/", include(api_patterns)),
     *[path("", include(f"quartier.{app}.urls")) for app in TENANT_APPS_WITH_URLS],
     path("", include("quartier.workspace.urls")),
