@@ -77,7 +77,10 @@ def totp_setup(request, user) -> dict:
 
     secret = totp_auth.get_totp_secret()
     url = get_adapter().build_totp_url(user, secret)
-    return {"secret": secret, "url": url, "svg": get_adapter().build_totp_svg(url)}
+    svg = get_adapter().build_totp_svg(url)
+    # Inline in the page (no data: URL, no script): without the XML declaration.
+    svg = svg[svg.index("<svg") :]
+    return {"secret": secret, "url": url, "svg": svg}
 
 
 @transaction.atomic

@@ -342,3 +342,21 @@ def test_the_second_step_speaks_the_visitors_language(tenant_a, language, title)
 
     assert f"<h1>{title}</h1>" in page
     assert "Two-step sign-in" not in page
+
+
+def test_the_token_endpoint_wants_the_code_from_an_account_with_two_step_sign_in(tenant_a):
+    secret = _with_totp(tenant_a)
+    body = {"email": tenant_a.users["admin"].email, "password": PASSWORD}
+    client = tenant_a.client()
+
+    without = client.post("/api/auth/token/", body, format="json")
+    wrong = client.post("/api/auth/token/", {**body, "code": "000000"}, format="json")
+    right = client.post("/api/auth/token/", {**body, "code": _code(secret)}, format="json")
+
+    assert without.status_code == 401
+    assert without.json()["code"] == "mfa_required"
+    assert "code" in without.json()["fields"]
+    assert wrong.status_code == 400
+    assert wrong.json()["fields"] == {"code": [WRONG_CODE]}
+    assert right.status_code == 200
+    assert right.json()["token"]
