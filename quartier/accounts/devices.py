@@ -9,6 +9,7 @@ the next request with that cookie is anonymous.
 import time
 
 from allauth.usersessions.models import UserSession
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from quartier.accounts.signin import client_address
@@ -24,9 +25,12 @@ def _agent(request) -> str:
 
 
 def device_record(request, user) -> None:
-    """The row for the session `request` has just signed in with."""
+    """The row for the session `request` has just signed in with; the user's rows of
+    sessions that have ended go."""
     if not request.session.session_key:
         request.session.save()
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    UserSession.objects.filter(user_id=user.pk).exclude(session_key__in=live).delete()
     UserSession.objects.update_or_create(
         session_key=request.session.session_key,
         defaults={
@@ -40,9 +44,11 @@ def device_record(request, user) -> None:
 
 
 def device_list(request) -> list[UserSession]:
-    """The user's signed-in devices, newest activity first; rows whose session has
-    ended (expired, signed out) are dropped on the way."""
-    rows = UserSession.objects.purge_and_list(request.user)
+    """The user's signed-in devices (this one first, then by last activity): rows whose
+    session still exists and has not expired. One query, no writes: the rows of ended
+    sessions are removed when the user next signs in (`device_record`)."""
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    rows = list(UserSession.objects.filter(user_id=request.user.pk, session_key__in=live))
     current = request.session.session_key
     for row in rows:
         row.current = row.session_key == current

@@ -89,6 +89,10 @@ WRITING_GETS = {
     # The e-mail link verifies on GET. To do: a page with a POST button (mail scanners
     # open links), with accounts' move of mail to the outbox.
     "GET accounts/verify-email/<str:token>/",
+    # Setting up an authenticator app or a passkey keeps the secret (or the WebAuthn
+    # challenge) in the session until the confirming POST, as allauth.mfa does.
+    "GET account/security/app/ as-customer",
+    "GET account/security/passkeys/new/ as-customer",
 }
 
 
