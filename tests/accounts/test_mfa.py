@@ -360,3 +360,20 @@ def test_the_token_endpoint_wants_the_code_from_an_account_with_two_step_sign_in
     assert wrong.json()["fields"] == {"code": [WRONG_CODE]}
     assert right.status_code == 200
     assert right.json()["token"]
+
+
+def test_the_secret_is_stored_encrypted_and_the_app_shows_the_marketplaces_name(tenant_a):
+    admin = tenant_a.session_client("admin")
+    page = admin.get("/account/security/app/").content.decode()
+    secret = re.search(r"data-totp-secret>([A-Z2-7]+)<", page).group(1)
+    admin.post("/account/security/app/", {"code": _code(secret)})
+
+    with tenant_a.context():
+        stored = Authenticator.objects.get(user=tenant_a.users["admin"], type="totp").data
+        from quartier.accounts.mfa_adapter import QuartierMFAAdapter
+
+        assert secret not in str(stored)
+        assert QuartierMFAAdapter().decrypt(stored["secret"]) == secret
+        assert QuartierMFAAdapter().get_totp_issuer() == "Telco Friends"
+    assert page.count("<svg") == 1
+    assert "<?xml" not in page

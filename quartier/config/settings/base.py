@@ -134,6 +134,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_UNIQUE_EMAIL = True
 # Two-step sign-in (quartier.accounts.mfa): allauth.mfa stores and checks the
 # authenticators; our own pages run the enrolment and the sign-in's second step.
+MFA_ADAPTER = "quartier.accounts.mfa_adapter.QuartierMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 # Browsers accept passkeys on http only for *.localhost; fido2 wants https otherwise.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = QUARTIER_ENV in ("development", "test")
