@@ -377,3 +377,29 @@ def test_the_secret_is_stored_encrypted_and_the_app_shows_the_marketplaces_name(
         assert QuartierMFAAdapter().get_totp_issuer() == "Telco Friends"
     assert page.count("<svg") == 1
     assert "<?xml" not in page
+
+
+BAD_CREDENTIALS = [
+    "not json",
+    "[]",
+    "null",
+    '"text"',
+    '{"id": "x", "rawId": "x", "type": "public-key", "response": {}}',
+    '{"response": {"clientDataJSON": "!!", "attestationObject": "!!"}}',
+    '{"response": {"userHandle": 5, "clientDataJSON": "e30", "authenticatorData": "AA"}}',
+]
+
+
+@pytest.mark.parametrize("credential", BAD_CREDENTIALS)
+def test_a_malformed_passkey_answer_is_a_400_everywhere(tenant_a, credential):
+    admin = tenant_a.session_client("admin")
+    admin.get("/account/security/passkeys/new/")
+    added = admin.post("/account/security/passkeys/new/", {"credential": credential})
+    _with_totp(tenant_a)
+    client, _response = _password_step(tenant_a)
+    client.get("/accounts/two-step/")
+    second = client.post("/accounts/two-step/", {"credential": credential})
+
+    assert added.status_code == 400
+    assert second.status_code == 400
+    assert WRONG_CODE in second.content.decode()
