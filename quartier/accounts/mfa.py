@@ -35,6 +35,8 @@ from quartier.platform.errors import ApplicationError, NotFound
 
 SESSION_VERIFIED = "quartier.mfa.verified"
 SESSION_PENDING = "quartier.mfa.pending"
+# Where allauth's own flows log the authentications of the session.
+ALLAUTH_METHODS = "account_authentication_methods"
 PENDING_SECONDS = 5 * 60
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
@@ -253,6 +255,15 @@ def _second_step_ok(user, *, code: str, credential: str) -> bool:
 # --- the tenant's requirement ---------------------------------------------------------
 
 
+def session_verified(request) -> bool:
+    """This session passed a second step: ours, or allauth's own (its login stages, e.g.
+    after single sign-on, record an "mfa" authentication in the session)."""
+    if request.session.get(SESSION_VERIFIED):
+        return True
+    methods = request.session.get(ALLAUTH_METHODS, [])
+    return any(isinstance(m, dict) and m.get("method") == "mfa" for m in methods)
+
+
 def admin_mfa_missing(request) -> bool:
     """A tenant admin whose marketplace requires two-step sign-in, in a session that
     has not passed one."""
@@ -261,7 +272,7 @@ def admin_mfa_missing(request) -> bool:
     user = getattr(request, "user", None)
     if getattr(request, "tenant", None) is None or not getattr(user, "is_tenant_admin", False):
         return False
-    if request.session.get(SESSION_VERIFIED):
+    if session_verified(request):
         return False
     return marketplace_settings().admins_require_mfa
 
@@ -273,7 +284,7 @@ def admin_mfa_requirement_set(request, *, required: bool) -> None:
     from quartier.marketplace.selectors import marketplace_settings_for_update
     from quartier.marketplace.services import audit_record
 
-    if required and not request.session.get(SESSION_VERIFIED):
+    if required and not session_verified(request):
         raise ApplicationError.invalid_field(
             "admins_require_mfa",
             _(

@@ -53,7 +53,9 @@ class SigninView(auth_views.LoginView):
             )
             return redirect("security:second-step")
         login(self.request, user, backend=backend)
+        # A password alone: no second step of an earlier sign-in in this browser counts.
         self.request.session.pop(mfa.SESSION_VERIFIED, None)
+        self.request.session.pop(mfa.ALLAUTH_METHODS, None)
         device_record(self.request, user)
         return redirect(self.get_success_url())
 

@@ -403,3 +403,15 @@ def test_a_malformed_passkey_answer_is_a_400_everywhere(tenant_a, credential):
     assert added.status_code == 400
     assert second.status_code == 400
     assert WRONG_CODE in second.content.decode()
+
+
+def test_a_second_step_recorded_by_allauths_own_flow_counts_too(tenant_a):
+    """A sign-in through allauth's stages (single sign-on, say) that passed its MFA."""
+    _require_mfa(tenant_a)
+    admin = tenant_a.session_client("admin")
+    with tenant_a.context():  # the session lives in the tenant's schema
+        session = admin.session
+        session["account_authentication_methods"] = [{"method": "mfa", "at": time.time()}]
+        session.save()
+
+    assert admin.get("/back-office/").status_code == 200
