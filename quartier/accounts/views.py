@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from quartier.accounts import services
+from quartier.accounts import mfa, services
+from quartier.accounts.devices import device_record
 from quartier.accounts.forms import SigninForm, SignupForm
 from quartier.marketplace import eligibility
 from quartier.platform.errors import ApplicationError
@@ -42,11 +43,33 @@ def verify_email(request, token):
     return render(request, "accounts/verify_email.html", {"error": None, "confirmed": confirmed})
 
 
+DEFAULT_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
 class SigninView(auth_views.LoginView):
-    """Django's sign-in page, through the sign-in policy; a lockout answers 429."""
+    """Django's sign-in page, through the sign-in policy; a lockout answers 429.
+
+    A user with an authenticator app or a passkey is not signed in by the password
+    alone: they go on to the second step (quartier.accounts.security_views).
+    """
 
     form_class = SigninForm
     template_name = "accounts/login.html"
+
+    def form_valid(self, form):
+        user = form.get_user()
+        backend = getattr(user, "backend", DEFAULT_BACKEND)
+        if mfa.has_second_factor(user):
+            mfa.pending_start(
+                self.request, user, backend=backend, redirect_to=self.get_success_url()
+            )
+            return redirect("security:second-step")
+        login(self.request, user, backend=backend)
+        # A password alone: no second step of an earlier sign-in in this browser counts.
+        self.request.session.pop(mfa.SESSION_VERIFIED, None)
+        self.request.session.pop(mfa.ALLAUTH_METHODS, None)
+        device_record(self.request, user)
+        return redirect(self.get_success_url())
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

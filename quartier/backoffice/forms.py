@@ -579,3 +579,14 @@ class DispatchPolicyForm(forms.Form):
         self.fields["ring2_badge"].choices = [("", _("No badge"))] + [
             (badge.slug, str(badge)) for badge in badges
         ]
+
+
+class AdminMfaForm(forms.Form):
+    admins_require_mfa = forms.BooleanField(
+        label=_("Administrators must use two-step sign-in"),
+        required=False,
+        help_text=_(
+            "When on, the back office and the admin API refuse an administrator's session "
+            "that did not pass an authenticator app or passkey."
+        ),
+    )

@@ -107,4 +107,5 @@ urlpatterns = [
     path("back-office/users/<int:pk>/deactivate/", views.user_deactivate, name="user-deactivate"),
     path("back-office/analytics/", views.analytics, name="analytics"),
     path("back-office/sign-in-failures/", views.signin_failures, name="signin-failures"),
+    path("back-office/security/", views.security, name="security"),
 ]

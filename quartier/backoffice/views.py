@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from quartier.accounts.mfa import admin_mfa_missing, admin_mfa_redirect
 from quartier.accounts.models import User
 from quartier.accounts.selectors import signin_failure_list
 from quartier.accounts.services import user_set_active
@@ -74,6 +75,8 @@ def admin_page(view):
     def wrapped(request, *args, **kwargs):
         if not getattr(request.user, "is_tenant_admin", False):
             raise PermissionDenied(_("Only the marketplace's administrators may open this page."))
+        if admin_mfa_missing(request):
+            return admin_mfa_redirect(request)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -538,6 +541,31 @@ def user_deactivate(request, pk: int):
 
 
 SIGNIN_FAILURES_PER_PAGE = 50
+
+
+@admin_page
+def security(request):
+    """The tenant's two-step sign-in requirement for its administrators."""
+    from quartier.accounts.mfa import admin_mfa_requirement_set
+    from quartier.marketplace.selectors import marketplace_settings
+
+    initial = {"admins_require_mfa": marketplace_settings().admins_require_mfa}
+    # An unticked box sends nothing: a POST is still a bound form.
+    form = f.AdminMfaForm(request.POST if request.method == "POST" else None, initial=initial)
+
+    def page(form):
+        return _page(request, "backoffice/security.html", {"form": form}, has_errors=True)
+
+    if request.method == "POST":
+        return _submit(
+            request,
+            form,
+            lambda data: admin_mfa_requirement_set(request, required=data["admins_require_mfa"]),
+            done=_("The two-step sign-in setting is saved."),
+            to=reverse("backoffice:security"),
+            page=page,
+        )
+    return render(request, "backoffice/security.html", {"form": form})
 
 
 @admin_page

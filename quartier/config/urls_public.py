@@ -11,7 +11,10 @@ from quartier.tenants import views as operator_views
 urlpatterns = [
     path("", operator_views.operator_home, name="operator-home"),
     path("", include("quartier.tenants.urls")),
+    # The operator's sign-in: the admin's page, through our two-step sign-in.
+    path("admin/login/", operator_views.OperatorSigninView.as_view(), name="operator-login"),
     path("admin/", admin.site.urls),
+    path("", include("quartier.accounts.security_urls")),
     path("api/operator/", include("quartier.tenants.api.urls")),
     # Caddy's on-demand TLS asks here before it gets a certificate for a custom domain.
     path("internal/tls-ask", operator_views.tls_ask, name="tls-ask"),

@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/", include("quartier.accounts.urls")),
     *sso_round_trip,
     path("", include("quartier.sso.urls")),
+    path("", include("quartier.accounts.security_urls")),
     path("api/", include(api_patterns)),
     *[path("", include(f"quartier.{app}.urls")) for app in TENANT_APPS_WITH_URLS],
     path("", include("quartier.workspace.urls")),

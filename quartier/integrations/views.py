@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from quartier.accounts.mfa import admin_mfa_missing, admin_mfa_redirect
 from quartier.integrations import forms as f
 from quartier.integrations import selectors
 from quartier.integrations.handoffs import handoff_accept, handoff_for, preferred_times_of
@@ -55,6 +56,8 @@ def admin_page(view):
     def wrapped(request, *args, **kwargs):
         if not getattr(request.user, "is_tenant_admin", False):
             raise PermissionDenied(_("Only the marketplace's administrators may open this page."))
+        if admin_mfa_missing(request):
+            return admin_mfa_redirect(request)
         return view(request, *args, **kwargs)
 
     return wrapped

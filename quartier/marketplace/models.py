@@ -50,6 +50,9 @@ class MarketplaceSettings(models.Model):
     badge_expiry_warning_days = models.PositiveIntegerField(default=14)
     # Below this many published reviews a provider shows as "New" instead of a number.
     rating_min_reviews = models.PositiveSmallIntegerField(default=3)
+    # Admins must sign in with a second step (authenticator app or passkey) before the
+    # back office and the admin API answer them (quartier.accounts.mfa).
+    admins_require_mfa = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SettingsQuerySet.as_manager()

@@ -10,15 +10,18 @@ Also the platform host's landing page and the reverse proxy's TLS question (`tls
 from functools import wraps
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from quartier.accounts.forms import OperatorSigninForm
+from quartier.accounts.views import SigninView
 from quartier.bookings.speed import speed_summary
 from quartier.platform.errors import ApplicationError, PermissionDenied
 from quartier.platform.formatting import duration_format
@@ -186,3 +189,20 @@ def tls_ask(request):
     if tenant is None or not tenant.is_active:
         return HttpResponse("no\n", status=404, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+class OperatorSigninView(SigninView):
+    """The operator admin's sign-in page, with the same second step as a tenant's."""
+
+    form_class = OperatorSigninForm
+    template_name = "admin/login.html"
+
+    def get_default_redirect_url(self):
+        return reverse("admin:index")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(admin.site.each_context(self.request))
+        context.setdefault("title", _("Log in"))
+        context["app_path"] = self.request.get_full_path()
+        return context

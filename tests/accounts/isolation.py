@@ -1,5 +1,10 @@
 """Accounts endpoints and pages in the isolation matrix (see tests/tenancy/matrix.py)."""
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.usersessions.models import UserSession
+
 from quartier.accounts.models import User
 from quartier.accounts.services import user_activation_path
 from tests.conftest import PASSWORD
@@ -46,7 +51,87 @@ def _user_count(handle):
         return User.objects.count()
 
 
+def _customer(handle):
+    return User.objects.get(email=f"customer@{handle.slug}.test")
+
+
+def _a_device(handle):
+    row = UserSession.objects.create(
+        user=_customer(handle),
+        ip="192.0.2.7",
+        user_agent=f"Browser {handle.tokens['customer']}",
+        session_key=f"gone{handle.slug}{UserSession.objects.count()}",
+    )
+    return {"pk": row.pk, "marker": row.user_agent}
+
+
+def _devices(handle):
+    with handle.context():
+        return sorted(UserSession.objects.values_list("pk", flat=True))
+
+
+def _an_app(handle):
+    user = _customer(handle)
+    totp = TOTP.activate(user, generate_totp_secret())
+    RecoveryCodes.activate(user)
+    return {"pk": totp.instance.pk}
+
+
+def _authenticators(handle):
+    with handle.context():
+        return sorted(Authenticator.objects.values_list("pk", "data"))
+
+
 ENDPOINTS = [
+    Endpoint("accounts/two-step/", is_api=False, ok=302, cross=302),
+    Endpoint("accounts/two-step/", method="post", is_api=False, ok=302, cross=302),
+    # B's own page: A's devices (their browsers) never show up there.
+    Endpoint("account/security/", actor="customer", is_api=False, make=_a_device, cross=200),
+    Endpoint("account/security/app/", actor="customer", is_api=False, cross=200),
+    Endpoint("account/security/passkeys/new/", actor="customer", is_api=False, cross=200),
+    Endpoint(
+        "account/security/methods/<int:pk>/remove/",
+        method="post",
+        actor="customer",
+        is_api=False,
+        path="/account/security/methods/{pk}/remove/",
+        make=_an_app,
+        body=lambda p: {"password": PASSWORD},
+        ok=302,
+        state=_authenticators,
+    ),
+    # B's customer has no app: refused with a message; A's codes are untouched.
+    Endpoint(
+        "account/security/recovery-codes/",
+        method="post",
+        actor="customer",
+        is_api=False,
+        make=_an_app,
+        body=lambda p: {"password": PASSWORD},
+        ok=302,
+        cross=302,
+        state=_authenticators,
+    ),
+    Endpoint(
+        "account/security/devices/<int:pk>/revoke/",
+        method="post",
+        actor="customer",
+        is_api=False,
+        path="/account/security/devices/{pk}/revoke/",
+        make=_a_device,
+        ok=302,
+        state=_devices,
+    ),
+    Endpoint(
+        "account/security/devices/revoke-others/",
+        method="post",
+        actor="customer",
+        is_api=False,
+        make=_a_device,
+        ok=302,
+        cross=302,
+        state=_devices,
+    ),
     Endpoint("", is_api=False, cross=200),
     Endpoint("accounts/login/", is_api=False, cross=200),
     Endpoint("accounts/signup/", is_api=False, cross=200),

@@ -298,6 +298,13 @@ def _eligibility_state(handle):
         )
 
 
+def _mfa_required(handle):
+    from quartier.marketplace.models import MarketplaceSettings
+
+    with handle.context():
+        return MarketplaceSettings.objects.get().admins_require_mfa
+
+
 def _page(route, make=None, **fields):
     return Endpoint(route, actor="admin", is_api=False, make=make, cross=200, **fields)
 
@@ -534,6 +541,18 @@ ENDPOINTS = [
     ),
     _page("back-office/sign-in-failures/", make=_signin_failure, grow=AGAIN),
     _page("back-office/notifications/", make=_a_default),
+    _page("back-office/security/"),
+    Endpoint(
+        "back-office/security/",
+        method="post",
+        actor="admin",
+        is_api=False,
+        body=lambda params: {},
+        ok=302,
+        cross=302,  # B turns its own requirement off; A's is its own
+        state=_mfa_required,
+        label="save",
+    ),
     Endpoint(
         "back-office/notifications/",
         method="post",

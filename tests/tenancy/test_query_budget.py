@@ -86,6 +86,10 @@ WRITING_GETS = {
     # Django's password-reset flow keeps the link's token in the session and redirects,
     # so that the token does not stay in the address bar (a session row, no user data).
     "GET accounts/password/set/<uidb64>/<token>/",
+    # Setting up an authenticator app or a passkey keeps the secret (or the WebAuthn
+    # challenge) in the session until the confirming POST, as allauth.mfa does.
+    "GET account/security/app/ as-customer",
+    "GET account/security/passkeys/new/ as-customer",
 }
 
 

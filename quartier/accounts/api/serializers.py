@@ -7,6 +7,8 @@ from quartier.platform.languages import Language
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
+    # The authenticator app's code (or a recovery code), for accounts with two-step sign-in.
+    code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
 
 class SignupSerializer(serializers.Serializer):

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from quartier.accounts import services
+from quartier.accounts import mfa, services
 from quartier.accounts.api.serializers import (
     PhoneCodeSerializer,
     SignupSerializer,
@@ -17,7 +17,7 @@ from quartier.accounts.api.serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
-from quartier.accounts.errors import INVALID_CREDENTIALS
+from quartier.accounts.errors import INVALID_CREDENTIALS, MFA_REQUIRED
 from quartier.accounts.models import SigninFailure
 from quartier.accounts.signin import SigninLocked, signin_attempt
 from quartier.platform.errors import ApplicationError
@@ -32,10 +32,22 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        code = serializer.validated_data.pop("code")
         try:
             user = signin_attempt(
                 request=request, channel=SigninFailure.Channel.API, **serializer.validated_data
             )
+            # A password alone does not give a token to an account with two-step sign-in.
+            if user is not None and mfa.has_second_factor(user):
+                if not code:
+                    message = _(
+                        "This account uses two-step sign-in: send the code from the "
+                        'authenticator app, or a recovery code, as "code".'
+                    )
+                    raise ApplicationError(
+                        MFA_REQUIRED, message, status=401, fields={"code": [message]}
+                    )
+                mfa.second_step_verify(request, user, code=code)
         except SigninLocked as locked:
             return Response(
                 locked.as_dict(),

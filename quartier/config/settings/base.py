@@ -45,6 +45,8 @@ SHARED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
+    # "Signed-in devices": one row per signed-in session (quartier.accounts.devices).
+    "allauth.usersessions",
     "django_htmx",
 ]
 
@@ -76,6 +78,7 @@ TENANT_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
+    "allauth.usersessions",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -141,6 +144,16 @@ SSO_SECRET_KEY = env_str("SSO_SECRET_KEY")
 # Issuers on http or on private/loopback addresses: only the tests turn this on (their
 # provider listens on 127.0.0.1); no environment variable reaches it.
 SSO_ALLOW_PRIVATE = False
+
+# Two-step sign-in (quartier.accounts.mfa): allauth.mfa stores and checks the
+# authenticators; our own pages run the enrolment and the sign-in's second step.
+MFA_ADAPTER = "quartier.accounts.mfa_adapter.QuartierMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# Browsers accept passkeys on http only for *.localhost; fido2 wants https otherwise.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = QUARTIER_ENV in ("development", "test")
+# Our sessions list writes its rows itself (at sign-in, and "last seen" every few
+# minutes), not on every request as allauth's tracking would.
+USERSESSIONS_TRACK_ACTIVITY = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -186,6 +199,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # After auth and messages: its refusal page is a full page of the marketplace.
     "quartier.sso.middleware.SsoMiddleware",
+    # "Last seen" and address of the signed-in device, written at most every few minutes.
+    "quartier.accounts.devices.DeviceSeenMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "quartier.platform.middleware.ApplicationErrorMiddleware",
@@ -278,6 +293,9 @@ REST_FRAMEWORK = {
 SIGNIN_FAILURES_PER_ACCOUNT = env_int("SIGNIN_FAILURES_PER_ACCOUNT", 10)
 SIGNIN_FAILURES_PER_ADDRESS = env_int("SIGNIN_FAILURES_PER_ADDRESS", 20)
 SIGNIN_LOCKOUT_SECONDS = env_int("SIGNIN_LOCKOUT_SECONDS", 15 * 60)
+# Wrong codes (authenticator app, recovery code, passkey) at the sign-in's second step:
+# the account is locked out after this many within SIGNIN_LOCKOUT_SECONDS.
+SIGNIN_SECOND_STEP_FAILURES = env_int("SIGNIN_SECOND_STEP_FAILURES", 5)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quartier marketplace API",
