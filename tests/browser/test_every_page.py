@@ -63,11 +63,21 @@ class Rows:
             return {"pk": question.quiz.requirement_id, "question_id": question.pk}
 
 
-def _a_booking(storefront) -> int:
-    """A booking request of the storefront's customer, committed for the server."""
-    made = []
+def _seed(storefront) -> tuple[int, list]:
+    """A booking request of the storefront's customer, with a dispute on it, a broadcast
+    invite for the helper, a task with an offer, a webhook endpoint with a delivery, a
+    quiz step with a question and the helper's vetting application:
+    rows the detail pages need, written straight to the tables (no audit entry, which
+    could not be removed), committed for the server. Returns the booking and what
+    _unseed() deletes."""
+    made = {}
 
     def make():
+        from quartier.bookings.models import BroadcastInvite, Dispute
+        from quartier.catalog.models import Category, Offer, TaskRequest
+        from quartier.integrations.models import WebhookDelivery, WebhookEndpoint
+        from quartier.trust.models import Application, Choice, Question, Quiz, Requirement
+
         with storefront.handle.context():
             customer = apps.get_model("accounts.User").objects.get(email=storefront.customer_email)
             for days in range(9, 30):
@@ -79,11 +89,67 @@ def _a_booking(storefront) -> int:
                     )
                 except Conflict:
                     continue
-                made.append(booking.pk)
-                return
+                break
+            made["booking"] = booking.pk
+            Dispute.objects.create(
+                booking=booking,
+                source="customer",
+                category="quality",
+                description="The router still drops the connection.",
+                reported_by=customer,
+            )
+            BroadcastInvite.objects.create(
+                booking=booking, provider=storefront.provider, listing=storefront.listing
+            )
+            task = TaskRequest.objects.create(
+                customer=customer,
+                category=Category.objects.order_by("pk").first(),
+                title="Set up a mesh Wi-Fi",
+                description="Three floors, one router in the cellar.",
+                postal_code="8004",
+            )
+            Offer.objects.create(
+                task=task, provider=storefront.provider, price_amount_minor=9000, message="Gern."
+            )
+            endpoint = WebhookEndpoint.objects.create(
+                url="https://hooks.example.com/quartier", secret="a" * 64
+            )
+            WebhookDelivery.objects.create(
+                endpoint=endpoint,
+                webhook_id=f"msg_{booking.pk}",
+                event_key=f"booking.requested:{booking.pk}",
+                event_type="booking.requested",
+                ordering_key=f"booking:{booking.pk}",
+                body="{}",
+            )
+            quiz_step = Requirement.objects.create(
+                kind="quiz",
+                position=99,
+                titles={"en": "Router quiz", "de": "Router-Quiz"},
+                instructions={"en": "Five questions about home networks."},
+            )
+            quiz = Quiz.objects.create(requirement=quiz_step)
+            question = Question.objects.create(quiz=quiz, text="Which band reaches further?")
+            Choice.objects.create(question=question, text="2.4 GHz", is_correct=True)
+            Choice.objects.create(question=question, text="5 GHz")
+            application, created = Application.objects.get_or_create(provider=storefront.provider)
+            made["rows"] = [task, endpoint, quiz_step] + ([application] if created else [])
 
     committed(make)
-    return made[0]
+    return made["booking"], made["rows"]
+
+
+def _unseed(storefront, rows: list) -> None:
+    """Deletes the task (and its offer), the endpoint (and its delivery), the quiz step
+    (quiz, question, steps) and the application if it was made here; the booking (its
+    dispute and invite) goes with the storefront's cleanup."""
+
+    def remove():
+        with storefront.handle.context():
+            for row in rows:
+                type(row).objects.filter(pk=row.pk).delete()
+
+    committed(remove)
 
 
 def _operator_sign_in(page, base_url: str) -> None:
@@ -133,7 +199,8 @@ def test_every_page_is_axe_clean_and_fits_390_px(
     storefronts, browser, live_server_port, operator_token
 ):
     storefront = storefronts["telco"]
-    rows = Rows(storefront, _a_booking(storefront))
+    booking_pk, seeded = _seed(storefront)
+    rows = Rows(storefront, booking_pk)
     tenant_url = storefront.base_url
     public_url = f"http://{PLATFORM_HOST}:{live_server_port}"
     emails = {
@@ -174,6 +241,7 @@ def test_every_page_is_axe_clean_and_fits_390_px(
     finally:
         for context, _page in contexts.values():
             context.close()
+        _unseed(storefront, seeded)
 
     assert problems == [], "\n".join(problems)
     print(f"axe: {visited} pages at {WIDTHS} px clean; no demo row for: {skipped}")
