@@ -15,7 +15,7 @@ from django.apps import apps
 from quartier.bookings.services.requests import booking_request_slot
 from quartier.platform.errors import Conflict
 from tests.bookings.factories import next_local
-from tests.browser.conftest import CHROMIUM, SCREENSHOTS, axe_violations, committed, sign_in
+from tests.browser.conftest import SCREENSHOTS, axe_violations, committed, sign_in
 from tests.browser.pages import PAGES, PUBLIC_URLCONF, TENANT_URLCONF, unlisted
 from tests.conftest import PASSWORD, PLATFORM_HOST
 
@@ -193,8 +193,8 @@ def _check(page, url: str, *, expect=(200,), shot: str = "") -> list[str]:
     return problems
 
 
+@pytest.mark.browser
 @pytest.mark.django_db
-@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="no Chromium")
 def test_every_page_is_axe_clean_and_fits_390_px(
     storefronts, browser, live_server_port, operator_token
 ):
