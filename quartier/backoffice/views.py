@@ -27,7 +27,6 @@ from quartier.accounts.selectors import signin_failure_list
 from quartier.accounts.services import user_set_active
 from quartier.backoffice import forms as f
 from quartier.backoffice import selectors
-from quartier.backoffice.charts import Point, bar_chart, line_chart
 from quartier.billing import selectors as billing_selectors
 from quartier.billing import views as billing_views
 from quartier.billing.models import Payment, PaymentMode
@@ -49,6 +48,7 @@ from quartier.catalog.services.listings import listing_hide, listing_unhide
 from quartier.marketplace import errors as marketplace_errors
 from quartier.marketplace import idempotency
 from quartier.marketplace.selectors import localized
+from quartier.platform.charts import Point, bar_chart, line_chart
 from quartier.platform.errors import ApplicationError, PermissionDenied
 from quartier.platform.formatting import money_format
 from quartier.platform.forms import form_apply

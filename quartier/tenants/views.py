@@ -12,24 +12,28 @@ from functools import wraps
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
 from quartier.accounts.forms import OperatorSigninForm
 from quartier.accounts.views import SigninView
 from quartier.bookings.speed import speed_summary
+from quartier.platform.charts import Point, bar_chart
 from quartier.platform.errors import ApplicationError, PermissionDenied
 from quartier.platform.formatting import duration_format
 from quartier.platform.forms import add_application_error
 from quartier.platform.health import readiness_checks
 from quartier.platform.tenancy import tenant_context
-from quartier.tenants import services
+from quartier.tenants import dashboards, services
 from quartier.tenants.forms import TenantProvisionForm, activation_message
+from quartier.tenants.models import Tenant
 from quartier.tenants.pool import pool_size
 from quartier.tenants.resolution import tenant_for_hostname
 from quartier.tenants.selectors import (
@@ -39,6 +43,17 @@ from quartier.tenants.selectors import (
     tenant_primary_url,
 )
 from quartier.tenants.validation import HOSTNAME_PATTERN
+from quartier.themes.css import theme_stylesheet
+
+# The operator's neutral brand for the shared stylesheet (all pairs pass WCAG AA).
+OPERATOR_TOKENS = {
+    "primary": "#1f3a5f",
+    "secondary": "#5b6b7f",
+    "background": "#ffffff",
+    "text": "#1a1a1a",
+    "font": "system-ui",
+    "radius": 6,
+}
 
 
 def operator_page(view):
@@ -58,17 +73,30 @@ def operator_page(view):
 
 
 class TenantStatusForm(forms.Form):
+    # Hidden: the page offers the one action that applies now (status_form_for()).
     action = forms.ChoiceField(
         label=gettext_lazy("Action"),
         choices=(("suspend", gettext_lazy("Suspend")), ("resume", gettext_lazy("Resume"))),
+        widget=forms.HiddenInput,
     )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500, required=False)
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Yes, I mean it"),
+        required=True,
+        error_messages={"required": gettext_lazy("Tick the box to confirm.")},
+    )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("action") == "suspend" and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Say why the tenant is suspended."))
         return cleaned
+
+
+def status_form_for(tenant, data=None) -> TenantStatusForm:
+    """The one action that applies to the tenant now: resume when suspended, else suspend."""
+    action = "resume" if tenant.status == "suspended" else "suspend"
+    return TenantStatusForm(data, prefix=tenant.slug, initial={"action": action})
 
 
 def fleet_health() -> dict:
@@ -101,32 +129,22 @@ def fleet_dispatch_speed(tenants) -> list[dict]:
     return rows
 
 
-def _console(request, *, form, status_forms=None, status=200):
-    tenants = list(tenant_list())
-    status_forms = status_forms or {}
-    rows = [
-        {
-            "tenant": tenant,
-            "url": tenant_primary_url(tenant),
-            "form": status_forms.get(tenant.slug)
-            or TenantStatusForm(
-                prefix=tenant.slug,
-                initial={"action": "resume" if tenant.status == "suspended" else "suspend"},
-            ),
-        }
-        for tenant in tenants
-    ]
-    return render(
-        request,
-        "tenants/console.html",
-        {
-            "rows": rows,
-            "form": form,
-            "health": fleet_health(),
-            "speed_rows": fleet_dispatch_speed(tenants),
-        },
-        status=status,
-    )
+def _filtered_tenants(request):
+    """The tenant list, narrowed by `?q=` (name, slug or domain) and `?status=`."""
+    tenants = tenant_list()
+    query = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    if query:
+        tenants = tenants.filter(
+            Q(name__icontains=query)
+            | Q(slug__icontains=query)
+            | Q(domains__domain__icontains=query)
+        ).distinct()
+    if status in Tenant.Status.values:
+        tenants = tenants.filter(status=status)
+    else:
+        status = ""
+    return list(tenants), query, status
 
 
 @operator_page
@@ -135,7 +153,65 @@ def console(request):
     if request.method == "POST" and form.is_valid() and (provisioned := form.provision()):
         messages.success(request, activation_message(provisioned))
         return redirect("tenants:console")
-    return _console(request, form=form, status=400 if form.errors else 200)
+    tenants, query, status = _filtered_tenants(request)
+    rows = [{"tenant": tenant, "url": tenant_primary_url(tenant)} for tenant in tenants]
+    return render(
+        request,
+        "tenants/console.html",
+        {
+            "rows": rows,
+            "form": form,
+            "query": query,
+            "status": status,
+            "statuses": Tenant.Status.choices,
+            "section": "tenants",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _tenant_facts(tenant) -> dict:
+    """Counts and last activity inside the tenant's schema (a few bounded queries)."""
+    from django.db.models import Max
+
+    from quartier.accounts.models import User
+    from quartier.bookings.models import Booking
+    from quartier.catalog.models import Listing
+
+    if tenant.status == "deleted":
+        return {}
+    with tenant_context(tenant):
+        users = User.objects.aggregate(count=Count("id"), last_login=Max("last_login"))
+        bookings = Booking.objects.aggregate(count=Count("id"), last=Max("created_at"))
+        return {
+            "users": users["count"],
+            "listings": Listing.objects.count(),
+            "bookings": bookings["count"],
+            "last_activity": max(
+                (moment for moment in (users["last_login"], bookings["last"]) if moment),
+                default=None,
+            ),
+        }
+
+
+def _detail(request, tenant, *, form=None, status=200):
+    return render(
+        request,
+        "tenants/tenant_detail.html",
+        {
+            "tenant": tenant,
+            "url": tenant_primary_url(tenant),
+            "facts": _tenant_facts(tenant),
+            "form": form or status_form_for(tenant),
+            "section": "tenants",
+        },
+        status=status,
+    )
+
+
+@operator_page
+def tenant_detail(request, slug: str):
+    return _detail(request, tenant_get(slug=slug))
 
 
 @require_POST
@@ -158,10 +234,76 @@ def tenant_status(request, slug: str):
                 if form.cleaned_data["action"] == "suspend"
                 else _("%(name)s is active again.") % {"name": tenant.name},
             )
-            return redirect("tenants:console")
-    return _console(
-        request, form=TenantProvisionForm(), status_forms={tenant.slug: form}, status=400
+            return redirect("tenants:detail", slug=tenant.slug)
+    return _detail(request, tenant, form=form, status=400)
+
+
+@operator_page
+def dashboard(request):
+    tenants = [tenant for tenant in tenant_list() if tenant.status != "deleted"]
+    counts = dashboards.cached("tenants", dashboards.tenant_counts)
+    mondays, per_tenant = dashboards.cached(
+        "bookings", lambda: dashboards.bookings_per_week(tenants)
     )
+    week_labels = [date_format(monday, "j M") for monday in mondays]
+    charts = [
+        {
+            "row": row,
+            "chart": bar_chart(
+                chart_id=f"bookings-{row.tenant.slug}",
+                title=_("Bookings per week at %(name)s") % {"name": row.tenant.name},
+                points=[
+                    Point(label, count)
+                    for label, count in zip(week_labels, row.counts, strict=True)
+                ],
+            ),
+        }
+        for row in per_tenant
+    ]
+    totals = [sum(column) for column in zip(*(row.counts for row in per_tenant), strict=True)]
+    new_chart = bar_chart(
+        chart_id="tenants-new",
+        title=_("New tenants per week"),
+        points=[
+            Point(date_format(monday, "j M"), count) for monday, count in counts["new_per_week"]
+        ],
+    )
+    return render(
+        request,
+        "tenants/dashboard.html",
+        {
+            "counts": counts,
+            "new_chart": new_chart,
+            "week_labels": week_labels,
+            "per_tenant": per_tenant,
+            "charts": charts,
+            "totals": totals,
+            "grand_total": sum(totals),
+            "section": "dashboard",
+        },
+    )
+
+
+@operator_page
+def fleet(request):
+    tenants = list(tenant_list())
+    schemas = dashboards.cached("fleet", lambda: dashboards.fleet_schemas(tenants))
+    return render(
+        request,
+        "tenants/fleet.html",
+        {
+            "health": fleet_health(),
+            "schemas": schemas,
+            "speed_rows": fleet_dispatch_speed(tenants),
+            "section": "fleet",
+        },
+    )
+
+
+@cache_control(max_age=300, public=True)
+def console_css(request):
+    """The operator's stylesheet: the tenants' design system with a neutral theme."""
+    return HttpResponse(theme_stylesheet(OPERATOR_TOKENS), content_type="text/css")
 
 
 def operator_home(request):

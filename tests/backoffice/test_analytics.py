@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from quartier.backoffice.charts import Point, bar_chart, line_chart
 from quartier.backoffice.selectors import WEEKS, _week_start, analytics
 from quartier.billing.models import Payment
 from quartier.bookings.models import Booking, BookingEvent, Review
 from quartier.bookings.services.lifecycle import booking_transition
 from quartier.bookings.services.requests import booking_request_slot
+from quartier.platform.charts import Point, bar_chart, line_chart
 from tests.bookings.factories import bookable_listing, next_local
 
 

@@ -11,6 +11,7 @@ from quartier.tenants.pool import pool_size
 from tests.conftest import PASSWORD, PLATFORM_HOST
 
 CONSOLE = "/operator/"
+FLEET = "/operator/fleet/"
 
 
 @pytest.fixture
@@ -49,6 +50,7 @@ def test_the_console_lists_tenants_with_status_plan_and_fleet_health(tenant_a, o
     )
 
     response = operator.get(CONSOLE)
+    fleet = operator.get(FLEET)
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -56,6 +58,8 @@ def test_the_console_lists_tenants_with_status_plan_and_fleet_health(tenant_a, o
     assert "Acme Outdoor" in html
     assert html.count(">Active<") >= 2
     assert tenant_a.tenant.plan.name in html
+    html = fleet.content.decode()
+    assert fleet.status_code == 200
     assert f'<dd id="health-pool">{pool_size()}</dd>' in html
     assert '<dd id="health-dead-letters">1</dd>' in html
     assert '<dd id="health-ready">yes</dd>' in html
@@ -137,11 +141,13 @@ def test_bad_provisioning_input_is_a_form_error(tenant_a, operator, changes, fie
 def test_an_operator_suspends_with_a_reason_and_resumes(tenant_a, operator):
     url = _status_url(tenant_a.slug)
 
-    suspended = operator.post(url, {"telco-action": "suspend", "telco-reason": "Unpaid invoice"})
+    suspended = operator.post(
+        url, {"telco-action": "suspend", "telco-reason": "Unpaid invoice", "telco-confirm": "on"}
+    )
     tenant = Tenant.objects.get(pk=tenant_a.tenant.pk)
     assert (tenant.status, tenant.status_reason) == ("suspended", "Unpaid invoice")
     storefront = tenant_a.client().get("/api/listings/")
-    resumed = operator.post(url, {"telco-action": "resume"})
+    resumed = operator.post(url, {"telco-action": "resume", "telco-confirm": "on"})
 
     assert (suspended.status_code, resumed.status_code) == (302, 302)
     assert storefront.status_code == 503
@@ -153,15 +159,15 @@ def test_suspending_needs_a_reason_and_resuming_an_active_tenant_is_a_form_error
 ):
     url = _status_url(tenant_a.slug)
 
-    no_reason = operator.post(url, {"telco-action": "suspend", "telco-reason": ""})
-    not_suspended = operator.post(url, {"telco-action": "resume"})
-    bad_action = operator.post(url, {"telco-action": "explode"})
+    confirmed = {"telco-confirm": "on"}
+    no_reason = operator.post(url, {"telco-action": "suspend", "telco-reason": "", **confirmed})
+    not_suspended = operator.post(url, {"telco-action": "resume", **confirmed})
+    bad_action = operator.post(url, {"telco-action": "explode", **confirmed})
+    unconfirmed = operator.post(url, {"telco-action": "suspend", "telco-reason": "Unpaid"})
 
-    assert [no_reason.status_code, not_suspended.status_code, bad_action.status_code] == [
-        400,
-        400,
-        400,
-    ]
+    statuses = [no_reason, not_suspended, bad_action, unconfirmed]
+    assert [response.status_code for response in statuses] == [400, 400, 400, 400]
+    assert "Tick the box to confirm." in unconfirmed.content.decode()
     assert "Say why the tenant is suspended." in no_reason.content.decode()
     assert "Cannot resume a tenant that is active." in not_suspended.content.decode()
     assert Tenant.objects.get(pk=tenant_a.tenant.pk).status == Tenant.Status.ACTIVE

@@ -57,12 +57,12 @@ def test_the_summary_counts_the_last_four_weeks(tenant_a, seeded):
 
 
 def test_the_console_shows_each_active_tenant(tenant_a, tenant_b, seeded, operator):
-    html = operator.get("/operator/").content.decode()
+    html = operator.get("/operator/fleet/").content.decode()
 
     assert 'id="fleet-speed"' in html
     row_a = html.split(f'id="speed-{tenant_a.tenant.slug}"')[1].split("</tr>")[0]
-    assert "<td>3</td>" in row_a
+    assert '<td class="q-num">3</td>' in row_a
     assert "33 % (1 of 3)" in row_a
     assert "1 h 40 min" in row_a
     row_b = html.split(f'id="speed-{tenant_b.tenant.slug}"')[1].split("</tr>")[0]
-    assert "<td>0</td>" in row_b
+    assert '<td class="q-num">0</td>' in row_b

@@ -1,4 +1,5 @@
-"""Tiny server-side SVG charts: no JavaScript, no CDN, readable by screen readers.
+"""Tiny server-side SVG charts (back office and operator console): no JavaScript, no CDN,
+readable by screen readers.
 
 Each chart is an `<svg role="img">` with a `<title>` and an aria-label; pages show the
 same numbers in a data table beside it, so nothing depends on seeing the picture.
