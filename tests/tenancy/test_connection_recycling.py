@@ -105,3 +105,23 @@ def test_a_connection_is_never_closed_inside_a_transaction(committed, settings):
         assert _backend_pid() == pid
     assert connection.recycle_if_served_many(acme.tenant.schema_name) is True
     assert connection.connection is None
+
+
+def test_a_celery_task_for_a_new_tenant_gets_a_fresh_connection_past_the_budget(
+    committed, settings
+):
+    from quartier.marketplace.tasks import idempotency_keys_expire_task
+    from quartier.platform.tenancy import tenant_context
+
+    telco, acme = committed
+    settings.DATABASE_TENANTS_PER_CONNECTION = 1
+    pids = []
+    for handle in (telco, telco, acme):
+        with tenant_context(handle.tenant):
+            idempotency_keys_expire_task.apply_async(
+                kwargs={"schema_name": handle.tenant.schema_name}
+            )
+            pids.append(_backend_pid())
+
+    assert pids[0] == pids[1]
+    assert pids[2] != pids[1]

@@ -51,6 +51,7 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
         if (
             not limit
             or self.connection is None
+            or schema_name == get_public_schema_name()
             or schema_name in self.schemas_served
             or len(self.schemas_served) < limit
             or self.in_atomic_block
