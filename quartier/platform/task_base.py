@@ -8,6 +8,7 @@ instead of vanishing. Tasks take ids and are safe to run twice, so retrying is s
 """
 
 from django.conf import settings
+from django.db import connection
 from tenant_schemas_celery.task import TenantTask
 
 from quartier.platform.errors import ApplicationError
@@ -22,6 +23,9 @@ class QuartierTask(TenantTask):
     def __call__(self, *args, **kwargs):
         # One unit of work, like a request: cached tenant values are read once, and an
         # invalidation of a rolled back task does not outlive it.
+        # A worker visits many tenants in turn: like a web process, its connection is
+        # replaced before it serves more than DATABASE_TENANTS_PER_CONNECTION of them.
+        connection.recycle_if_served_many(connection.schema_name)
         with request_scope():
             return super().__call__(*args, **kwargs)
 

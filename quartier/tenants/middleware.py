@@ -54,6 +54,9 @@ class TenantResolutionMiddleware:
         tenant_var.set(tenant.slug)
         request.tenant = tenant
         request.urlconf = settings.ROOT_URLCONF
+        # A connection that has served many tenants holds all their catalog entries in
+        # its server process: start a fresh one before it takes on yet another tenant.
+        connection.recycle_if_served_many(tenant.schema_name)
         connection.set_tenant(tenant)
         return self.get_response(request)
 

@@ -30,3 +30,9 @@ DATABASES = {
         "TEST": {"NAME": env_str("DATABASE_TEST_NAME") or None},
     }
 }
+
+# A PostgreSQL backend keeps the catalog entries of every tenant schema it has touched
+# until the connection closes (~0.2 MB per tenant, docs/scaling.md): a web process's
+# connection is closed and reopened before serving a tenant beyond this many distinct
+# ones. 0 turns recycling off.
+DATABASE_TENANTS_PER_CONNECTION = env_int("DATABASE_TENANTS_PER_CONNECTION", 200)
