@@ -168,6 +168,14 @@ PAGES = [
         "admin",
         params=_first("integrations.WebhookDelivery"),
     ),
+    Page("back-office/eligibility/", "admin"),
+    Page("back-office/security/", "admin"),
+    Page("back-office/sign-in/", "admin"),
+    # Account security (two-step sign-in, passkeys, devices): every signed-in person
+    Page("account/security/", "admin"),
+    Page("account/security/app/", "admin"),
+    Page("account/security/passkeys/new/", "admin"),
+    Page("accounts/two-step/"),  # with no password step pending: back to the sign-in page
     # The operator console (platform host)
     Page("", public=True),
     Page("operator/", "operator", public=True),
@@ -181,6 +189,10 @@ PAGES = [
     ),
     Page("admin/", "operator", public=True),
     Page("admin/login/", public=True),
+    Page("account/security/", "operator", public=True),
+    Page("account/security/app/", "operator", public=True),
+    Page("account/security/passkeys/new/", "operator", public=True),
+    Page("accounts/two-step/", public=True),
 ]
 
 NOT_HTML = "not an HTML page"
@@ -201,6 +213,10 @@ EXCLUDED = {
     "billing/bookings/<int:pk>/card/": (
         "needs a marketplace taking cards through Stripe (stubbed): axe runs on it in "
         "tests/browser/test_card_payment.py"
+    ),
+    "accounts/sso/<str:provider_id>/callback/": (
+        "the sign-on provider's return address; its error pages are checked in "
+        "tests/sso/test_sso.py and the journey in tests/browser/test_sso_journey.py"
     ),
     "workspace/payouts/return/": "Stripe's return address: redirects to the payouts page",
     "workspace/payouts/refresh/": "Stripe's refresh address: redirects to Stripe",
