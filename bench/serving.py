@@ -2,6 +2,9 @@
 
 Run: .venv/bin/python bench/serving.py [--seconds 5] [--rounds 3] [--listings 10000]
                                        [--workers 2] [--only listing_api,home]
+                                       [--database quartier_bench_serving]
+     In-process instead of wrk: --cpu N (median CPU time per request over N requests),
+     --profile N (cProfile), --memory N (resident memory curve).
 
 Both apps run under gunicorn with deploy/gunicorn.conf.py (2 sync workers by default).
 Ours: production settings (QUARTIER_ENV=production) on the system PostgreSQL
@@ -67,10 +70,17 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=int, default=0, help="instead of wrk: cProfile N in-process requests"
     )
+    parser.add_argument(
+        "--cpu",
+        type=int,
+        default=0,
+        help="instead of wrk: median CPU time of N in-process requests per endpoint",
+    )
+    parser.add_argument("--database", default="quartier_bench_serving")
     arguments = parser.parse_args()
     _ensure_wrk()
     _flush_redis(os.environ["REDIS_URL"])
-    with bench_database("quartier_bench_serving"):
+    with bench_database(arguments.database):
         targets = _seed(arguments.listings)
         if arguments.only:
             wanted = arguments.only.split(",")
@@ -82,6 +92,19 @@ def main() -> None:
         if arguments.profile:
             for name, target in targets.items():
                 _profile(name, target, arguments.profile)
+            return
+        if arguments.cpu:
+            cpu = {name: _cpu_time(target, arguments.cpu) for name, target in targets.items()}
+            for name, row in cpu.items():
+                row["statements"] = statements[name]
+                print(
+                    f"{name:20} {row['cpu_ms_p50']:7.2f} ms CPU p50"
+                    f" {row['cpu_ms_p90']:7.2f} p90 {row['wall_ms_p50']:7.2f} wall"
+                    f" {row['python_calls']:6} calls {row['redis_round_trips']:2} Redis"
+                    f" {row['statements']:3} SQL",
+                    file=sys.stderr,
+                )
+            print(json.dumps({"requests": arguments.cpu, "listings": arguments.listings, **cpu}))
             return
         from django.db import connections
 
@@ -221,6 +244,58 @@ def _profile(name: str, target: dict, count: int) -> None:
     stats.sort_stats("tottime").print_stats(25)
     # Who reads the cache (each read is a round trip to Redis).
     stats.print_callers(r"cache/backends/redis.py.*\(get\)")
+
+
+def _cpu_time(target: dict, count: int) -> dict:
+    """This process's CPU time per warm request (time.process_time: the time the request
+    spent on a core, not waiting for one, so steadier on a loaded machine than req/s).
+    Redis and PostgreSQL run in other processes: their share is not counted here."""
+    client = _client(target)
+    for _ in range(5):
+        client.get(target["path"])
+    times, walls = [], []
+    for _ in range(count):
+        started, wall = time.process_time(), time.perf_counter()
+        client.get(target["path"])
+        times.append((time.process_time() - started) * 1000)
+        walls.append((time.perf_counter() - wall) * 1000)
+    times.sort()
+    return {
+        "cpu_ms_p50": round(statistics.median(times), 3),
+        "cpu_ms_p90": round(times[int(len(times) * 0.9)], 3),
+        # Wall time adds the waits on PostgreSQL and Redis (and on a busy core).
+        "wall_ms_p50": round(statistics.median(walls), 3),
+        **_counts(client, target["path"]),
+    }
+
+
+def _counts(client, path: str, count: int = 20) -> dict:
+    """Python function calls and Redis round trips per warm request: the same on a
+    quiet machine and a loaded one, unlike any time."""
+    import cProfile
+    import pstats
+
+    import redis
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(count):
+        client.get(path)
+    profiler.disable()
+    calls = pstats.Stats(profiler).total_calls / count
+    round_trips = [0]
+    original = redis.Redis.execute_command
+
+    def counting(self, *args, **options):
+        round_trips[0] += 1
+        return original(self, *args, **options)
+
+    redis.Redis.execute_command = counting
+    try:
+        client.get(path)
+    finally:
+        redis.Redis.execute_command = original
+    return {"python_calls": round(calls), "redis_round_trips": round_trips[0]}
 
 
 def _memory_curve(targets: dict, count: int) -> dict:

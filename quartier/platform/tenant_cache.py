@@ -85,8 +85,22 @@ def _read_through(key: str, compute: Callable[[], Any], seconds: int) -> Any:
     return value
 
 
-def _generation_key(schema_name: str) -> str:
+def generation_key(schema_name: str) -> str:
+    """The platform-cache key of `schema_name`'s generation (read beside the host entry
+    by tenant resolution, so a warm request makes one round trip, not two)."""
     return f"tenant-cache:generation:{schema_name}"
+
+
+_generation_key = generation_key
+
+
+def generation_known(schema_name: str, generation: str | None) -> None:
+    """The current request read `schema_name`'s generation itself (in the same round
+    trip as something else): remember it as if _generation() had read it."""
+    memo = _request_memo.get()
+    if memo is None or generation is None:
+        return
+    memo.setdefault(generation_key(schema_name), generation)
 
 
 def _generations():
@@ -108,6 +122,12 @@ def _generation() -> str:
     if memo is not None:
         memo[key] = generation
     return generation
+
+
+def current_generation() -> str:
+    """The current tenant's cache generation (read once per request): a value derived
+    from per-tenant data and stamped with it is stale once the generation moves."""
+    return _generation()
 
 
 def invalidate(key: str) -> None:

@@ -21,11 +21,12 @@ from quartier.catalog.selectors import catalog as selectors
 from quartier.catalog.selectors.search import listing_search
 from quartier.catalog.seo import service_json_ld
 from quartier.marketplace.selectors import marketplace_settings
+from quartier.platform import fragments
 from quartier.platform.errors import ApplicationError
 from quartier.platform.headers import framed_by_same_origin
 from quartier.platform.params import integer_or_none
 from quartier.providers import selectors as provider_selectors
-from quartier.trust.selectors import BadgeChip, badge_chips, badges
+from quartier.trust.selectors import BadgeChip, active_badges, badge_chips
 
 
 # The back office theme editor previews the home page in an iframe of the same host.
@@ -126,7 +127,7 @@ def _when(moment, zone, today) -> str:
 def badge_names() -> dict[str, str]:
     """Badge slug -> name in the active language, for showing a listing's badges."""
     language = (get_language() or "en")[:2]
-    return {badge.slug: badge.name_in(language) for badge in badges()}
+    return {badge.slug: badge.name_in(language) for badge in active_badges()}
 
 
 # 24 x 24 glyphs drawn white on the badge's colour, one per Badge.Icon.
@@ -190,9 +191,6 @@ def search(request):
             except ApplicationError as error:
                 context["errors"], status = error.fields or {"q": [error.message]}, 400
             else:
-                photos = selectors.first_photos([row["id"] for row in page.results])
-                for row in page.results:
-                    row["photo_url"] = photos.get(row["id"])
                 results = SearchResultSerializer(page.results, many=True).data
                 # A listing carries only the badges of its category (trust mirrors them),
                 # so one provider's listings may differ: ask for all, show each its own.
@@ -214,6 +212,15 @@ def search(request):
                     far = timezone.now() + timedelta(days=3650)
                     results.sort(key=lambda result: result.get("next_slot_at") or far)
                 context["results"] = results
+                # The cards repeat from search to search: each is rendered once per
+                # content (tenant, generation, language and the card's own values).
+                context["cards"] = fragments.rendered(
+                    "storefront/_result_card.html",
+                    [
+                        {"result": result, "first": index == 0}
+                        for index, result in enumerate(results)
+                    ],
+                )
                 context["facets"] = {
                     category.pk: page.facets[category.pk]
                     for category in categories
@@ -276,12 +283,13 @@ def _flatten(errors) -> dict[str, list[str]]:
 
 
 def listing_detail(request, pk):
-    listing = selectors.listing_get_visible(listing_id=pk, viewer=request.user)
+    listing, photos = selectors.listing_page_get(listing_id=pk, viewer=request.user)
     return render(
         request,
         "storefront/listing_detail.html",
         {
             "listing": listing,
+            "photos": photos,
             "provider": listing.provider,
             "provider_badges": chips_by_provider(
                 {listing.provider_id: listing.provider.badge_slugs}

@@ -4,12 +4,18 @@ Entries live in the `platform` cache (Redis in production, shared by every proce
 and are deleted by the services that change a domain or a tenant's status, after
 their transaction commits. Unknown hosts are cached too, briefly, so a flood of random
 Host headers cannot turn into a flood of queries.
+
+The same round trip reads the tenant's cache generation (platform.tenant_cache): this
+process remembers which schema a host name served last, and asks for that schema's
+generation beside the host entry. The host entry decides; a generation read for
+another schema (the host moved to another tenant) is simply not used.
 """
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 
+from quartier.platform import tenant_cache
 from quartier.tenants.models import Domain, Tenant
 
 _UNKNOWN = "unknown"
@@ -22,18 +28,38 @@ def _cache():
     return caches["platform"]
 
 
+# Host name -> the schema it served last in this process: only a guess of which
+# generation to read with the host entry, never an answer.
+_schema_guess: dict[str, str] = {}
+_SCHEMA_GUESS_MAX = 10_000
+
+
 def _key(hostname: str) -> str:
     return f"tenant-host:{hostname}"
 
 
 def tenant_for_hostname(hostname: str) -> Tenant | None:
     """The tenant serving `hostname` (any status), or None when no tenant owns it."""
-    cached = _cache().get(_key(hostname))
+    host_key = _key(hostname)
+    guess = _schema_guess.get(hostname)
+    if guess is None:
+        cached, generation = _cache().get(host_key), None
+    else:
+        generation_key = tenant_cache.generation_key(guess)
+        found = _cache().get_many([host_key, generation_key])
+        cached, generation = found.get(host_key), found.get(generation_key)
     if cached == _UNKNOWN:
         return None
-    if cached is not None:
-        return _tenant_from_fields(cached)
-    return _load_and_cache(hostname)
+    if cached is None:
+        return _load_and_cache(hostname)
+    schema_name = cached["schema_name"]
+    if schema_name == guess:
+        tenant_cache.generation_known(schema_name, generation)
+    else:
+        if len(_schema_guess) >= _SCHEMA_GUESS_MAX:
+            _schema_guess.clear()
+        _schema_guess[hostname] = schema_name
+    return _tenant_from_fields(cached)
 
 
 def _load_and_cache(hostname: str) -> Tenant | None:

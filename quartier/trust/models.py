@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quartier.catalog.models import Category
 from quartier.platform.storage import private_storage
+from quartier.platform.tenant_cache import invalidate, tenant_key
 from quartier.providers.models import ProviderProfile
 
 
@@ -200,6 +201,38 @@ class Document(models.Model):
         return f"document {self.pk}"
 
 
+# Cached read of the tenant's active badges (trust/selectors.py: active_badges).
+BADGES_KEY = "trust:badges"
+
+
+def badges_cache_invalidate() -> None:
+    invalidate(tenant_key(BADGES_KEY))
+
+
+class BadgeQuerySet(models.QuerySet):
+    """Bulk writes send no signals: each drops the tenant's cached badges itself."""
+
+    def update(self, **kwargs):
+        updated = super().update(**kwargs)
+        badges_cache_invalidate()
+        return updated
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        badges_cache_invalidate()
+        return created
+
+    def bulk_update(self, *args, **kwargs):
+        updated = super().bulk_update(*args, **kwargs)
+        badges_cache_invalidate()
+        return updated
+
+    def delete(self):
+        deleted = super().delete()
+        badges_cache_invalidate()
+        return deleted
+
+
 class Badge(models.Model):
     class Icon(models.TextChoices):
         SHIELD = "shield", _("Shield")
@@ -236,11 +269,22 @@ class Badge(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = BadgeQuerySet.as_manager()
+
     class Meta:
         ordering = ["slug"]
 
     def __str__(self) -> str:
         return self.name_in()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        badges_cache_invalidate()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        badges_cache_invalidate()
+        return deleted
 
     def name_in(self, language: str | None = None) -> str:
         """The name in `language` (default: the active one), falling back to the

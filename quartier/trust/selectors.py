@@ -11,8 +11,17 @@ from quartier.accounts.models import User
 from quartier.marketplace.models import AuditEntry
 from quartier.marketplace.selectors import localized
 from quartier.platform.errors import NotFound
+from quartier.platform.tenant_cache import cached, tenant_key
 from quartier.providers.models import ProviderProfile
-from quartier.trust.models import Application, Badge, BadgeAward, Document, Quiz, Requirement
+from quartier.trust.models import (
+    BADGES_KEY,
+    Application,
+    Badge,
+    BadgeAward,
+    Document,
+    Quiz,
+    Requirement,
+)
 
 
 def requirements(*, include_inactive: bool = False) -> QuerySet[Requirement]:
@@ -73,6 +82,20 @@ def badges(*, include_inactive: bool = False) -> QuerySet[Badge]:
     return found if include_inactive else found.filter(is_active=True)
 
 
+BADGES_CACHE_SECONDS = 24 * 60 * 60
+
+
+def active_badges() -> tuple[Badge, ...]:
+    """The tenant's active badges by slug, without their categories; from the cache when
+    warm (the results page names them and draws their chips on every request). Shared
+    objects: read them, never change them."""
+    return cached(tenant_key(BADGES_KEY), _active_badges, BADGES_CACHE_SECONDS)
+
+
+def _active_badges() -> tuple[Badge, ...]:
+    return tuple(Badge.objects.filter(is_active=True).order_by("slug"))
+
+
 def badge_get(*, badge_id: int) -> Badge:
     badge = badges(include_inactive=True).filter(pk=badge_id).first()
     if badge is None:
@@ -109,11 +132,12 @@ class BadgeChip:
 
 def badge_chips(*, slugs_by_provider: dict[int, list[str]]) -> dict[int, list[BadgeChip]]:
     """Per provider id, the chips of the given badge slugs (as mirrored on a profile or a
-    listing) in that order, with the validity of the provider's live award; two queries."""
+    listing) in that order, with the validity of the provider's live award; one query
+    (the badges themselves come from the tenant's cache)."""
     wanted = {slug for slugs in slugs_by_provider.values() for slug in slugs}
     if not wanted:
         return {provider_id: [] for provider_id in slugs_by_provider}
-    by_slug = {badge.slug: badge for badge in Badge.objects.filter(slug__in=wanted, is_active=True)}
+    by_slug = {badge.slug: badge for badge in active_badges() if badge.slug in wanted}
     now = timezone.now()
     until = {
         (row["provider_id"], row["badge__slug"]): row["valid_until"]

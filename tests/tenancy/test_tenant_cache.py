@@ -131,3 +131,54 @@ def test_over_http_a_change_on_one_tenant_shows_there_at_once_and_never_on_the_o
         "enabled_languages": ["it"],
     }
     assert enabled(tenant_b) == both
+
+
+def test_a_warm_request_reads_its_host_and_generation_in_one_cache_round_trip(
+    tenant_a, monkeypatch
+):
+    from django.core.cache import caches
+
+    client = tenant_a.client()
+    path = "/api/marketplace/languages/"
+    client.get(path)
+    client.get(path)  # this process now knows the host's schema
+    calls = []
+    inside = []  # LocMemCache's get_many calls its own get per key: one call of ours
+    platform = caches["platform"]
+    for name in ("get", "get_many", "add", "set"):
+        original = getattr(platform, name)
+
+        def counting(*args, _name=name, _original=original, **kwargs):
+            if not inside:
+                calls.append((_name, args[0]))
+            inside.append(_name)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(platform, name, counting)
+
+    assert client.get(path).status_code == 200
+    schema = tenant_a.tenant.schema_name
+    host = f"tenant-host:{tenant_a.slug}.localhost"
+    assert calls == [("get_many", [host, f"tenant-cache:generation:{schema}"])]
+
+
+def test_a_host_that_moved_to_another_tenant_never_uses_the_old_tenants_generation(
+    tenant_a, tenant_b
+):
+    from quartier.platform import tenant_cache
+    from quartier.tenants import resolution
+
+    hostname = f"moved.{tenant_a.slug}.test"
+    resolution._schema_guess[hostname] = tenant_a.tenant.schema_name
+    entry = {field: getattr(tenant_b.tenant, field) for field in resolution._CACHED_FIELDS}
+    resolution._cache().set(resolution._key(hostname), entry, 60)
+    with request_scope():
+        # A's generation is read beside the host entry, which now names B
+        tenant = resolution.tenant_for_hostname(hostname)
+        assert tenant.schema_name == tenant_b.tenant.schema_name
+        memo = tenant_cache._request_memo.get()
+        assert tenant_cache.generation_key(tenant_a.tenant.schema_name) not in memo
+    assert resolution._schema_guess[hostname] == tenant_b.tenant.schema_name

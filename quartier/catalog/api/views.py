@@ -165,7 +165,9 @@ class ListingDetailView(APIView):
 
     @extend_schema(responses=s.ListingSerializer)
     def get(self, request, pk):
-        return _listing_response(request, pk)
+        # The hot read: one statement of plain values, shaped as ListingSerializer's.
+        row = selectors.listing_row_visible(listing_id=pk, viewer=request.user)
+        return Response(s.listing_row_representation(row, viewer=request.user))
 
     @extend_schema(request=s.ListingWriteSerializer, responses=s.ListingSerializer)
     def patch(self, request, pk):
@@ -282,9 +284,6 @@ class ListingSearchView(QueryParameters, APIView):
     @extend_schema(responses={200: dict})
     def get(self, request):
         page = listing_search(listing_search_from_query(self.query))
-        photos = selectors.first_photos([row["id"] for row in page.results])
-        for row in page.results:
-            row["photo_url"] = photos.get(row["id"])
         return Response(
             {
                 "results": s.SearchResultSerializer(page.results, many=True).data,

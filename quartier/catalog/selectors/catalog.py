@@ -1,7 +1,9 @@
 """Reads on categories, listings, tasks and offers — fetched and authorised
 together, so views never call a bare .objects.get()."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import JSONObject
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import User
@@ -36,6 +38,12 @@ def categories_all() -> tuple[Category, ...]:
 
 def _categories() -> tuple[Category, ...]:
     return tuple(Category.objects.order_by("parent_id", "position", "slug"))
+
+
+def categories_by_id() -> dict[int, Category]:
+    """Every category of the tenant by id (built from categories_all(), so it is as
+    fresh as that is)."""
+    return {category.pk: category for category in categories_all()}
 
 
 def categories_active() -> list[Category]:
@@ -83,6 +91,94 @@ def listing_get_visible(*, listing_id: int, viewer: User | None) -> Listing:
     if not visible and not provider_seen_by_owner_or_admin(listing.provider, viewer):
         raise NotFound(_("No such listing."))
     return listing
+
+
+# The columns of a listing's public answer, and of its provider's summary.
+LISTING_ROW_FIELDS = (
+    "id",
+    "title",
+    "description",
+    "language",
+    "category_id",
+    "price_amount_minor",
+    "price_currency",
+    "price_unit",
+    "duration_minutes",
+    "is_remote",
+    "postal_code",
+    "radius_km",
+    "status",
+    "hidden_reason",
+    "created_at",
+    "published_at",
+    "provider_id",
+)
+PROVIDER_ROW_FIELDS = (
+    "user_id",
+    "is_suspended",
+    "display_name",
+    "kind",
+    "is_vetted",
+    "badge_slugs",
+    "rating_count",
+    "rating_sum",
+    "completed_jobs",
+)
+
+
+def listing_row_visible(*, listing_id: int, viewer: User | None) -> dict:
+    """listing_get_visible() as one row of plain values, for the hot read (the listing
+    API): one statement — provider columns joined, photos as an array — and no model
+    instances. Keys: LISTING_ROW_FIELDS, "provider__<field>" for PROVIDER_ROW_FIELDS,
+    and "photo_list" ([{"id", "image"}] in display order)."""
+    row = (
+        Listing.objects.filter(pk=listing_id)
+        .values(
+            *LISTING_ROW_FIELDS,
+            *(f"provider__{field}" for field in PROVIDER_ROW_FIELDS),
+            photo_list=ArraySubquery(_photo_rows()),
+        )
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("No such listing."))
+    visible = row["status"] == Listing.Status.PUBLISHED and not row["provider__is_suspended"]
+    if not visible and not _owner_or_admin(row["provider__user_id"], viewer):
+        raise NotFound(_("No such listing."))
+    return row
+
+
+def listing_page_get(*, listing_id: int, viewer: User | None) -> tuple[Listing, list[dict]]:
+    """listing_get_visible() for the listing page, its photos ({"id", "url"}, in display
+    order) read in the same statement instead of a second one."""
+    listing = (
+        Listing.objects.select_related("provider", "category")
+        .annotate(photo_list=ArraySubquery(_photo_rows()))
+        .filter(pk=listing_id)
+        .first()
+    )
+    if listing is None:
+        raise NotFound(_("No such listing."))
+    visible = listing.status == Listing.Status.PUBLISHED and not listing.provider.is_suspended
+    if not visible and not provider_seen_by_owner_or_admin(listing.provider, viewer):
+        raise NotFound(_("No such listing."))
+    storage = ListingPhoto._meta.get_field("image").storage
+    photos = [{"id": row["id"], "url": storage.url(row["image"])} for row in listing.photo_list]
+    return listing, photos
+
+
+def _photo_rows():
+    return (
+        ListingPhoto.objects.filter(listing_id=OuterRef("pk"))
+        .order_by("position", "id")
+        .values(photo=JSONObject(id="id", image="image"))
+    )
+
+
+def _owner_or_admin(provider_user_id: int, viewer: User | None) -> bool:
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return viewer.pk == provider_user_id or viewer.is_tenant_admin
 
 
 def listing_get_owned(*, listing_id: int, user: User) -> Listing:
@@ -159,13 +255,3 @@ def offers_of_provider(profile: ProviderProfile) -> QuerySet[Offer]:
 def tasks_by_ids(task_ids: list[int]) -> dict[int, TaskRequest]:
     tasks = _tasks().filter(pk__in=task_ids).annotate(offer_total=Count("offers"))
     return {task.pk: task for task in tasks}
-
-
-def first_photos(listing_ids: list[int]) -> dict[int, str]:
-    """listing id -> URL of its first photo, in one query."""
-    photos: dict[int, str] = {}
-    for photo in ListingPhoto.objects.filter(listing_id__in=listing_ids).order_by(
-        "listing_id", "position", "id"
-    ):
-        photos.setdefault(photo.listing_id, photo.image.url)
-    return photos

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from quartier.catalog.models import ListingPhoto
 from quartier.catalog.selectors.catalog import category_parents
 from quartier.marketplace.selectors import rating_min_reviews
 from quartier.platform.errors import ApplicationError
@@ -121,18 +122,33 @@ _TSQUERIES = "SELECT " + ", ".join(
 )
 
 
+# Words -> their tsquery, in this process: the parse depends on nothing but the words
+# and PostgreSQL's built-in dictionaries (the same for every tenant), and people search
+# for the same few words again and again.
+_parsed: dict[str, str] = {}
+_PARSED_MAX = 10_000
+
+
 def text_query(text: str) -> str:
     """The user's words as one tsquery: each language's stems, each only once.
 
     Listings are indexed in their own language; the query is parsed in all four and
     OR-ed. Identical parses are merged so the planner does not count a stem four times
-    (which made it overestimate matches and choose a scan).
+    (which made it overestimate matches and choose a scan). Words seen before cost no
+    statement.
     """
+    found = _parsed.get(text)
+    if found is not None:
+        return found
     with connection.cursor() as cursor:
         cursor.execute(_TSQUERIES, {"text": text})
         parses = [parse for parse in cursor.fetchone() if parse]
     unique = list(dict.fromkeys(parses))
-    return " | ".join(f"({parse})" for parse in unique) if unique else "''"
+    found = " | ".join(f"({parse})" for parse in unique) if unique else "''"
+    if len(_parsed) >= _PARSED_MAX:
+        _parsed.clear()
+    _parsed[text] = found
+    return found
 
 
 _DISTANCE = "(l.location <-> point(%(x)s, %(y)s))"
@@ -168,7 +184,9 @@ LEFT JOIN LATERAL (
            l.price_currency, l.price_unit, l.duration_minutes, l.is_remote, l.postal_code,
            l.radius_km, l.category_id, c.slug AS category_slug, c.names AS category_names,
            p.id AS provider_id, p.display_name, p.kind, p.is_vetted, l.badge_slugs,
-           p.rating_score, p.rating_count, p.rating_sum, p.completed_jobs
+           p.rating_score, p.rating_count, p.rating_sum, p.completed_jobs,
+           (SELECT ph.image FROM catalog_listingphoto ph WHERE ph.listing_id = l.id
+            ORDER BY ph.position, ph.id LIMIT 1) AS photo_image
     FROM page
     JOIN catalog_listing l ON l.id = page.id
     JOIN catalog_providerprofile p ON p.id = l.provider_id
@@ -187,7 +205,7 @@ def listing_search(search: ListingSearch, *, with_facets: bool = True) -> Search
 
     One statement: the matches are collected once, then counted per category (facets
     ignore the category filter) and cut to the page, whose rows alone are joined to
-    their details.
+    their details and their first photo's URL (`photo_url`, None without one).
     """
     if len(search.text) > MAX_QUERY_LENGTH:
         raise ApplicationError.invalid_field(
@@ -204,8 +222,12 @@ def listing_search(search: ListingSearch, *, with_facets: bool = True) -> Search
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     facets = _decode_json(rows[0]["facets"]) if rows and with_facets else {}
     rows = [row for row in rows if row["id"] is not None]
+    storage = ListingPhoto._meta.get_field("image").storage
     for row in rows:
         row["category_names"] = _decode_json(row["category_names"])
+        # The first photo, read in the same statement (its index: listing, position).
+        image = row.pop("photo_image")
+        row["photo_url"] = storage.url(image) if image else None
     next_cursor = None
     if len(rows) > search.limit:
         rows = rows[: search.limit]
