@@ -113,6 +113,8 @@ EVENT_SUBSCRIBERS_REQUIRED = {
     "quartier.trust.events.BadgeExpiring": ["quartier.notifications"],
     "quartier.billing.events.PayoutSent": ["quartier.notifications"],
 }
+# The living style guide (/style-guide/): on in development (DEBUG), or with this set.
+STYLE_GUIDE = env_bool("STYLE_GUIDE", False)
 # Tests fetch calendars from a local server; production refuses private addresses.
 CALENDAR_IMPORT_ALLOW_PRIVATE = env_bool("CALENDAR_IMPORT_ALLOW_PRIVATE", False)
 # Webhook endpoints on http or on private/loopback addresses: only the tests turn this on
