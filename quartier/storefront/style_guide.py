@@ -92,7 +92,7 @@ def style_guide(request):
     slugs = [badge.slug for badge in badges()]
     chips = [_chip(chip) for chip in badge_chips(slugs_by_provider={0: slugs}).get(0, [])]
     days, day, slot_form = _sample_days()
-    form = SampleAddressForm({"street": "", "postal_code": "80"})
+    form = SampleAddressForm({"street": "", "postal_code": "80"}, label_suffix="")
     form.is_valid()
     context = {
         "result": _sample_card(chips),

@@ -187,3 +187,18 @@ def test_the_same_flows_work_without_javascript(storefronts, browser, csp_violat
         assert "Unknown postal code 0000." in page.locator("main").inner_text()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("slug", ["telco", "acme"])
+def test_the_style_guide_in_each_brand(storefronts, new_context, settings, slug):
+    # The live server runs in this process: the setting reaches its requests.
+    settings.STYLE_GUIDE = True
+    storefront = storefronts[slug]
+    page = new_context().new_page()
+    sign_in(page, storefront.base_url, storefront.customer_email)
+    for size, viewport in VIEWPORTS.items():
+        page.set_viewport_size(viewport)
+        assert page.goto(storefront.base_url + "/style-guide/").status == 200
+        page.screenshot(path=str(SCREENSHOTS / f"{slug}-{size}-style-guide.png"), full_page=True)
+        assert _sideways(page) <= 0, size
+        assert axe_violations(page) == [], size
