@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	$(PY) scripts/fetch-htmx.py
 
 # Compiles the catalogs (.mo files are build output, not committed).
 messages: install

@@ -17,6 +17,8 @@ from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.utils import ErrorDict
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +32,7 @@ from quartier.bookings.forms import SlotForm, WindowsForm
 from quartier.bookings.pricing import booking_price, default_duration, duration_choices, is_hourly
 from quartier.bookings.services import requests
 from quartier.catalog.selectors.catalog import listing_get_visible
+from quartier.geo.selectors import postal_code_places, postal_code_point
 from quartier.marketplace import eligibility
 from quartier.marketplace.selectors import marketplace_settings
 from quartier.marketplace.views import refusal_page
@@ -150,6 +153,7 @@ def _step_one(request, listing, *, data=None):
         needs_address=not listing.is_remote,
         initial=_initial(draft, duration),
     )
+    _checked_when_left(form, request.path)
     context = {
         "listing": listing,
         "free_durations": _free_durations(listing),
@@ -165,6 +169,8 @@ def _step_one(request, listing, *, data=None):
         "step": 1,
     }
     if request.GET.get("fragment") == "chips":
+        # htmx also swaps the strip (out of band), so the chosen day shows as chosen.
+        context["strip_out_of_band"] = bool(request.htmx)
         return render(
             request, "bookings/_slot_chips.html", context, status=400 if day_error else 200
         )
@@ -190,6 +196,8 @@ def booking_new(request, pk):
     mode = request.POST.get("mode") if request.method == "POST" else None
     if mode == "windows":
         return _windows(request, listing)
+    if request.method == "GET" and request.GET.get("fragment") == "address":
+        return _address_check(request, listing)
     answer = _step_one(request, listing, data=request.POST if mode == "slot" else None)
     if not isinstance(answer, tuple):
         return answer  # the chips fragment
@@ -206,6 +214,51 @@ def booking_new(request, pk):
             return redirect("bookings:book-summary", pk=listing.pk)
         status = 400
     return render(request, "bookings/booking_new.html", context, status=status)
+
+
+ADDRESS_FIELDS = ("street", "postal_code", "city")
+
+
+def _checked_when_left(form: SlotForm, path: str) -> None:
+    """With htmx, each new-address field is checked as the customer leaves it: only that
+    field is swapped, never the one they are typing in."""
+    for name in ADDRESS_FIELDS:
+        if name in form.fields:
+            form.fields[name].widget.attrs.update(
+                {
+                    "hx-get": f"{path}?fragment=address",
+                    "hx-trigger": "change",
+                    "hx-target": "closest .field",
+                    "hx-swap": "outerHTML",
+                    "hx-sync": "this:replace",
+                }
+            )
+
+
+def _address_check(request, listing):
+    """One new-address field again, with its error, or the place of a known postal code
+    (the fragment "address" of step 1; the submit still checks everything)."""
+    if listing.is_remote:
+        raise Http404
+    name = (request.headers.get("HX-Trigger-Name") or "").removeprefix("slot-")
+    if name not in ADDRESS_FIELDS:
+        name = "postal_code"
+    form = SlotForm(request.GET, prefix="slot")
+    form.full_clean()
+    value = request.GET.get(f"slot-{name}", "").strip()
+    message, hint = None, ""
+    if value and name in form.errors:
+        message = form.errors[name][0]
+    elif value and name == "postal_code":
+        try:
+            postal_code_point(value)
+        except ApplicationError as error:
+            message = error.message
+        else:
+            hint = ", ".join(postal_code_places(value))
+    form._errors = ErrorDict({name: form.error_class([message])} if message else {})
+    _checked_when_left(form, request.path)
+    return render(request, "storefront/_field.html", {"field": form[name], "field_hint": hint})
 
 
 def _address_ok(form: SlotForm, listing) -> bool:

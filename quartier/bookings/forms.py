@@ -96,6 +96,7 @@ class SlotForm(forms.Form):
     def __init__(
         self, *args, slots=(), durations=(60,), saved_addresses=(), needs_address=True, **kwargs
     ):
+        kwargs.setdefault("label_suffix", "")  # labels stand above their fields: no colon
         super().__init__(*args, **kwargs)
         zone = marketplace_zone()
         self.needs_address = needs_address

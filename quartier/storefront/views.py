@@ -9,9 +9,11 @@ from datetime import timedelta
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from quartier.bookings.availability import marketplace_zone, next_free_slots
 from quartier.bookings.selectors import public_reviews_of
@@ -230,7 +232,22 @@ def search(request):
                     following = request.GET.copy()
                     following["cursor"] = page.next_cursor
                     context["next_query"] = following.urlencode()
+    if request.htmx:
+        return _search_part(request, context, status)
     return render(request, "storefront/search.html", context, status=status)
+
+
+def _search_part(request, context: dict, status: int):
+    """htmx asked for the results alone (new filters or order), or the next page's cards.
+    A search with errors loads as a whole page, where the errors sit beside the fields."""
+    if status != 200:
+        response = HttpResponseClientRedirect(request.get_full_path())
+    else:
+        context["more_only"] = request.htmx.target == "rs-more"
+        context["swapped"] = True
+        response = render(request, "storefront/_results.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 # The serializer speaks to API clients (minor units, "Ensure this value is less than or

@@ -26,12 +26,12 @@ a:hover{text-decoration-thickness:.15em}
 background:var(--q-primary);color:var(--q-on-primary);border-radius:var(--q-radius)}
 .q-skip-link:focus{top:.5rem}
 .q-header,.q-footer{padding:1rem clamp(1rem,4vw,3rem)}
-.q-header{display:flex;flex-wrap:wrap;align-items:center;gap:1rem;\
-border-bottom:4px solid var(--q-primary)}
+.q-header{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .5rem;\
+padding-top:.375rem;padding-bottom:.375rem;border-bottom:4px solid var(--q-primary)}
 .q-brand{display:inline-flex;align-items:center;gap:.75rem;color:var(--q-text);\
-font-weight:700;font-size:1.25rem;text-decoration:none}
-.q-brand img{max-height:3rem;width:auto;display:block}
-.q-language{margin-left:auto;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
+font-weight:700;font-size:1.25rem;text-decoration:none;min-height:44px;margin-right:auto}
+.q-brand img{max-height:2.5rem;width:auto;display:block}
+.q-language{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin-top:1rem}
 .q-main{padding:1rem clamp(1rem,4vw,3rem);max-width:72rem;margin:0 auto}
 .q-hero{padding:2rem 0;border-left:6px solid var(--q-secondary);padding-left:1.5rem;\
 margin:1rem 0 2rem}

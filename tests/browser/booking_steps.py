@@ -2,16 +2,16 @@
 
 import re
 
+from playwright.sync_api import expect
+
 STREET = "Langstrasse 12"
 
 
 def choose_slot(page, *, day: int = 1) -> None:
     """Pick the `day`-th day with free times in the strip, then its first free time."""
-    link = page.locator("a.bk-day").nth(day)
-    link.click()
-    page.wait_for_function(
-        "(el) => el.getAttribute('aria-current') === 'date'", arg=link.element_handle()
-    )
+    page.locator("a.bk-day").nth(day).click()
+    # htmx swaps the strip (or, without scripts, the page reloads): look the day up again.
+    expect(page.locator("a.bk-day").nth(day)).to_have_attribute("aria-current", "date")
     page.locator("#bk-chips label.bk-chip").first.click()
 
 

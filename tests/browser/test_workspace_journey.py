@@ -200,6 +200,8 @@ def _journey(page, admin, handle, base, name, email, viewport) -> None:
     _check(page, "2-vetting", viewport)
 
     # leaves; the dashboard says what is next and leads back into the wizard
+    # (through the account menu, a <details> in the header)
+    page.locator("summary.q-account-button").click()
     page.get_by_role("link", name="Provider dashboard").click()
     assert (
         page.locator("#next-step")

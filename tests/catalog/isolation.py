@@ -427,6 +427,10 @@ ENDPOINTS = [
         is_api=False,
         grow=_another_listing,  # the listings on the profile
     ),
+    # The style guide is for development (DEBUG or STYLE_GUIDE): off in tests, a 404 on
+    # every host; with it on it reads the tenant's own badges only
+    # (tests/storefront/test_style_guide.py).
+    Endpoint("style-guide/", is_api=False, ok=404, cross=404),
     Endpoint("tasks/new/", actor="customer", is_api=False, cross=200),
     # B's customer sending A's category id: the default tree gives B the same ids, so
     # B gets its own task; A's tasks stay as they were.

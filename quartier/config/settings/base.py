@@ -117,6 +117,8 @@ EVENT_SUBSCRIBERS_REQUIRED = {
     "quartier.trust.events.BadgeExpiring": ["quartier.notifications"],
     "quartier.billing.events.PayoutSent": ["quartier.notifications"],
 }
+# The living style guide (/style-guide/): on in development (DEBUG), or with this set.
+STYLE_GUIDE = env_bool("STYLE_GUIDE", False)
 # Tests fetch calendars from a local server; production refuses private addresses.
 CALENDAR_IMPORT_ALLOW_PRIVATE = env_bool("CALENDAR_IMPORT_ALLOW_PRIVATE", False)
 # Webhook endpoints on http or on private/loopback addresses: only the tests turn this on
@@ -244,6 +246,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env_str("STATIC_ROOT") or str(BASE_DIR / ".data" / "staticfiles")
+# htmx, fetched at install time by scripts/fetch-htmx.py (pinned, digest checked).
+STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / ".cache" / "vendor" / "htmx")]
 # Outside production, WhiteNoise serves straight from the apps' static folders, so no
 # collectstatic is needed for `make demo` or the browser tests.
 WHITENOISE_USE_FINDERS = QUARTIER_ENV != "production"

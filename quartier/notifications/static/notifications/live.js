@@ -84,7 +84,7 @@
     }
     var counts = document.querySelectorAll("[data-live-count]");
     Array.prototype.forEach.call(counts, function (count) {
-      count.textContent = String(item.unread);
+      count.textContent = item.unread ? String(item.unread) : "";
     });
     addToLists(item);
     refreshRegions(item);
