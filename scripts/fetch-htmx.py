@@ -15,7 +15,10 @@ from pathlib import Path
 
 VERSION = "2.0.11"
 TARBALL = f"https://registry.npmjs.org/htmx.org/-/htmx.org-{VERSION}.tgz"
-INTEGRITY = "sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA=="
+INTEGRITY = (  # the registry's dist.integrity for this version
+    "sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636"
+    "dtamA=="
+)
 TARGET = Path(__file__).resolve().parent.parent / ".cache" / "vendor" / "htmx"
 WANTED = {"package/dist/htmx.min.js": "htmx.min.js", "package/LICENSE": "LICENSE"}
 
