@@ -5,8 +5,10 @@ bookings, badge names from trust), so they sit above all three and read each thr
 its selectors; catalog, bookings and trust never import this app.
 """
 
+import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -34,7 +36,29 @@ from quartier.trust.selectors import BadgeChip, active_badges, badge_chips
 # The back office theme editor previews the home page in an iframe of the same host.
 @framed_by_same_origin
 def home(request):
-    return render(request, "storefront/home.html", {"marketplace": marketplace_settings()})
+    """The tenant's categories as tiles, "get help now", and what is popular around the
+    visitor's last searched postal code."""
+    context = {
+        "marketplace": marketplace_settings(),
+        "tiles": [c for c in selectors.categories_active() if c.parent_id is None],
+    }
+    postal_code = request.COOKIES.get(POSTAL_CODE_COOKIE, "")
+    if re.fullmatch(r"[1-9][0-9]{3}", postal_code):
+        context["postal_code"] = postal_code
+        context["popular"] = _popular_near(postal_code)
+    return render(request, "storefront/home.html", context)
+
+
+def _popular_near(postal_code: str) -> list:
+    serializer = SearchQuerySerializer(data={"postal_code": postal_code, "sort": "rating"})
+    if not serializer.is_valid():
+        return []
+    try:
+        page = listing_search(listing_search_from_query(serializer.validated_data))
+    except ApplicationError:  # a postal code that no longer exists
+        return []
+    page.results = page.results[:POPULAR_COUNT]
+    return _result_cards(page, sort=None)[1]
 
 
 # The page takes whole francs; the search (and the API) takes minor units.
@@ -169,6 +193,36 @@ def chips_by_provider(slugs_by_provider: dict[int, list[str]]) -> dict[int, list
     return {provider_id: [_chip(chip) for chip in chips] for provider_id, chips in found.items()}
 
 
+def _result_cards(page, *, sort: str | None) -> tuple[list[dict], list]:
+    """A search page's results as card values, and each card rendered (from memory
+    when the same card was drawn before)."""
+    results = SearchResultSerializer(page.results, many=True).data
+    # A listing carries only the badges of its category (trust mirrors them),
+    # so one provider's listings may differ: ask for all, show each its own.
+    slugs: dict[int, list[str]] = {}
+    for result in results:
+        provider_slugs = slugs.setdefault(result["provider"]["id"], [])
+        provider_slugs += [s for s in result["provider"]["badges"] if s not in provider_slugs]
+    chips = badge_chips(slugs_by_provider=slugs)
+    for result in results:
+        result["chips"] = [
+            _chip(chip)
+            for chip in chips[result["provider"]["id"]]
+            if chip.slug in result["provider"]["badges"]
+        ]
+    _card_extras(results)
+    if sort == SOONEST:
+        far = timezone.now() + timedelta(days=3650)
+        results.sort(key=lambda result: result.get("next_slot_at") or far)
+    # The cards repeat from search to search: each is rendered once per
+    # content (tenant, generation, language and the card's own values).
+    cards = fragments.rendered(
+        "storefront/_result_card.html",
+        [{"result": result, "first": index == 0} for index, result in enumerate(results)],
+    )
+    return results, cards
+
+
 def search(request):
     params = _search_params(request.GET)
     categories = selectors.categories_active()
@@ -193,36 +247,9 @@ def search(request):
             except ApplicationError as error:
                 context["errors"], status = error.fields or {"q": [error.message]}, 400
             else:
-                results = SearchResultSerializer(page.results, many=True).data
-                # A listing carries only the badges of its category (trust mirrors them),
-                # so one provider's listings may differ: ask for all, show each its own.
-                slugs: dict[int, list[str]] = {}
-                for result in results:
-                    provider_slugs = slugs.setdefault(result["provider"]["id"], [])
-                    provider_slugs += [
-                        s for s in result["provider"]["badges"] if s not in provider_slugs
-                    ]
-                chips = badge_chips(slugs_by_provider=slugs)
-                for result in results:
-                    result["chips"] = [
-                        _chip(chip)
-                        for chip in chips[result["provider"]["id"]]
-                        if chip.slug in result["provider"]["badges"]
-                    ]
-                _card_extras(results)
-                if request.GET.get("sort") == SOONEST:
-                    far = timezone.now() + timedelta(days=3650)
-                    results.sort(key=lambda result: result.get("next_slot_at") or far)
-                context["results"] = results
-                # The cards repeat from search to search: each is rendered once per
-                # content (tenant, generation, language and the card's own values).
-                context["cards"] = fragments.rendered(
-                    "storefront/_result_card.html",
-                    [
-                        {"result": result, "first": index == 0}
-                        for index, result in enumerate(results)
-                    ],
-                )
+                results, cards = _result_cards(page, sort=request.GET.get("sort"))
+                context["results"], context["cards"] = results, cards
+                context["postal_code"] = serializer.validated_data.get("postal_code")
                 context["facets"] = {
                     category.pk: page.facets[category.pk]
                     for category in categories
@@ -233,8 +260,29 @@ def search(request):
                     following["cursor"] = page.next_cursor
                     context["next_query"] = following.urlencode()
     if request.htmx:
-        return _search_part(request, context, status)
-    return render(request, "storefront/search.html", context, status=status)
+        response = _search_part(request, context, status)
+    else:
+        response = render(request, "storefront/search.html", context, status=status)
+    if context.get("postal_code"):
+        _remember_postal_code(response, context["postal_code"])
+    return response
+
+
+# The last postal code searched, so home can show what is popular there. A cookie, not
+# the session: an anonymous search writes nothing on the server.
+POSTAL_CODE_COOKIE = "q_postal_code"
+POPULAR_COUNT = 4
+
+
+def _remember_postal_code(response, postal_code: str) -> None:
+    response.set_cookie(
+        POSTAL_CODE_COOKIE,
+        postal_code,
+        max_age=180 * 24 * 60 * 60,
+        samesite="Lax",
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
 
 
 def _search_part(request, context: dict, status: int):
