@@ -218,6 +218,10 @@ EXCLUDED = {
         "the sign-on provider's return address; its error pages are checked in "
         "tests/sso/test_sso.py and the journey in tests/browser/test_sso_journey.py"
     ),
+    "style-guide/": (
+        "development only (404 unless DEBUG or STYLE_GUIDE): axe runs on it in both brands "
+        "in tests/browser/test_screenshots.py"
+    ),
     "workspace/payouts/return/": "Stripe's return address: redirects to the payouts page",
     "workspace/payouts/refresh/": "Stripe's refresh address: redirects to Stripe",
     # Platform host

@@ -82,7 +82,8 @@ def _password(page, base_url: str, email: str) -> None:
 
 def _sign_out(page, base_url: str) -> None:
     page.goto(f"{base_url}/account/security/")
-    page.get_by_role("button", name="Sign out", exact=True).click()
+    page.locator("summary.q-account-button").click()  # sign out sits in the account menu
+    page.locator(".q-account-panel").get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_load_state()
 
 

@@ -141,6 +141,9 @@ def test_filters_sort_and_day_chips_swap_in_place_with_htmx(storefronts, new_con
     page.locator("#id_slot-postal_code").fill("0000")
     page.locator("#id_slot-city").focus()  # leaving the field checks it
     expect(page.locator("#id_slot-postal_code-error")).to_contain_text("Unknown postal code")
+    # htmx wires the swapped-in field once the swap has settled (20 ms): a person cannot
+    # type sooner, a test can.
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-request')")
     page.locator("#id_slot-postal_code").fill("8004")
     page.locator("#id_slot-city").focus()
     expect(page.locator(".field-hint")).to_have_text("Zürich")
