@@ -124,7 +124,12 @@ PAGES = [
     Page(
         "workspace/broadcasts/<int:pk>/",
         "provider",
-        params=_first("bookings.BroadcastInvite", mine=True),
+        # The page is the booking's (its pk), reached through the helper's invite.
+        params=lambda rows: (
+            None
+            if (pk := rows.first("bookings.BroadcastInvite", mine=True, field="booking_id")) is None
+            else {"pk": pk}
+        ),
     ),
     Page("workspace/earnings/", "provider"),
     Page("workspace/payouts/", "provider"),

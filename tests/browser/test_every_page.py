@@ -39,13 +39,14 @@ class Rows:
         self.provider_pk = storefront.provider.pk
         self.booking_pk = booking_pk
 
-    def first(self, label: str, *, mine: bool = False, **filters):
+    def first(self, label: str, *, mine: bool = False, field: str = "pk", **filters):
         model = apps.get_model(label)
         with self.handle.context():
             rows = model.objects.filter(**filters)
-            if mine:
-                rows = rows.filter(**self._mine(label))
-            return rows.order_by("pk").values_list("pk", flat=True).first()
+            # Mine: the newest, the one _seed made (earlier tests' rows may be closed).
+            mine_rows = rows.filter(**self._mine(label)).order_by("-pk") if mine else None
+            rows = mine_rows if mine else rows.order_by("pk")
+            return rows.values_list(field, flat=True).first()
 
     def _mine(self, label: str) -> dict:
         customer = {"email": self.storefront.customer_email}
