@@ -370,3 +370,15 @@ def axe_violations(page) -> list[dict]:
         for violation in result["violations"]
         if violation["impact"] in ("serious", "critical")
     ]
+
+
+def check_phone_page(page, screenshot: str) -> None:
+    """The page fits its width, has no serious or critical axe finding, and is kept as
+    test-artifacts/screenshots/<screenshot>.png."""
+    page.wait_for_load_state()
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], (screenshot, widths)
+    violations = axe_violations(page)
+    assert violations == [], (screenshot, violations)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"), full_page=True)

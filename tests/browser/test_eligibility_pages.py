@@ -10,7 +10,7 @@ import pytest
 
 from quartier.accounts.models import User
 from quartier.marketplace.models import EligibilityRule, InvitationCode
-from tests.browser.conftest import SCREENSHOTS, axe_violations, committed, sign_in
+from tests.browser.conftest import check_phone_page, committed, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -19,13 +19,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _check(page, name: str) -> None:
-    page.wait_for_load_state()
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], (name, widths)
-    violations = axe_violations(page)
-    assert violations == [], (name, violations)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"eligibility-phone-{name}.png"), full_page=True)
+    check_phone_page(page, f"eligibility-phone-{name}")
 
 
 def test_an_admin_limits_bookings_to_a_domain_and_a_visitor_is_told_why(

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from quartier.integrations.models import ApiKey, WebhookEndpoint
-from tests.browser.conftest import SCREENSHOTS, axe_violations, committed, sign_in
+from tests.browser.conftest import check_phone_page, committed, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -16,13 +16,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _check(page, name: str) -> None:
-    page.wait_for_load_state()
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], (name, widths)
-    violations = axe_violations(page)
-    assert violations == [], (name, violations)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"integrations-phone-{name}.png"), full_page=True)
+    check_phone_page(page, f"integrations-phone-{name}")
 
 
 def test_an_admin_makes_and_revokes_a_key_and_is_refused_a_private_endpoint(
