@@ -13,7 +13,13 @@ the Redis cache (BENCH_REDIS_URL, default redis://127.0.0.1:6379/13, flushed), o
 tenant with 10,000 published listings. The baseline: bench/hello (no database, no
 middleware, one JSON view). `wrk -t2 -c16` drives each endpoint for --seconds, in rounds
 that interleave the hello-world with ours, so load from other processes hits both alike.
-Statements per request are counted in-process (CaptureQueriesContext), not under wrk.
+A second server of ours runs with shared answers off (RESPONSE_CACHE_SECONDS=0: every
+request computed), driven in the same rounds: its rows are "(computed)"; --no-computed
+skips it. The rows without it are what production serves: anonymous reads answered
+from kept answers (tenants/response_cache.py) once a first visitor had them computed,
+since wrk asks the same URL over and over.
+Statements per request are counted in-process (CaptureQueriesContext), not under wrk:
+as served for the plain rows, computed for the "(computed)" ones.
 Prints a table, then one JSON line: per endpoint the medians over rounds of req/s,
 p50, p99, the ratio to the hello-world's req/s of the same round, and statements.
 """
@@ -77,6 +83,12 @@ def main() -> None:
         help="instead of wrk: median CPU time of N in-process requests per endpoint",
     )
     parser.add_argument("--database", default="quartier_bench_serving")
+    parser.add_argument(
+        "--no-computed",
+        dest="computed",
+        action="store_false",
+        help="skip the second server with shared answers off (RESPONSE_CACHE_SECONDS=0)",
+    )
     arguments = parser.parse_args()
     _ensure_wrk()
     _flush_redis(os.environ["REDIS_URL"])
@@ -96,7 +108,7 @@ def main() -> None:
         if arguments.cpu:
             cpu = {name: _cpu_time(target, arguments.cpu) for name, target in targets.items()}
             for name, row in cpu.items():
-                row["statements"] = statements[name]
+                row["statements"] = statements[name]["served"]
                 print(
                     f"{name:20} {row['cpu_ms_p50']:7.2f} ms CPU p50"
                     f" {row['cpu_ms_p90']:7.2f} p90 {row['wall_ms_p50']:7.2f} wall"
@@ -110,8 +122,10 @@ def main() -> None:
 
         connections.close_all()
         figures = _measure(targets, arguments)
-    for name, count in statements.items():
-        figures["endpoints"][name]["statements"] = count
+    for name, counts in statements.items():
+        figures["endpoints"][name]["statements"] = counts["served"]
+        if f"{name} (computed)" in figures["endpoints"]:
+            figures["endpoints"][f"{name} (computed)"]["statements"] = counts["computed"]
     _print_table(figures)
     print(json.dumps(figures))
 
@@ -198,18 +212,22 @@ def _headers(target: dict) -> dict:
     return headers
 
 
-def _statements(target: dict) -> int:
-    """SQL statements of one warm request, counted in this process."""
+def _statements(target: dict) -> dict:
+    """SQL statements of one warm request, counted in this process: computed (shared
+    answers off) and as served (on: an anonymous read kept from an earlier visit)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
-    client = _client(target)
-    for _ in range(2):  # warm the caches (tenant, settings, languages)
-        response = client.get(target["path"])
-        assert response.status_code == 200, (target["path"], response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(target["path"])
-    return len(queries.captured_queries)
+    counts = {}
+    for name, seconds in (("computed", 0), ("served", 30)):
+        with override_settings(RESPONSE_CACHE_SECONDS=seconds):
+            for _ in range(3):  # warm the caches (tenant, settings, languages, answers)
+                response = _client(target).get(target["path"])
+                assert response.status_code == 200, (target["path"], response.status_code)
+            with CaptureQueriesContext(connection) as queries:
+                _client(target).get(target["path"])
+        counts[name] = len(queries.captured_queries)
+    return counts
 
 
 def _client(target: dict):
@@ -381,6 +399,14 @@ def _measure(targets: dict, arguments) -> dict:
         arguments.workers,
         {"PROMETHEUS_MULTIPROC_DIR": multiproc},
     )
+    computed = None
+    if arguments.computed:
+        computed = _start(
+            "quartier.config.wsgi:application",
+            8743,
+            arguments.workers,
+            {"PROMETHEUS_MULTIPROC_DIR": multiproc, "RESPONSE_CACHE_SECONDS": "0"},
+        )
     hello = _start(
         "hello.wsgi:application",
         8742,
@@ -388,12 +414,16 @@ def _measure(targets: dict, arguments) -> dict:
         {"DJANGO_SETTINGS_MODULE": "hello.settings"},
         python_path=str(BENCH),
     )
-    endpoints = targets
+    endpoints = dict(targets)
+    if computed is not None:
+        endpoints.update({f"{name} (computed)": {**t, "port": 8743} for name, t in targets.items()})
     runs: dict[str, list[dict]] = {name: [] for name in ["hello", *endpoints]}
     try:
         _wait_ready(hello, 8742, {}, "/")
         for target in endpoints.values():
-            _wait_ready(ours, 8741, _headers(target), target["path"])
+            port = target.get("port", 8741)
+            server = computed if port == 8743 else ours
+            _wait_ready(server, port, _headers(target), target["path"])
         requests_served = 0
         for index in range(arguments.rounds):
             if index == 1:
@@ -402,7 +432,7 @@ def _measure(targets: dict, arguments) -> dict:
                 memory_start, served_warm = _worker_rss_mb(ours), requests_served
             runs["hello"].append(_wrk(8742, "/", {}, arguments))
             for name, target in endpoints.items():
-                run = _wrk(8741, target["path"], _headers(target), arguments)
+                run = _wrk(target.get("port", 8741), target["path"], _headers(target), arguments)
                 requests_served += run["requests"]
                 runs[name].append(run)
         memory_end = _worker_rss_mb(ours)
@@ -411,6 +441,8 @@ def _measure(targets: dict, arguments) -> dict:
     finally:
         _stop(ours)
         _stop(hello)
+        if computed is not None:
+            _stop(computed)
         shutil.rmtree(multiproc, ignore_errors=True)
     return _summarise(
         runs, arguments, memory_start, memory_end, requests_served, requests_served - served_warm
@@ -484,11 +516,11 @@ def _summarise(runs, arguments, memory_start, memory_end, requests_served, warm)
 
 
 def _print_table(figures: dict) -> None:
-    header = f"{'endpoint':20} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'SQL':>4}"
+    header = f"{'endpoint':31} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'SQL':>4}"
     print(header, file=sys.stderr)
     for name, row in figures["endpoints"].items():
         print(
-            f"{name:20} {row['rps']:8.1f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f}"
+            f"{name:31} {row['rps']:8.1f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f}"
             f" {row['ratio']:6.3f} {row.get('statements', ''):>4}",
             file=sys.stderr,
         )

@@ -29,11 +29,13 @@ from quartier.platform import fragments
 from quartier.platform.errors import ApplicationError
 from quartier.platform.headers import framed_by_same_origin
 from quartier.platform.params import integer_or_none
+from quartier.platform.response_cache import shared_cache
 from quartier.providers import selectors as provider_selectors
 from quartier.trust.selectors import BadgeChip, active_badges, badge_chips
 
 
 # The back office theme editor previews the home page in an iframe of the same host.
+@shared_cache
 @framed_by_same_origin
 def home(request):
     """The tenant's categories as tiles, "get help now", and what is popular around the
@@ -223,6 +225,7 @@ def _result_cards(page, *, sort: str | None) -> tuple[list[dict], list]:
     return results, cards
 
 
+@shared_cache
 def search(request):
     params = _search_params(request.GET)
     categories = selectors.categories_active()
@@ -347,6 +350,7 @@ def _flatten(errors) -> dict[str, list[str]]:
     return flat
 
 
+@shared_cache
 def listing_detail(request, pk):
     listing, photos = selectors.listing_page_get(listing_id=pk, viewer=request.user)
     return render(
@@ -365,6 +369,7 @@ def listing_detail(request, pk):
     )
 
 
+@shared_cache
 def provider_detail(request, pk):
     profile = provider_selectors.provider_profile_get(profile_id=pk, viewer=request.user)
     return render(

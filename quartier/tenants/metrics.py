@@ -77,10 +77,24 @@ class RequestMetricsMiddleware:
             return self.get_response(request)
         started = time.perf_counter()
         response = self.get_response(request)
-        tenant = request_tenant_label(request)
-        LATENCY.labels(tenant).observe(time.perf_counter() - started)
-        REQUESTS.labels(tenant, f"{response.status_code // 100}xx").inc()
+        record_request(
+            request_tenant_label(request), response.status_code, time.perf_counter() - started
+        )
         return response
+
+
+# (tenant, status class) -> the two labelled metrics: labels() takes a lock and builds
+# a key on every call, and the hot path needs only the same few over and over.
+_children: dict[tuple[str, int], tuple] = {}
+
+
+def record_request(tenant: str, status_code: int, seconds: float) -> None:
+    children = _children.get((tenant, status_code // 100))
+    if children is None:
+        children = (LATENCY.labels(tenant), REQUESTS.labels(tenant, f"{status_code // 100}xx"))
+        _children[(tenant, status_code // 100)] = children
+    children[0].observe(seconds)
+    children[1].inc()
 
 
 def may_serve_metrics(request) -> bool:

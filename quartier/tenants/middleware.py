@@ -45,7 +45,8 @@ class TenantResolutionMiddleware:
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             return self.get_response(request)
         # Longer than any DNS name: not worth a cache entry, let alone a query.
-        tenant = tenant_for_hostname(hostname) if len(hostname) <= 253 else None
+        prefetched = getattr(request, "prefetched_tenant", None)
+        tenant = tenant_for_hostname(hostname, prefetched) if len(hostname) <= 253 else None
         if tenant is None or tenant.status == Tenant.Status.DELETED:
             return unknown_host_response(request, hostname)
         if tenant.status == Tenant.Status.SUSPENDED:

@@ -38,11 +38,30 @@ def _key(hostname: str) -> str:
     return f"tenant-host:{hostname}"
 
 
-def tenant_for_hostname(hostname: str) -> Tenant | None:
-    """The tenant serving `hostname` (any status), or None when no tenant owns it."""
+host_key = _key
+
+
+def schema_guess(hostname: str) -> str | None:
+    """The schema `hostname` served last in this process (a guess, never an answer)."""
+    return _schema_guess.get(hostname)
+
+
+def tenant_for_hostname(hostname: str, prefetched: dict | None = None) -> Tenant | None:
+    """The tenant serving `hostname` (any status), or None when no tenant owns it.
+
+    `prefetched`: the host entry and generation this request already read in its own
+    round trip (tenants/response_cache.py), used when they are for this host and guess.
+    """
     host_key = _key(hostname)
     guess = _schema_guess.get(hostname)
-    if guess is None:
+    if (
+        prefetched is not None
+        and guess is not None
+        and prefetched["hostname"] == hostname
+        and prefetched["schema"] == guess
+    ):
+        cached, generation = prefetched["host"], prefetched["generation"]
+    elif guess is None:
         cached, generation = _cache().get(host_key), None
     else:
         generation_key = tenant_cache.generation_key(guess)
@@ -59,7 +78,7 @@ def tenant_for_hostname(hostname: str) -> Tenant | None:
         if len(_schema_guess) >= _SCHEMA_GUESS_MAX:
             _schema_guess.clear()
         _schema_guess[hostname] = schema_name
-    return _tenant_from_fields(cached)
+    return tenant_from_fields(cached)
 
 
 def _load_and_cache(hostname: str) -> Tenant | None:
@@ -75,7 +94,7 @@ def _load_and_cache(hostname: str) -> Tenant | None:
     fields = {field: getattr(domain.tenant, field) for field in _CACHED_FIELDS}
     fields["primary_domain"] = _primary_domain(domain.tenant_id)
     _cache().set(_key(hostname), fields, settings.TENANT_CACHE_SECONDS)
-    return _tenant_from_fields(fields)
+    return tenant_from_fields(fields)
 
 
 def _primary_domain(tenant_id: int) -> str:
@@ -87,7 +106,8 @@ def _primary_domain(tenant_id: int) -> str:
     )
 
 
-def _tenant_from_fields(fields: dict) -> Tenant:
+def tenant_from_fields(fields: dict) -> Tenant:
+    """The Tenant of a cached host entry (no query)."""
     primary_domain = fields.get("primary_domain", "")
     tenant = Tenant(**{field: fields[field] for field in _CACHED_FIELDS})
     tenant._state.adding = False

@@ -13,6 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from tests.tenancy.matrix import all_endpoints, statuses
 
 ROWS = 5
+
+
+@pytest.fixture(autouse=True)
+def _computed_answers(settings):
+    """The budgets are those of computing an answer: shared answers kept for anonymous
+    visitors (tenants/response_cache.py, budgeted in test_response_cache.py) are off."""
+    settings.RESPONSE_CACHE_SECONDS = 0
+
+
 ENDPOINTS = all_endpoints()
 LISTS = [endpoint for endpoint in ENDPOINTS if endpoint.grow is not None]
 # GET API answers that hold a list of rows but are bounded by design, not by the data.

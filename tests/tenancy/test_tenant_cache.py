@@ -162,7 +162,10 @@ def test_a_warm_request_reads_its_host_and_generation_in_one_cache_round_trip(
     assert client.get(path).status_code == 200
     schema = tenant_a.tenant.schema_name
     host = f"tenant-host:{tenant_a.slug}.localhost"
-    assert calls == [("get_many", [host, f"tenant-cache:generation:{schema}"])]
+    # one round trip; an anonymous GET reads the shared answer's keys in the same one
+    # (tenants/response_cache.py)
+    assert [name for name, _ in calls] == ["get_many"]
+    assert {host, f"tenant-cache:generation:{schema}"} <= set(calls[0][1])
 
 
 def test_a_host_that_moved_to_another_tenant_never_uses_the_old_tenants_generation(

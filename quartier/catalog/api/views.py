@@ -28,6 +28,7 @@ from quartier.platform.api.parsers import FormParser, MultiPartParser
 from quartier.platform.api.permissions import IsTenantAdmin
 from quartier.platform.api.query import QueryParameters
 from quartier.platform.errors import ApplicationError
+from quartier.platform.response_cache import shared_cache
 from quartier.providers import selectors as provider_selectors
 from quartier.providers import services as providers
 
@@ -74,6 +75,7 @@ class ProviderDetailView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(responses=s.ProviderProfileSerializer)
+    @shared_cache
     def get(self, request, pk):
         profile = provider_selectors.provider_profile_get(profile_id=pk, viewer=request.user)
         return Response(s.ProviderProfileSerializer(profile).data)
@@ -164,6 +166,7 @@ class ListingDetailView(APIView):
         return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
 
     @extend_schema(responses=s.ListingSerializer)
+    @shared_cache
     def get(self, request, pk):
         # The hot read: one statement of plain values, shaped as ListingSerializer's.
         row = selectors.listing_row_visible(listing_id=pk, viewer=request.user)
@@ -282,6 +285,7 @@ class ListingSearchView(QueryParameters, APIView):
     query_serializer_class = s.SearchQuerySerializer
 
     @extend_schema(responses={200: dict})
+    @shared_cache
     def get(self, request):
         page = listing_search(listing_search_from_query(self.query))
         return Response(

@@ -178,6 +178,9 @@ MIDDLEWARE = [
     "quartier.tenants.metrics.RequestMetricsMiddleware",
     # Health probes answer before tenant resolution: load balancers call them by IP.
     "quartier.platform.middleware.HealthProbeMiddleware",
+    # Answers an anonymous GET of a shared page from Redis when nothing it shows has
+    # changed (tenants/response_cache.py); before the rest, which it then skips.
+    "quartier.tenants.response_cache.ResponseCacheMiddleware",
     # Values cached per tenant (settings, languages, categories, theme) are read from
     # Redis once per request, however often the page asks.
     "quartier.platform.middleware.TenantCacheScopeMiddleware",

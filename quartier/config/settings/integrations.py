@@ -75,6 +75,12 @@ else:
         },
     }
 TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 300)
+# Anonymous answers of the shared pages (tenants/response_cache.py): served again while
+# the tenant's data is unchanged, and never older than this (0 turns it off).
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 30)
+# Cookies a shared page may set (the same for every visitor who sends the same request):
+# the last searched postal code (storefront.views.POSTAL_CODE_COOKIE).
+RESPONSE_CACHE_COOKIES = ("q_postal_code",)
 
 # Celery: a real broker when CELERY_BROKER_URL is set; otherwise tasks run in-process
 # (development and most tests), which keeps `make demo` free of extra services.

@@ -20,11 +20,17 @@ from django.conf import settings
 from django_tenants.postgresql_backend import base as tenants_base
 from django_tenants.utils import get_public_schema_name
 
+from quartier.platform import content_version
+
 
 class DatabaseWrapper(tenants_base.DatabaseWrapper):
     def __init__(self, *args, **kwargs):
         self.schemas_served: set[str] = set()
         super().__init__(*args, **kwargs)
+        # Every write moves its tenant's content version (cached public responses);
+        # schema -> the after-commit callback this transaction has queued for it.
+        self.content_version_pending: dict = {}
+        self.execute_wrappers.append(content_version.watch)
 
     def set_tenant(self, tenant, include_public=True):
         applied = self.search_path_set_schemas
