@@ -56,6 +56,7 @@ _WRITE = re.compile(
 )
 # Signing in stamps the user's last login: not something a public page shows.
 _LAST_LOGIN_ONLY = re.compile(r'\s*UPDATE\s+"accounts_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE')
+_WRITE_WORDS = ("INSERT ", "UPDATE ", "DELETE ", "ALTER ", "DROP ", "TRUNCATE ")
 _READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET ", "SHOW", "BEGIN", "COMMIT")
 
 # Schemas whose cached responses this process served or stored since their version last
@@ -104,8 +105,10 @@ def written_table(sql: str) -> str | None:
         return None
     match = _WRITE.match(sql)
     if match is None:
-        # WITH ... INSERT, DDL and anything unusual: assume it changed something.
-        return "" if re.search(r"\b(INSERT|UPDATE|DELETE|ALTER|DROP)\b", sql, re.I) else None
+        # WITH ... INSERT, DDL and anything unusual: assume it changed something (a read
+        # that says FOR UPDATE counts too; only an extra move of the version).
+        upper = sql.upper()
+        return "" if any(word in upper for word in _WRITE_WORDS) else None
     table = match.group(1).lower()
     if table in PRIVATE_TABLES or _LAST_LOGIN_ONLY.match(sql):
         return None
@@ -115,7 +118,8 @@ def written_table(sql: str) -> str | None:
 def watch(execute, sql, params, many, context):
     """Database execute wrapper: a write moves the version of the schema it ran in."""
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and written_table(sql) is not None:
+    # SQL composed by psycopg (not a str) is not parsed: counted as a write.
+    if not isinstance(sql, str) or written_table(sql) is not None:
         _written(context["connection"])
     return result
 

@@ -56,7 +56,7 @@ _VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE")
 _NOT_STORED_HEADERS = {"content-length", "date", "set-cookie", "x-request-id", "x-response-cache"}
 
 
-def _shareable_cookies() -> set[str]:  # noqa: N802
+def _shareable_cookies() -> set[str]:
     return {settings.CSRF_COOKIE_NAME, *settings.RESPONSE_CACHE_COOKIES}
 
 
@@ -115,7 +115,8 @@ def _key(meta, hostname: str) -> str | None:
         for name, value in sorted(cookies.items())
         if name != settings.CSRF_COOKIE_NAME
     ]
-    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=20).hexdigest()
+    text = "\x1f".join(parts).encode(errors="surrogatepass")
+    digest = hashlib.blake2b(text, digest_size=20).hexdigest()
     return f"response:{digest}"
 
 
